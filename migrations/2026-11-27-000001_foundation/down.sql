@@ -1,0 +1,10 @@
+DROP TABLE mail_status;
+DROP TABLE rate_limits;
+DROP TABLE suppressions;
+DROP TABLE outbox;
+DROP TABLE campaign_counters;
+DROP TABLE signatures;
+DROP TABLE supporters;
+DROP TABLE targets;
+DROP TABLE asks;
+DROP TABLE campaigns;

@@ -1,0 +1,189 @@
+//! Campaigns as stored: the letter's parts, its asks and targets, the status a campaign moves
+//! through (draft → live → closed), and the cached signature count shown on every page.
+
+pub mod import;
+
+use crate::db::schema::{asks, campaign_counters, campaigns, targets};
+use crate::domain::letter::{Recipient, Signer};
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+/// Where a campaign stands. Only live campaigns take signatures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CampaignStatus {
+    Draft,
+    Live,
+    Closed,
+}
+
+impl CampaignStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CampaignStatus::Draft => "draft",
+            CampaignStatus::Live => "live",
+            CampaignStatus::Closed => "closed",
+        }
+    }
+
+    fn from_db(s: &str) -> CampaignStatus {
+        match s {
+            "live" => CampaignStatus::Live,
+            "closed" => CampaignStatus::Closed,
+            _ => CampaignStatus::Draft,
+        }
+    }
+}
+
+/// A campaign row as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = campaigns)]
+pub struct CampaignRow {
+    pub id: Uuid,
+    pub slug: String,
+    pub status: String,
+    pub title: String,
+    pub headline: Option<String>,
+    pub intro: Option<String>,
+    pub letter_date: Option<String>,
+    pub subject: Option<String>,
+    pub salutation: Option<String>,
+    pub body: String,
+    pub closing: Option<String>,
+    pub signer: Option<serde_json::Value>,
+    pub recipients: serde_json::Value,
+    pub cc: serde_json::Value,
+    pub goal: Option<i64>,
+    pub closes_at: Option<DateTime<Utc>>,
+    pub delivery: String,
+    pub created_at: DateTime<Utc>,
+    pub launched_at: Option<DateTime<Utc>>,
+}
+
+/// A target of the petition: an official who receives the batches.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = targets)]
+pub struct Target {
+    pub name: String,
+    pub title: Option<String>,
+    pub email: String,
+}
+
+/// A campaign with everything its public page shows.
+#[derive(Debug, Clone)]
+pub struct Campaign {
+    pub row: CampaignRow,
+    pub asks: Vec<String>,
+    pub targets: Vec<Target>,
+    pub recipients: Vec<Recipient>,
+    pub signer: Option<Signer>,
+    pub cc: Vec<String>,
+    pub signatures: i64,
+}
+
+impl Campaign {
+    pub fn id(&self) -> Uuid {
+        self.row.id
+    }
+
+    pub fn slug(&self) -> &str {
+        &self.row.slug
+    }
+
+    /// The status as the public sees it: a live campaign past its closing time is closed.
+    pub fn status(&self, now: DateTime<Utc>) -> CampaignStatus {
+        match CampaignStatus::from_db(&self.row.status) {
+            CampaignStatus::Live if self.row.closes_at.is_some_and(|at| at <= now) => {
+                CampaignStatus::Closed
+            }
+            status => status,
+        }
+    }
+
+    pub fn is_open(&self, now: DateTime<Utc>) -> bool {
+        self.status(now) == CampaignStatus::Live
+    }
+
+    /// Progress toward the goal, 0–100.
+    pub fn percent_of_goal(&self) -> Option<u8> {
+        let goal = self.row.goal.filter(|g| *g > 0)?;
+        Some((self.signatures.saturating_mul(100) / goal).clamp(0, 100) as u8)
+    }
+}
+
+/// Loads a campaign by slug with its asks, targets and count; `None` when there is none.
+pub fn find_by_slug(conn: &mut PgConnection, slug: &str) -> anyhow::Result<Option<Campaign>> {
+    let row = campaigns::table
+        .filter(campaigns::slug.eq(slug))
+        .select(CampaignRow::as_select())
+        .first(conn)
+        .optional()
+        .context("loading campaign")?;
+    row.map(|row| load_parts(conn, row)).transpose()
+}
+
+/// Live campaigns, newest first, with their counts.
+pub fn list_live(conn: &mut PgConnection) -> anyhow::Result<Vec<Campaign>> {
+    list(conn, Some(CampaignStatus::Live))
+}
+
+/// Every campaign (or those in one status), newest first.
+pub fn list(
+    conn: &mut PgConnection,
+    status: Option<CampaignStatus>,
+) -> anyhow::Result<Vec<Campaign>> {
+    let mut query = campaigns::table
+        .select(CampaignRow::as_select())
+        .order(campaigns::created_at.desc())
+        .into_boxed();
+    if let Some(status) = status {
+        query = query.filter(campaigns::status.eq(status.as_str()));
+    }
+    let rows = query.load(conn).context("listing campaigns")?;
+    let now = Utc::now();
+    rows.into_iter()
+        .map(|row| load_parts(conn, row))
+        .filter(|c| match (c, status) {
+            (Ok(c), Some(CampaignStatus::Live)) => c.is_open(now),
+            _ => true,
+        })
+        .collect()
+}
+
+/// The cached count of confirmed, counted signatures (no COUNT(*) over signatures).
+pub fn signature_count(conn: &mut PgConnection, campaign: Uuid) -> anyhow::Result<i64> {
+    Ok(campaign_counters::table
+        .find(campaign)
+        .select(campaign_counters::signatures)
+        .first(conn)
+        .optional()?
+        .unwrap_or(0))
+}
+
+fn load_parts(conn: &mut PgConnection, row: CampaignRow) -> anyhow::Result<Campaign> {
+    let asks = asks::table
+        .filter(asks::campaign_id.eq(row.id))
+        .order(asks::position)
+        .select(asks::text)
+        .load(conn)?;
+    let targets = targets::table
+        .filter(targets::campaign_id.eq(row.id))
+        .order(targets::position)
+        .select(Target::as_select())
+        .load(conn)?;
+    let signatures = signature_count(conn, row.id)?;
+    Ok(Campaign {
+        recipients: serde_json::from_value(row.recipients.clone()).unwrap_or_default(),
+        signer: row
+            .signer
+            .clone()
+            .and_then(|s| serde_json::from_value(s).ok()),
+        cc: serde_json::from_value(row.cc.clone()).unwrap_or_default(),
+        row,
+        asks,
+        targets,
+        signatures,
+    })
+}

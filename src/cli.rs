@@ -1,0 +1,223 @@
+//! The command line (`undersign --help`): serve the web app, run the delivery cron job,
+//! migrate, and manage campaigns.
+
+use crate::campaigns::{self, import};
+use crate::config::{DatabaseSource, Settings};
+use crate::db::{self, local, DbPool};
+use crate::domain::letter_file;
+use crate::jobs::deliver;
+use crate::mail::transport::Mailer;
+use crate::web::Application;
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "undersign", version, about = "Turn a letter to officials into a public action, collect signatures, and deliver the petition by e-mail.", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web app (and, unless --no-worker, send queued e-mail continuously).
+    Serve {
+        /// Address to listen on [env: UNDERSIGN_BIND, default 127.0.0.1:8080].
+        #[arg(long, value_name = "ADDR")]
+        bind: Option<String>,
+        /// Do not send e-mail from this process (leave it to `undersign deliver`).
+        #[arg(long)]
+        no_worker: bool,
+    },
+    /// The cron job: send everything that is due, then exit. Safe to overlap with itself and
+    /// with `serve`.
+    Deliver {
+        /// Report what is due without sending anything.
+        #[arg(long)]
+        dry_run: bool,
+        /// Stop after about N seconds, leaving the rest for the next run.
+        #[arg(long, value_name = "N")]
+        max_seconds: Option<u64>,
+    },
+    /// Apply database migrations.
+    Migrate,
+    /// Create, list and export campaigns.
+    #[command(subcommand)]
+    Campaign(CampaignCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CampaignCommand {
+    /// Create a campaign from a letter file (plain text or Markdown with optional TOML front matter).
+    Import {
+        /// The letter file.
+        file: PathBuf,
+        /// Open it for signatures right away (otherwise it stays a draft).
+        #[arg(long)]
+        launch: bool,
+    },
+    /// List every campaign with its status and count.
+    List,
+    /// Export a campaign's confirmed signatures.
+    Export {
+        slug: String,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+}
+
+/// Runs `cli` to completion.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut settings = Settings::from_env()?;
+    match cli.command {
+        Command::Serve { bind, no_worker } => {
+            if let Some(bind) = bind {
+                settings.bind = bind;
+                settings.check()?;
+            }
+            let pool = open_database(&settings).await?;
+            let mailer = Mailer::new(&settings.mail, &settings.from)?;
+            let base_url = settings.base_url.clone();
+            let app = Application::build(settings, pool, mailer, !no_worker)?;
+            tracing::info!(port = app.port(), "serving on {base_url}");
+            app.run_until_stopped().await?;
+            Ok(())
+        }
+        Command::Deliver {
+            dry_run,
+            max_seconds,
+        } => {
+            let pool = open_database(&settings).await?;
+            let mailer = Mailer::new(&settings.mail, &settings.from)?;
+            let report = deliver::run(&pool, &mailer, dry_run, max_seconds).await?;
+            if report.dry_run {
+                println!(
+                    "{} e-mail(s) due; nothing sent (dry run)",
+                    report.due_before
+                );
+            } else {
+                let d = report.drained;
+                println!(
+                    "sent {}, retrying later {}, failed {}{}",
+                    d.sent,
+                    d.retrying,
+                    d.failed,
+                    if d.lease_lost > 0 {
+                        format!(", {} taken over by another worker", d.lease_lost)
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+            Ok(())
+        }
+        Command::Migrate => {
+            open_database(&settings).await?;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::Campaign(command) => campaign(&settings, command).await,
+    }
+}
+
+async fn campaign(settings: &Settings, command: CampaignCommand) -> anyhow::Result<()> {
+    match command {
+        CampaignCommand::Import { file, launch } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let parsed = letter_file::parse_letter_file(&text).with_context(|| {
+                format!("{} is not a letter file Undersign can read", file.display())
+            })?;
+            let pool = open_database(settings).await?;
+            let imported = db::run(&pool, move |conn| {
+                import::import(conn, &parsed, &text, launch)
+            })
+            .await?;
+            println!("id      {}", imported.id);
+            println!("slug    {}", imported.slug);
+            println!("title   {}", imported.title);
+            println!(
+                "status  {}",
+                if imported.launched { "live" } else { "draft" }
+            );
+            println!("asks    {}", imported.asks);
+            println!("targets {}", imported.targets);
+            println!("url     {}/c/{}", settings.base_url, imported.slug);
+            if imported.targets == 0 {
+                eprintln!("note: no targets with e-mail addresses; add [[targets]] to the front matter so the petition can be delivered");
+            }
+            Ok(())
+        }
+        CampaignCommand::List => {
+            let pool = open_database(settings).await?;
+            let all = db::run(&pool, |conn| campaigns::list(conn, None)).await?;
+            let now = chrono::Utc::now();
+            println!(
+                "{:<8} {:>10} {:>8}  {:<40} title",
+                "status", "signatures", "goal", "slug"
+            );
+            for c in all {
+                println!(
+                    "{:<8} {:>10} {:>8}  {:<40} {}",
+                    c.status(now).as_str(),
+                    c.signatures,
+                    c.row
+                        .goal
+                        .map(|g| g.to_string())
+                        .unwrap_or_else(|| "-".into()),
+                    c.row.slug,
+                    c.row.title
+                );
+            }
+            Ok(())
+        }
+        CampaignCommand::Export {
+            slug,
+            format: ExportFormat::Csv,
+        } => {
+            let pool = open_database(settings).await?;
+            let lookup = slug.clone();
+            let rows = db::run(&pool, move |conn| {
+                crate::signatures::export::confirmed(conn, &lookup)
+            })
+            .await?;
+            let Some(rows) = rows else {
+                bail!("no campaign with the slug {slug:?}");
+            };
+            let mut out = std::io::stdout().lock();
+            crate::signatures::export::write_csv(&mut out, &rows)?;
+            Ok(())
+        }
+    }
+}
+
+/// Connects to `DATABASE_URL` or starts the managed local cluster, then migrates.
+pub async fn open_database(settings: &Settings) -> anyhow::Result<DbPool> {
+    let url = match &settings.database {
+        DatabaseSource::Url(url) => url.clone(),
+        DatabaseSource::Local => {
+            let root = settings.data_dir.clone();
+            tokio::task::spawn_blocking(move || {
+                let cluster =
+                    local::LocalCluster::ensure_running(&root, local::Durability::Durable)?;
+                cluster.create_database("undersign")?;
+                Ok::<_, anyhow::Error>(cluster.url("undersign"))
+            })
+            .await??
+        }
+    };
+    let pool = tokio::task::spawn_blocking(move || {
+        let pool = db::connect(&url, 10)?;
+        let mut conn = pool.get()?;
+        db::migrate(&mut conn)?;
+        Ok::<_, anyhow::Error>(pool)
+    })
+    .await??;
+    Ok(pool)
+}

@@ -1,0 +1,181 @@
+//! Typed settings read once from the environment and passed explicitly; secrets stay wrapped.
+
+use anyhow::{bail, Context};
+use ipnet::IpNet;
+use secrecy::{ExposeSecret, SecretBox, SecretString};
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+/// Where the database comes from.
+#[derive(Debug, Clone)]
+pub enum DatabaseSource {
+    /// `DATABASE_URL`.
+    Url(SecretString),
+    /// The managed local cluster under the data directory.
+    Local,
+}
+
+/// Where e-mail goes.
+#[derive(Debug, Clone)]
+pub enum MailSink {
+    /// `SMTP_URL`.
+    Smtp(SecretString),
+    /// `.eml` files in this directory.
+    Files(PathBuf),
+}
+
+/// Everything the service needs to know about its surroundings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database: DatabaseSource,
+    pub mail: MailSink,
+    /// Absolute base for links in e-mails, without a trailing slash.
+    pub base_url: String,
+    pub secret_key: SecretKey,
+    pub bind: String,
+    pub data_dir: PathBuf,
+    /// The `From:` mailbox, e.g. `River Commons <actions@rivercommons.example>`.
+    pub from: String,
+    pub trusted_proxies: Vec<IpNet>,
+}
+
+/// The key behind tokens, cookies and the hashes of IP addresses.
+#[derive(Debug, Clone)]
+pub struct SecretKey(std::sync::Arc<SecretBox<Vec<u8>>>);
+
+impl SecretKey {
+    pub fn new(bytes: Vec<u8>) -> Self {
+        SecretKey(std::sync::Arc::new(SecretBox::new(Box::new(bytes))))
+    }
+    pub fn bytes(&self) -> &[u8] {
+        self.0.expose_secret()
+    }
+}
+
+const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+impl Settings {
+    /// Reads the environment (see the README for each variable).
+    pub fn from_env() -> anyhow::Result<Settings> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let data_dir = PathBuf::from(var("UNDERSIGN_DATA_DIR").unwrap_or_else(|| "var".into()));
+        let bind = var("UNDERSIGN_BIND").unwrap_or_else(|| DEFAULT_BIND.into());
+        let base_url = var("UNDERSIGN_BASE_URL").unwrap_or_else(|| format!("http://{bind}"));
+        let secret_key = match var("UNDERSIGN_SECRET_KEY") {
+            Some(key) => parse_secret_key(&key)?,
+            None => local_secret_key(&data_dir)?,
+        };
+        let trusted_proxies = var("UNDERSIGN_TRUSTED_PROXIES")
+            .map(|v| parse_proxies(&v))
+            .transpose()?
+            .unwrap_or_default();
+        let settings = Settings {
+            database: var("DATABASE_URL")
+                .map(|url| DatabaseSource::Url(url.into()))
+                .unwrap_or(DatabaseSource::Local),
+            mail: var("SMTP_URL")
+                .map(|url| MailSink::Smtp(url.into()))
+                .unwrap_or_else(|| MailSink::Files(data_dir.join("mail"))),
+            base_url: base_url.trim_end_matches('/').to_string(),
+            secret_key,
+            bind,
+            from: var("UNDERSIGN_FROM").unwrap_or_else(|| "Undersign <undersign@localhost>".into()),
+            trusted_proxies,
+            data_dir,
+        };
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// Rejects settings that would only fail later, with the variable to fix.
+    pub fn check(&self) -> anyhow::Result<()> {
+        if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
+            bail!("UNDERSIGN_BASE_URL must start with http:// or https://");
+        }
+        self.from
+            .parse::<lettre::message::Mailbox>()
+            .with_context(|| format!("UNDERSIGN_FROM is not a valid mailbox: {:?}", self.from))?;
+        if let MailSink::Smtp(url) = &self.mail {
+            let url = url.expose_secret();
+            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                bail!("SMTP_URL must start with smtp:// or smtps://");
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `peer` may tell us the client's address in `X-Forwarded-For`.
+    pub fn is_trusted_proxy(&self, peer: IpAddr) -> bool {
+        self.trusted_proxies.iter().any(|net| net.contains(&peer))
+    }
+}
+
+fn parse_secret_key(key: &str) -> anyhow::Result<SecretKey> {
+    let key = key.trim();
+    if key.len() < 32 {
+        bail!("UNDERSIGN_SECRET_KEY must be at least 32 characters (e.g. `openssl rand -hex 32`)");
+    }
+    Ok(SecretKey::new(key.as_bytes().to_vec()))
+}
+
+/// Reads the key from the data directory, generating it on first run (mode 0600).
+fn local_secret_key(data_dir: &Path) -> anyhow::Result<SecretKey> {
+    use rand::RngCore;
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = data_dir.join("secret_key");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        return parse_secret_key(&existing);
+    }
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("cannot create {}", data_dir.display()))?;
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let key = hex::encode(bytes);
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, key.as_bytes()));
+    match written {
+        Ok(()) => parse_secret_key(&key),
+        // Another process generated it first: use theirs.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            parse_secret_key(&std::fs::read_to_string(&path)?)
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot write {}", path.display())),
+    }
+}
+
+fn parse_proxies(value: &str) -> anyhow::Result<Vec<IpNet>> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<IpNet>()
+                .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
+                .with_context(|| {
+                    format!("UNDERSIGN_TRUSTED_PROXIES: {s:?} is not an IP address or CIDR")
+                })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trusted_proxies_accept_cidrs_and_single_addresses() {
+        let nets = parse_proxies("10.0.0.0/8, 127.0.0.1,::1").unwrap();
+        assert_eq!(nets.len(), 3);
+        assert!(parse_proxies("10.0.0.0/8, nonsense").is_err());
+    }
+
+    #[test]
+    fn short_secret_keys_are_refused() {
+        assert!(parse_secret_key("short").is_err());
+        assert!(parse_secret_key(&"k".repeat(32)).is_ok());
+    }
+}

@@ -1,0 +1,62 @@
+//! The PostgreSQL side: the connection pool, the embedded migrations, and the managed local
+//! cluster used when no `DATABASE_URL` is given.
+
+pub mod local;
+pub mod schema;
+
+use anyhow::Context;
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{ConnectionManager, Pool, PooledConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use secrecy::{ExposeSecret, SecretString};
+use std::time::Duration;
+
+/// The migrations under `migrations/`, compiled into the binary.
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+/// A pool of synchronous Diesel connections; every query runs through [`run`].
+pub type DbPool = Pool<ConnectionManager<PgConnection>>;
+pub type DbConn = PooledConnection<ConnectionManager<PgConnection>>;
+
+/// Any advisory-lock key works as long as every process uses the same one.
+const MIGRATION_LOCK: i64 = 0x756e_6465_7273_6967;
+
+/// Opens a pool on `url`. Fails fast when the database cannot be reached.
+pub fn connect(url: &SecretString, max_size: u32) -> anyhow::Result<DbPool> {
+    let manager = ConnectionManager::<PgConnection>::new(url.expose_secret());
+    Pool::builder()
+        .max_size(max_size)
+        .min_idle(Some(1))
+        .connection_timeout(Duration::from_secs(10))
+        .build(manager)
+        .context("could not connect to PostgreSQL (check DATABASE_URL)")
+}
+
+/// Applies every pending migration. Safe to call from several processes at once: they take
+/// turns on an advisory lock, and the later ones find nothing left to do.
+pub fn migrate(conn: &mut PgConnection) -> anyhow::Result<usize> {
+    conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;
+    let applied = conn
+        .run_pending_migrations(MIGRATIONS)
+        .map(|versions| versions.len())
+        .map_err(|e| anyhow::anyhow!("applying migrations failed: {e}"));
+    conn.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))?;
+    applied
+}
+
+/// Runs blocking Diesel work on the blocking thread pool so request handlers and workers
+/// never stall the async executor.
+pub async fn run<T, F>(pool: &DbPool, work: F) -> anyhow::Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut PgConnection) -> anyhow::Result<T> + Send + 'static,
+{
+    let pool = pool.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get().context("no database connection available")?;
+        work(&mut conn)
+    })
+    .await
+    .context("database task was cancelled")?
+}

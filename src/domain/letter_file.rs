@@ -1,0 +1,442 @@
+//! Letter files as organizers write them: an optional TOML front matter between `+++` lines
+//! (campaign settings and overrides), then the letter. Front matter wins over what the
+//! letter parser extracts.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use super::letter::{parse_letter, Letter};
+use super::schedule::{DeliverySchedule, ScheduleError};
+
+/// The settings an organizer may put in the front matter.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FrontMatter {
+    pub slug: Option<String>,
+    pub title: Option<String>,
+    pub headline: Option<String>,
+    pub intro: Option<String>,
+    pub asks: Option<Vec<String>>,
+    pub goal: Option<i64>,
+    pub closes_at: Option<DateTime<Utc>>,
+    pub delivery: Option<DeliverySchedule>,
+    pub targets: Vec<TargetSpec>,
+}
+
+/// An official the petition is delivered to, from a `[[targets]]` table.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetSpec {
+    pub name: String,
+    pub title: Option<String>,
+    pub email: String,
+}
+
+/// A parsed letter file: its settings and the letter with front-matter headline, intro and
+/// asks already merged in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LetterFile {
+    pub front: FrontMatter,
+    pub letter: Letter,
+}
+
+/// Why a letter file could not be read. Messages are meant for the organizer.
+#[derive(Debug, thiserror::Error)]
+pub enum LetterFileError {
+    #[error("the front matter opened by +++ on line {line} is never closed; add a line with only +++ after the settings")]
+    UnterminatedFrontMatter { line: usize },
+    #[error("front matter, line {line}: {message}")]
+    Toml { line: usize, message: String },
+    #[error(
+        "front matter, line {line}: unknown setting `{key}`; the accepted settings are {ACCEPTED}"
+    )]
+    UnknownKey { line: usize, key: String },
+    #[error("goal must be a positive number of signatures, not {0}")]
+    GoalNotPositive(i64),
+    #[error("closes_at \"{0}\" is not a date and time with a time zone; write it like 2027-03-01T17:00:00Z")]
+    BadClosesAt(String),
+    #[error("delivery: {0}")]
+    Delivery(#[from] ScheduleError),
+    #[error("target {index} has no name")]
+    TargetWithoutName { index: usize },
+    #[error("target {index} ({name}) has no e-mail address")]
+    TargetWithoutEmail { index: usize, name: String },
+    #[error("target {index} ({name}): \"{email}\" is not an e-mail address")]
+    TargetBadEmail {
+        index: usize,
+        name: String,
+        email: String,
+    },
+    #[error("the file has no letter text; paste the letter after the front matter")]
+    EmptyLetter,
+}
+
+const ACCEPTED: &str = "slug, title, headline, intro, asks, goal, closes_at, delivery and [[targets]] with name, title and email";
+
+/// The front matter exactly as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFront {
+    slug: Option<String>,
+    title: Option<String>,
+    headline: Option<String>,
+    intro: Option<String>,
+    asks: Option<Vec<String>>,
+    goal: Option<i64>,
+    closes_at: Option<Written>,
+    delivery: Option<String>,
+    #[serde(default)]
+    targets: Vec<TargetSpec>,
+}
+
+/// `closes_at` as written: a TOML date-time or a quoted string.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Written {
+    DateTime(toml::value::Datetime),
+    Text(String),
+    Other(toml::Value),
+}
+
+/// Reads a letter file: front matter (if any), then the letter.
+pub fn parse_letter_file(input: &str) -> Result<LetterFile, LetterFileError> {
+    let input = input.strip_prefix('\u{feff}').unwrap_or(input);
+    let (front, letter_text) = match split_front_matter(input)? {
+        Some((toml_text, first_line, letter_text)) => {
+            (read_front_matter(&toml_text, first_line)?, letter_text)
+        }
+        None => (FrontMatter::default(), input.to_string()),
+    };
+    if letter_text.trim().is_empty() {
+        return Err(LetterFileError::EmptyLetter);
+    }
+    let mut letter = parse_letter(&letter_text);
+    if let Some(headline) = &front.headline {
+        letter.headline = Some(headline.clone());
+    }
+    if let Some(intro) = &front.intro {
+        letter.intro = Some(intro.clone());
+    }
+    if let Some(asks) = &front.asks {
+        letter.asks = asks.clone();
+    }
+    Ok(LetterFile { front, letter })
+}
+
+/// Splits `+++`-fenced front matter from the letter: the TOML text, the file line on which
+/// it starts, and the letter text. None when the file has no front matter.
+fn split_front_matter(input: &str) -> Result<Option<(String, usize, String)>, LetterFileError> {
+    let normalised = input.replace("\r\n", "\n");
+    let lines: Vec<&str> = normalised.split('\n').collect();
+    let Some(open) = lines.iter().position(|l| !l.trim().is_empty()) else {
+        return Ok(None);
+    };
+    if lines[open].trim() != "+++" {
+        return Ok(None);
+    }
+    let close = lines[open + 1..]
+        .iter()
+        .position(|l| l.trim() == "+++")
+        .map(|i| open + 1 + i)
+        .ok_or(LetterFileError::UnterminatedFrontMatter { line: open + 1 })?;
+    let toml_text = lines[open + 1..close].join("\n");
+    let letter_text = lines[close + 1..].join("\n");
+    Ok(Some((toml_text, open + 2, letter_text)))
+}
+
+/// Parses and checks the front matter; `first_line` is the file line of its first TOML line.
+fn read_front_matter(toml_text: &str, first_line: usize) -> Result<FrontMatter, LetterFileError> {
+    let raw: RawFront = toml::from_str(toml_text).map_err(|e| {
+        let line = first_line
+            + e.span()
+                .and_then(|span| toml_text.get(..span.start))
+                .map_or(0, |before| before.matches('\n').count());
+        let message = e.message().trim().to_string();
+        match message
+            .strip_prefix("unknown field `")
+            .and_then(|rest| rest.split_once('`'))
+        {
+            Some((key, _)) => LetterFileError::UnknownKey {
+                line,
+                key: key.to_string(),
+            },
+            None => LetterFileError::Toml { line, message },
+        }
+    })?;
+    if let Some(goal) = raw.goal.filter(|g| *g <= 0) {
+        return Err(LetterFileError::GoalNotPositive(goal));
+    }
+    let closes_at = raw.closes_at.map(closes_at).transpose()?;
+    let delivery = raw
+        .delivery
+        .as_deref()
+        .map(DeliverySchedule::parse)
+        .transpose()?;
+    let mut targets = Vec::with_capacity(raw.targets.len());
+    for (i, target) in raw.targets.into_iter().enumerate() {
+        targets.push(check_target(i + 1, target)?);
+    }
+    let text = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    Ok(FrontMatter {
+        slug: text(raw.slug),
+        title: text(raw.title),
+        headline: text(raw.headline),
+        intro: text(raw.intro),
+        asks: raw.asks.map(|asks| {
+            asks.into_iter()
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty())
+                .collect()
+        }),
+        goal: raw.goal,
+        closes_at,
+        delivery,
+        targets,
+    })
+}
+
+/// `closes_at` as a TOML offset date-time or as a quoted RFC 3339 string.
+fn closes_at(value: Written) -> Result<DateTime<Utc>, LetterFileError> {
+    let written = match value {
+        Written::Text(s) => s,
+        Written::DateTime(d) => d.to_string(),
+        Written::Other(v) => v.to_string(),
+    };
+    DateTime::parse_from_rfc3339(written.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| LetterFileError::BadClosesAt(written))
+}
+
+fn check_target(index: usize, target: TargetSpec) -> Result<TargetSpec, LetterFileError> {
+    let name = target.name.trim().to_string();
+    let email = target.email.trim().to_string();
+    if name.is_empty() {
+        return Err(LetterFileError::TargetWithoutName { index });
+    }
+    if email.is_empty() {
+        return Err(LetterFileError::TargetWithoutEmail { index, name });
+    }
+    if !email.contains('@') {
+        return Err(LetterFileError::TargetBadEmail { index, name, email });
+    }
+    let title = target
+        .title
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty());
+    Ok(TargetSpec { name, title, email })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::letter::{Recipient, Signer};
+    use super::*;
+    use chrono::{NaiveTime, TimeZone, Weekday};
+
+    const MARKDOWN: &str = include_str!("../../tests/fixtures/letters/markdown-front-matter.md");
+
+    fn error_of(input: &str) -> String {
+        parse_letter_file(input).expect_err(input).to_string()
+    }
+
+    #[test]
+    fn front_matter_settings_are_read_and_win_over_the_letter() {
+        let file = parse_letter_file(MARKDOWN).expect("valid letter file");
+
+        assert_eq!(
+            file.front,
+            FrontMatter {
+                slug: Some("save-eastside-wetlands".into()),
+                title: Some("Save the Eastside wetlands".into()),
+                headline: Some("Keep the bulldozers out of the Eastside wetlands".into()),
+                intro: None,
+                asks: None,
+                goal: Some(2500),
+                closes_at: Utc.with_ymd_and_hms(2027, 4, 30, 18, 0, 0).single(),
+                delivery: Some(DeliverySchedule::Weekly {
+                    weekday: Weekday::Mon,
+                    at: NaiveTime::from_hms_opt(9, 0, 0).expect("valid time"),
+                    tz: chrono_tz::Europe::Brussels,
+                }),
+                targets: vec![
+                    TargetSpec {
+                        name: "Councillor Priya Raman".into(),
+                        title: Some("Chair, Planning Committee".into()),
+                        email: "priya.raman@riverton.example".into(),
+                    },
+                    TargetSpec {
+                        name: "Mayor Tomás Herrera".into(),
+                        title: None,
+                        email: "mayor@riverton.example".into(),
+                    },
+                ],
+            }
+        );
+        assert_eq!(
+            file.letter.headline.as_deref(),
+            Some("Keep the bulldozers out of the Eastside wetlands")
+        );
+        assert_eq!(
+            file.letter.intro.as_deref(),
+            Some(
+                "The city wants to drain the last wetland on the east bank for a parking garage. \
+                 Tell the Planning Committee to vote no."
+            )
+        );
+        assert_eq!(
+            file.letter.recipients,
+            vec![Recipient {
+                name: Some("Councillor Priya Raman".into()),
+                title: Some("Chair, Planning Committee".into()),
+                organisation: Some("Riverton City Council".into()),
+                address: vec![],
+            }]
+        );
+        assert_eq!(
+            file.letter.asks,
+            vec![
+                "Reject planning application 27/0412".to_string(),
+                "Designate the Eastside wetlands as a local nature reserve".to_string(),
+                "Commission a flood-risk study for the east bank before any new building is approved."
+                    .to_string(),
+            ]
+        );
+        assert_eq!(
+            file.letter.signer,
+            Some(Signer {
+                name: Some("Lena Fischer".into()),
+                title: Some("Coordinator, Friends of Eastside".into()),
+                organisation: None,
+                contact: vec!["lena@friendsofeastside.example".into()],
+            })
+        );
+    }
+
+    #[test]
+    fn front_matter_intro_and_asks_replace_the_extracted_ones() {
+        let input = "+++\r\nintro = \"  Our own intro.  \"\r\nasks = [\"Stop the dam.\", \"  \", \"Hear the villages.\"]\r\n+++\r\n";
+        let input = format!(
+            "\u{feff}{input}{}",
+            include_str!("../../tests/fixtures/letters/river-commons-dam.txt")
+        );
+
+        let file = parse_letter_file(&input).expect("valid letter file");
+
+        assert_eq!(file.front.intro.as_deref(), Some("Our own intro."));
+        assert_eq!(file.letter.intro.as_deref(), Some("Our own intro."));
+        assert_eq!(
+            file.letter.asks,
+            vec![
+                "Stop the dam.".to_string(),
+                "Hear the villages.".to_string()
+            ]
+        );
+        assert_eq!(
+            file.letter.headline.as_deref(),
+            Some(
+                "Regional leaders must halt the Varna Gorge dam until affected villages are heard"
+            )
+        );
+    }
+
+    #[test]
+    fn a_file_without_front_matter_is_all_letter() {
+        let text = include_str!("../../tests/fixtures/letters/river-commons-dam.txt");
+
+        let file = parse_letter_file(text).expect("valid letter file");
+
+        assert_eq!(file.front, FrontMatter::default());
+        assert_eq!(file.letter, parse_letter(text));
+    }
+
+    #[test]
+    fn closes_at_may_be_quoted_or_a_toml_date_time_with_any_offset() {
+        for written in ["\"2027-03-01T18:00:00+01:00\"", "2027-03-01T17:00:00Z"] {
+            let input = format!("+++\ncloses_at = {written}\n+++\nDear Ms. Roe,\n");
+
+            let file = parse_letter_file(&input).expect(written);
+
+            assert_eq!(
+                file.front.closes_at,
+                Utc.with_ymd_and_hms(2027, 3, 1, 17, 0, 0).single(),
+                "{written}"
+            );
+        }
+    }
+
+    #[test]
+    fn invalid_letter_files_are_refused_with_a_clear_message() {
+        let letter = "\nDear Ms. Roe,\n\nPlease act.\n";
+        let cases = [
+            (
+                format!("+++\nslug = \"x\"\n{letter}"),
+                "the front matter opened by +++ on line 1 is never closed; add a line with only +++ after the settings".to_string(),
+            ),
+            (
+                format!("+++\nslug = \"x\"\ngoal = = 5\n+++{letter}"),
+                "front matter, line 3: invalid string\nexpected `\"`, `'`".to_string(),
+            ),
+            (
+                format!("+++\nslug = \"x\"\ngaol = 5\n+++{letter}"),
+                "front matter, line 3: unknown setting `gaol`; the accepted settings are slug, title, headline, intro, asks, goal, closes_at, delivery and [[targets]] with name, title and email".to_string(),
+            ),
+            (
+                format!("+++\n[[targets]]\nname = \"Jane Roe\"\nemail = \"jane@example.org\"\nphone = \"123\"\n+++{letter}"),
+                "front matter, line 5: unknown setting `phone`; the accepted settings are slug, title, headline, intro, asks, goal, closes_at, delivery and [[targets]] with name, title and email".to_string(),
+            ),
+            (
+                format!("+++\ngoal = \"many\"\n+++{letter}"),
+                "front matter, line 2: invalid type: string \"many\", expected i64".to_string(),
+            ),
+            (
+                format!("+++\ngoal = 0\n+++{letter}"),
+                "goal must be a positive number of signatures, not 0".to_string(),
+            ),
+            (
+                format!("+++\ngoal = -10\n+++{letter}"),
+                "goal must be a positive number of signatures, not -10".to_string(),
+            ),
+            (
+                format!("+++\ncloses_at = \"next Friday\"\n+++{letter}"),
+                "closes_at \"next Friday\" is not a date and time with a time zone; write it like 2027-03-01T17:00:00Z".to_string(),
+            ),
+            (
+                format!("+++\ncloses_at = 2027-03-01T17:00:00\n+++{letter}"),
+                "closes_at \"2027-03-01T17:00:00\" is not a date and time with a time zone; write it like 2027-03-01T17:00:00Z".to_string(),
+            ),
+            (
+                format!("+++\ncloses_at = 5\n+++{letter}"),
+                "closes_at \"5\" is not a date and time with a time zone; write it like 2027-03-01T17:00:00Z".to_string(),
+            ),
+            (
+                format!("+++\ndelivery = \"hourly\"\n+++{letter}"),
+                "delivery: \"hourly\" is not a delivery schedule; write one of: manual, on close, every 500, daily 09:00 Europe/Brussels, weekly mon 09:00 UTC".to_string(),
+            ),
+            (
+                format!("+++\n[[targets]]\nname = \"  \"\nemail = \"jane@example.org\"\n+++{letter}"),
+                "target 1 has no name".to_string(),
+            ),
+            (
+                format!("+++\n[[targets]]\nname = \"Jane Roe\"\nemail = \"jane@example.org\"\n[[targets]]\nname = \"John Doe\"\nemail = \" \"\n+++{letter}"),
+                "target 2 (John Doe) has no e-mail address".to_string(),
+            ),
+            (
+                format!("+++\n[[targets]]\nname = \"Jane Roe\"\nemail = \"jane.example.org\"\n+++{letter}"),
+                "target 1 (Jane Roe): \"jane.example.org\" is not an e-mail address".to_string(),
+            ),
+            (
+                format!("+++\n[[targets]]\nname = \"Jane Roe\"\n+++{letter}"),
+                "front matter, line 2: missing field `email`".to_string(),
+            ),
+            (
+                "+++\nslug = \"x\"\n+++\n \n\t\n".to_string(),
+                "the file has no letter text; paste the letter after the front matter".to_string(),
+            ),
+            (
+                "\u{feff}  \r\n".to_string(),
+                "the file has no letter text; paste the letter after the front matter".to_string(),
+            ),
+        ];
+        for (input, message) in cases {
+            assert_eq!(error_of(&input), message, "input {input:?}");
+        }
+    }
+}

@@ -1,0 +1,243 @@
+//! A supporter's name as typed into the sign form: [`SignerName`], NFC-normalised, on one
+//! line, free of control, bidi and invisible characters, so it is safe to show on a page, in
+//! an export and as the display name of an e-mail.
+
+use std::fmt;
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::text::{check_text, collapse_whitespace, TextProblem};
+
+/// The longest name we keep, in characters after NFC normalisation.
+pub const NAME_MAX_CHARS: usize = 120;
+
+/// A supporter's name: NFC, trimmed, inner whitespace collapsed to single spaces,
+/// 1..=[`NAME_MAX_CHARS`] characters with at least one letter, in any script.
+/// It never contains CR, LF, NUL or any other control character.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignerName(String);
+
+/// Why a name was refused; the message speaks to the supporter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NameError {
+    /// Nothing but whitespace.
+    #[error("Please enter your name.")]
+    Empty,
+    /// Longer than [`NAME_MAX_CHARS`].
+    #[error("Please shorten your name to at most 120 characters.")]
+    TooLong,
+    /// A tab, line break, NUL or other control character.
+    #[error("Your name contains a control character, such as a tab or a line break. Please type it on one line.")]
+    ControlCharacter,
+    /// A bidi override or isolate.
+    #[error("Your name contains invisible formatting characters. Please type it again rather than pasting it.")]
+    BidiControl,
+    /// A zero width space or a similar invisible character.
+    #[error("Your name contains invisible characters, such as a zero width space. Please type it again rather than pasting it.")]
+    InvisibleCharacter,
+    /// Only digits, punctuation or symbols.
+    #[error("Please enter your name using letters.")]
+    NoLetters,
+}
+
+impl From<TextProblem> for NameError {
+    fn from(problem: TextProblem) -> Self {
+        match problem {
+            TextProblem::ControlCharacter => Self::ControlCharacter,
+            TextProblem::BidiControl => Self::BidiControl,
+            TextProblem::InvisibleCharacter => Self::InvisibleCharacter,
+        }
+    }
+}
+
+impl SignerName {
+    /// Parses what the supporter typed into the name field.
+    pub fn parse(input: &str) -> Result<Self, NameError> {
+        let normalised: String = input.nfc().collect();
+        let trimmed = normalised.trim();
+        if trimmed.is_empty() {
+            return Err(NameError::Empty);
+        }
+        check_text(trimmed, false)?;
+        let name = collapse_whitespace(trimmed);
+        if name.chars().count() > NAME_MAX_CHARS {
+            return Err(NameError::TooLong);
+        }
+        if !name.chars().any(char::is_alphabetic) {
+            return Err(NameError::NoLetters);
+        }
+        Ok(Self(name))
+    }
+
+    /// The name as stored and shown.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for SignerName {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for SignerName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accepted(input: &str) -> String {
+        match SignerName::parse(input) {
+            Ok(name) => name.to_string(),
+            Err(error) => panic!("{input:?} was refused: {error}"),
+        }
+    }
+
+    #[test]
+    fn names_in_any_script_are_accepted_as_typed() {
+        let rows = [
+            "Jane Doe",
+            "Анна Петрова",
+            "Μαρία Παπαδοπούλου",
+            "王小明",
+            "山田 太郎",
+            "김민준",
+            "Nguyễn Văn An",
+            "Zoë O'Brien-Smith",
+            "Jean-Luc d'Artagnan Jr.",
+            "Ngũgĩ wa Thiong'o",
+            "Łukasz Żółć",
+            "אברהם כהן",
+            "X Æ A-12",
+        ];
+        for input in rows {
+            assert_eq!(accepted(input), input);
+        }
+    }
+
+    #[test]
+    fn armenian_names_are_accepted() {
+        assert_eq!(accepted("Անի Հակոբյան"), "Անի Հակոբյան");
+    }
+
+    #[test]
+    fn azerbaijani_names_with_schwa_and_dotted_i_are_accepted() {
+        assert_eq!(accepted("Əli İsmayılov"), "Əli İsmayılov");
+        assert_eq!(accepted("ƏLİ İSMAYILOV"), "ƏLİ İSMAYILOV");
+    }
+
+    #[test]
+    fn georgian_names_are_accepted() {
+        assert_eq!(accepted("ნინო ბერიძე"), "ნინო ბერიძე");
+    }
+
+    #[test]
+    fn arabic_names_are_accepted() {
+        assert_eq!(accepted("ليلى حسن"), "ليلى حسن");
+    }
+
+    #[test]
+    fn hindi_names_with_combining_marks_are_accepted() {
+        assert_eq!(accepted("अनीता शर्मा"), "अनीता शर्मा");
+        assert_eq!(accepted("प्रिया"), "प्रिया");
+    }
+
+    #[test]
+    fn persian_names_keep_the_zero_width_non_joiner() {
+        let name = "علی مهدی\u{200C}زاده";
+        assert_eq!(accepted(name), name);
+    }
+
+    #[test]
+    fn names_keep_the_zero_width_joiner() {
+        let name = "അന്\u{200D}വര്\u{200D}";
+        assert_eq!(accepted(name), name);
+    }
+
+    #[test]
+    fn decomposed_accents_are_composed() {
+        let name = accepted("Jose\u{301}");
+        assert_eq!(name, "José");
+        assert_eq!(name.chars().count(), 4);
+    }
+
+    #[test]
+    fn names_are_trimmed_and_inner_whitespace_collapses_to_one_space() {
+        let rows = [
+            ("  Jane Doe  ", "Jane Doe"),
+            ("Jane    Doe", "Jane Doe"),
+            ("Jane\u{00A0}Doe", "Jane Doe"),
+            ("山田\u{3000}太郎", "山田 太郎"),
+            ("\n Jane Doe \r\n", "Jane Doe"),
+        ];
+        for (input, expected) in rows {
+            assert_eq!(accepted(input), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn names_of_up_to_120_characters_are_accepted_counting_characters_not_bytes() {
+        assert_eq!(accepted(&"a".repeat(120)).len(), 120);
+        assert_eq!(accepted(&"ա".repeat(120)).chars().count(), 120);
+        assert_eq!(accepted(&"e\u{301}".repeat(120)).chars().count(), 120);
+    }
+
+    #[test]
+    fn bad_names_are_refused_with_a_message() {
+        const EMPTY: &str = "Please enter your name.";
+        const LONG: &str = "Please shorten your name to at most 120 characters.";
+        const CONTROL: &str = "Your name contains a control character, such as a tab or a line break. Please type it on one line.";
+        const BIDI: &str = "Your name contains invisible formatting characters. Please type it again rather than pasting it.";
+        const INVISIBLE: &str = "Your name contains invisible characters, such as a zero width space. Please type it again rather than pasting it.";
+        const NO_LETTERS: &str = "Please enter your name using letters.";
+        let too_long = "a".repeat(121);
+        use NameError::*;
+        let rows = [
+            ("", Empty, EMPTY),
+            ("   \t ", Empty, EMPTY),
+            (too_long.as_str(), TooLong, LONG),
+            ("Jane\0Doe", ControlCharacter, CONTROL),
+            ("Jane\rDoe", ControlCharacter, CONTROL),
+            ("Jane\nBcc: x@example.org", ControlCharacter, CONTROL),
+            ("Jane\tDoe", ControlCharacter, CONTROL),
+            ("Jane\0", ControlCharacter, CONTROL),
+            ("Jane \u{202E}eoD", BidiControl, BIDI),
+            ("\u{202D}Jane", BidiControl, BIDI),
+            ("Jane \u{2067}Doe\u{2069}", BidiControl, BIDI),
+            ("Ja\u{200B}ne", InvisibleCharacter, INVISIBLE),
+            ("\u{FEFF}Jane", InvisibleCharacter, INVISIBLE),
+            ("Jane\u{2028}Doe", InvisibleCharacter, INVISIBLE),
+            ("Jane\u{2029}Doe", InvisibleCharacter, INVISIBLE),
+            ("!!!", NoLetters, NO_LETTERS),
+            ("12345", NoLetters, NO_LETTERS),
+            ("- . -", NoLetters, NO_LETTERS),
+            ("١٢٣", NoLetters, NO_LETTERS),
+        ];
+        for (input, error, message) in rows {
+            assert_eq!(SignerName::parse(input), Err(error), "{input:?}");
+            assert_eq!(error.to_string(), message);
+        }
+    }
+
+    #[test]
+    fn names_with_any_line_break_or_nul_inside_are_refused() {
+        let inputs = [
+            "a\r\nb",
+            "a\rb",
+            "a\nb",
+            "a\0b",
+            "a\u{85}b",
+            "a\u{2028}b",
+            "a\u{0B}b",
+            "a\u{0C}b",
+        ];
+        for input in inputs {
+            assert!(SignerName::parse(input).is_err(), "{input:?}");
+        }
+    }
+}

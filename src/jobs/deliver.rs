@@ -1,0 +1,44 @@
+//! `undersign deliver`: everything due, then exit. Today that is draining the outbox and
+//! forgetting stale rate-limit windows; it is safe to overlap with itself and with `serve`.
+
+use crate::db::{self, DbPool};
+use crate::mail::outbox::{self, DrainError, DrainReport};
+use crate::mail::transport::Mailer;
+use std::time::{Duration, Instant};
+
+/// What a `deliver` run did or, with `dry_run`, would do.
+#[derive(Debug, Default)]
+pub struct DeliverReport {
+    pub due_before: i64,
+    pub drained: DrainReport,
+    pub dry_run: bool,
+}
+
+/// Runs one delivery pass, stopping early (and leaving the rest for the next run) after
+/// `max_seconds`.
+pub async fn run(
+    pool: &DbPool,
+    mailer: &Mailer,
+    dry_run: bool,
+    max_seconds: Option<u64>,
+) -> Result<DeliverReport, DrainError> {
+    let due_before = db::run(pool, outbox::due_count).await?;
+    if dry_run {
+        return Ok(DeliverReport {
+            due_before,
+            dry_run,
+            ..DeliverReport::default()
+        });
+    }
+    db::run(pool, |conn| {
+        crate::rate_limit::forget_before(conn, chrono::Utc::now() - chrono::Duration::days(2))
+    })
+    .await?;
+    let deadline = max_seconds.map(|s| Instant::now() + Duration::from_secs(s));
+    let drained = outbox::drain(pool, mailer, deadline).await?;
+    Ok(DeliverReport {
+        due_before,
+        drained,
+        dry_run,
+    })
+}

@@ -1,0 +1,3 @@
+//! Work that runs outside requests: `deliver`, the cron job.
+
+pub mod deliver;

@@ -1,0 +1,17 @@
+//! Undersign turns a letter to officials into a public action: supporters sign it on a
+//! server-rendered page, their signatures land in PostgreSQL, and e-mail leaves through an
+//! outbox that any number of processes can drain without sending twice.
+
+pub mod campaigns;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod jobs;
+pub mod mail;
+pub mod rate_limit;
+pub mod signatures;
+pub mod telemetry;
+pub mod tokens;
+pub mod web;
+pub mod worker;

@@ -1,0 +1,141 @@
+//! The way out: SMTP (pooled, TLS as the URL asks) or `.eml` files for a local install, and
+//! the classification of what the server answered.
+
+use super::header_safe;
+use crate::config::MailSink;
+use anyhow::Context;
+use lettre::message::{header::ContentType, Mailbox, MultiPart};
+use lettre::transport::smtp::PoolConfig;
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use secrecy::ExposeSecret;
+use std::time::Duration;
+
+/// How long one SMTP step may take before the attempt counts as a timeout.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long one whole message may take.
+const SEND_TIMEOUT: Duration = Duration::from_secs(60);
+
+#[derive(Clone)]
+enum Way {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Files(AsyncFileTransport<Tokio1Executor>),
+}
+
+/// Sends built messages from one sender mailbox.
+#[derive(Clone)]
+pub struct Mailer {
+    way: Way,
+    from: Mailbox,
+}
+
+/// What became of one send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendResult {
+    Sent,
+    /// 4xx, timeouts, refused or dropped connections: try again later.
+    Transient(String),
+    /// 5xx or an address that cannot be written: never try again.
+    Permanent(String),
+    /// The server refused our credentials: nobody's fault but the configuration's.
+    AuthFailed(String),
+}
+
+/// One message as the outbox hands it over.
+pub struct Envelope<'a> {
+    pub to: &'a str,
+    pub to_name: Option<&'a str>,
+    pub subject: &'a str,
+    pub text: &'a str,
+    pub html: Option<&'a str>,
+    pub message_id: &'a str,
+}
+
+impl Mailer {
+    pub fn new(sink: &MailSink, from: &str) -> anyhow::Result<Mailer> {
+        let from: Mailbox = from
+            .parse()
+            .context("UNDERSIGN_FROM is not a valid mailbox")?;
+        let way = match sink {
+            MailSink::Smtp(url) => Way::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
+                    .context("SMTP_URL is not a valid smtp:// or smtps:// URL")?
+                    .timeout(Some(SMTP_TIMEOUT))
+                    .pool_config(PoolConfig::new().max_size(8))
+                    .build(),
+            ),
+            MailSink::Files(dir) => {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+                Way::Files(AsyncFileTransport::<Tokio1Executor>::new(dir))
+            }
+        };
+        Ok(Mailer { way, from })
+    }
+
+    /// The domain for Message-IDs: the sender's.
+    pub fn domain(&self) -> String {
+        self.from.email.domain().to_string()
+    }
+
+    pub async fn send(&self, envelope: &Envelope<'_>) -> SendResult {
+        let message = match self.build(envelope) {
+            Ok(message) => message,
+            Err(e) => return SendResult::Permanent(format!("message could not be built: {e}")),
+        };
+        match &self.way {
+            // The transport's own timeout covers only connecting; this bounds the whole
+            // conversation.
+            Way::Smtp(smtp) => match tokio::time::timeout(SEND_TIMEOUT, smtp.send(message)).await {
+                Ok(Ok(_)) => SendResult::Sent,
+                Ok(Err(e)) => classify(&e),
+                Err(_) => SendResult::Transient(format!(
+                    "SMTP: no answer within {} s",
+                    SEND_TIMEOUT.as_secs()
+                )),
+            },
+            Way::Files(files) => match files.send(message).await {
+                Ok(_) => SendResult::Sent,
+                Err(e) => SendResult::Transient(format!("writing the .eml file failed: {e}")),
+            },
+        }
+    }
+
+    fn build(&self, e: &Envelope<'_>) -> anyhow::Result<Message> {
+        let address: lettre::Address = e.to.parse().context("invalid recipient address")?;
+        let to = Mailbox::new(
+            e.to_name.map(header_safe).filter(|n| !n.is_empty()),
+            address,
+        );
+        let builder = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(header_safe(e.subject))
+            .message_id(Some(e.message_id.to_string()));
+        let message = match e.html {
+            Some(html) => builder.multipart(MultiPart::alternative_plain_html(
+                e.text.to_string(),
+                html.to_string(),
+            ))?,
+            None => builder
+                .header(ContentType::TEXT_PLAIN)
+                .body(e.text.to_string())?,
+        };
+        Ok(message)
+    }
+}
+
+fn classify(e: &lettre::transport::smtp::Error) -> SendResult {
+    let code = e.status().map(u16::from);
+    let text = match code {
+        Some(code) => format!("SMTP {code}: {e}"),
+        None => format!("SMTP: {e}"),
+    };
+    match code {
+        Some(530 | 534 | 535 | 538) => SendResult::AuthFailed(text),
+        // Syntax and sequence errors say the conversation went wrong (for instance a pooled
+        // connection left mid-transaction), not that the address is bad.
+        Some(500..=504) => SendResult::Transient(text),
+        _ if e.is_permanent() => SendResult::Permanent(text),
+        _ => SendResult::Transient(text),
+    }
+}

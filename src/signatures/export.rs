@@ -1,0 +1,99 @@
+//! Exporting a campaign's confirmed signatures as CSV, with cells that a spreadsheet would
+//! run as formulas defused.
+
+use crate::db::schema::{campaigns, signatures, supporters};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use std::io::Write;
+
+/// One confirmed, counted signature.
+#[derive(Debug, Queryable)]
+pub struct ExportRow {
+    pub name: String,
+    pub email: String,
+    pub country: String,
+    pub postcode: Option<String>,
+    pub comment: Option<String>,
+    pub wants_updates: bool,
+    pub confirmed_at: Option<DateTime<Utc>>,
+}
+
+/// The confirmed, counted signatures of the campaign `slug`, oldest first; `None` when no
+/// such campaign exists.
+pub fn confirmed(conn: &mut PgConnection, slug: &str) -> anyhow::Result<Option<Vec<ExportRow>>> {
+    let Some(id) = campaigns::table
+        .filter(campaigns::slug.eq(slug))
+        .select(campaigns::id)
+        .first::<uuid::Uuid>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let rows = signatures::table
+        .inner_join(supporters::table)
+        .filter(signatures::campaign_id.eq(id))
+        .filter(signatures::state.eq("counted"))
+        .filter(signatures::confirmed_at.is_not_null())
+        .order(signatures::confirmed_at.asc())
+        .select((
+            signatures::name,
+            supporters::email,
+            signatures::country,
+            signatures::postcode,
+            signatures::comment,
+            signatures::wants_updates,
+            signatures::confirmed_at,
+        ))
+        .load(conn)?;
+    Ok(Some(rows))
+}
+
+pub fn write_csv(out: &mut impl Write, rows: &[ExportRow]) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "name,email,country,postcode,comment,updates,confirmed_at"
+    )?;
+    for r in rows {
+        let fields = [
+            cell(&r.name),
+            cell(&r.email),
+            cell(&r.country),
+            cell(r.postcode.as_deref().unwrap_or("")),
+            cell(r.comment.as_deref().unwrap_or("")),
+            cell(if r.wants_updates { "yes" } else { "no" }),
+            cell(&r.confirmed_at.map(|t| t.to_rfc3339()).unwrap_or_default()),
+        ];
+        writeln!(out, "{}", fields.join(","))?;
+    }
+    Ok(())
+}
+
+/// A CSV cell: quoted when needed, and prefixed with `'` when a spreadsheet would take it for
+/// a formula (`= + - @`, tab, CR).
+pub fn cell(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn cells_that_look_like_formulas_are_defused() {
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(cell("+1"), "'+1");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("-2"), "'-2");
+        assert_eq!(cell("Ana, Petrović"), "\"Ana, Petrović\"");
+        assert_eq!(cell("Ana"), "Ana");
+    }
+}

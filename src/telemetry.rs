@@ -1,0 +1,13 @@
+//! Logging: structured lines on stderr, filtered by `RUST_LOG` (default `info`). Log calls
+//! carry ids and outcomes, never e-mail addresses, names or IP addresses.
+
+use tracing_subscriber::EnvFilter;
+
+pub fn init() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}

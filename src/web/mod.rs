@@ -1,0 +1,90 @@
+//! The HTTP side: [`Application::build`] binds its own listener (port 0 in tests), wires the
+//! shared state, the security middleware and the routes, and optionally runs the outbox
+//! worker beside the server.
+
+pub mod client_ip;
+pub mod errors;
+pub mod headers;
+pub mod ops;
+pub mod public;
+
+use crate::config::Settings;
+use crate::db::DbPool;
+use crate::mail::transport::Mailer;
+use crate::worker;
+use actix_web::dev::Server;
+use actix_web::{web, App, HttpServer};
+use std::net::TcpListener;
+use std::sync::Arc;
+
+/// Largest request body accepted; a sign form is far smaller.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub settings: Settings,
+    pub pool: DbPool,
+    pub message_id_domain: String,
+    pub metrics: ops::Metrics,
+}
+
+/// A bound, not yet running, web server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    worker: Option<worker::OutboxWorker>,
+}
+
+impl Application {
+    /// Binds `settings.bind` and prepares the server on `pool`. With `run_worker`, the outbox
+    /// is drained continuously while the server runs.
+    pub fn build(
+        settings: Settings,
+        pool: DbPool,
+        mailer: Mailer,
+        run_worker: bool,
+    ) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(&settings.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::from(Arc::new(AppState {
+            message_id_domain: mailer.domain(),
+            settings,
+            pool: pool.clone(),
+            metrics: ops::Metrics::default(),
+        }));
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+                .wrap(headers::security_headers())
+                .wrap(actix_web::middleware::from_fn(ops::observe))
+                .configure(public::routes)
+                .configure(ops::routes)
+                .default_service(web::to(errors::not_found))
+        })
+        .listen(listener)?
+        .shutdown_timeout(10)
+        .run();
+        let worker = run_worker.then(|| worker::OutboxWorker::spawn(pool, mailer));
+        Ok(Application {
+            port,
+            server,
+            worker,
+        })
+    }
+
+    /// The port actually bound (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until the process is asked to stop, then stops the worker.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        if let Some(worker) = self.worker {
+            worker.stop().await;
+        }
+        result
+    }
+}

@@ -1,0 +1,38 @@
+//! `GET /api/v1/campaigns/{slug}`: the public counter as JSON, readable from any origin.
+
+use super::campaign;
+use crate::web::AppState;
+use actix_web::{web, HttpResponse};
+use chrono::Utc;
+
+#[derive(serde::Serialize)]
+struct CampaignJson<'a> {
+    slug: &'a str,
+    title: &'a str,
+    status: crate::campaigns::CampaignStatus,
+    signatures: i64,
+    goal: Option<i64>,
+    closes_at: Option<chrono::DateTime<Utc>>,
+}
+
+pub async fn campaign(state: web::Data<AppState>, slug: web::Path<String>) -> HttpResponse {
+    let c = match campaign::load(&state, slug.into_inner()).await {
+        Ok(c) => c,
+        Err(_) => {
+            return HttpResponse::NotFound()
+                .insert_header(("Access-Control-Allow-Origin", "*"))
+                .json(serde_json::json!({ "error": "not found" }))
+        }
+    };
+    HttpResponse::Ok()
+        .insert_header(("Access-Control-Allow-Origin", "*"))
+        .insert_header(("Cache-Control", "public, max-age=5"))
+        .json(CampaignJson {
+            slug: c.slug(),
+            title: &c.row.title,
+            status: c.status(Utc::now()),
+            signatures: c.signatures,
+            goal: c.row.goal,
+            closes_at: c.row.closes_at,
+        })
+}

@@ -1,0 +1,202 @@
+//! The pages about campaigns: the list of live ones, the action page (which also re-renders
+//! the sign form with its messages), and the thank-you page.
+
+use super::form::{FieldErrors, SignForm};
+use crate::campaigns::{self, Campaign, CampaignStatus};
+use crate::db;
+use crate::domain::country::Country;
+use crate::web::errors::{self, html};
+use crate::web::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use chrono::Utc;
+
+#[derive(Template)]
+#[template(path = "public/index.html")]
+struct IndexPage<'a> {
+    campaigns: &'a [Campaign],
+}
+
+#[derive(Template)]
+#[template(path = "public/campaign.html")]
+struct CampaignPage<'a> {
+    c: &'a Campaign,
+    status: CampaignStatus,
+    form: &'a SignForm,
+    errors: &'a FieldErrors,
+    countries: &'static [(&'static str, &'static str)],
+    share: Share,
+    description: String,
+}
+
+impl CampaignPage<'_> {
+    /// The message for `field`, if it needs fixing.
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.get(field).map(String::as_str)
+    }
+
+    /// Whether `code` is the country the supporter chose.
+    fn selected(&self, code: &str) -> bool {
+        self.form.country.trim().eq_ignore_ascii_case(code)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "public/thanks.html")]
+struct ThanksPage<'a> {
+    c: &'a Campaign,
+    share: Share,
+}
+
+/// Links that let a supporter pass the action on. Plain links: nothing loads from these
+/// sites unless the supporter follows one.
+pub struct Share {
+    pub url: String,
+    pub links: Vec<(&'static str, String)>,
+}
+
+impl Share {
+    fn new(base_url: &str, c: &Campaign) -> Share {
+        let url = format!("{base_url}/c/{}", c.slug());
+        let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        let (u, t) = (enc(&url), enc(&c.row.title));
+        let links = vec![
+            (
+                "E-mail",
+                format!(
+                    "mailto:?subject={t}&body={}",
+                    enc(&format!("{}\n\n{url}", c.row.title))
+                ),
+            ),
+            (
+                "WhatsApp",
+                format!(
+                    "https://wa.me/?text={}",
+                    enc(&format!("{} {url}", c.row.title))
+                ),
+            ),
+            (
+                "Telegram",
+                format!("https://t.me/share/url?url={u}&text={t}"),
+            ),
+            (
+                "Signal",
+                format!(
+                    "sgnl://share?text={}",
+                    enc(&format!("{} {url}", c.row.title))
+                ),
+            ),
+            (
+                "X",
+                format!("https://twitter.com/intent/tweet?url={u}&text={t}"),
+            ),
+            (
+                "Facebook",
+                format!("https://www.facebook.com/sharer/sharer.php?u={u}"),
+            ),
+            (
+                "Bluesky",
+                format!(
+                    "https://bsky.app/intent/compose?text={}",
+                    enc(&format!("{} {url}", c.row.title))
+                ),
+            ),
+        ];
+        Share { url, links }
+    }
+}
+
+pub async fn index(state: web::Data<AppState>) -> HttpResponse {
+    match db::run(&state.pool, campaigns::list_live).await {
+        Ok(list) => html(StatusCode::OK, IndexPage { campaigns: &list }.render()),
+        Err(e) => errors::unavailable(e),
+    }
+}
+
+/// Loads the campaign behind `slug`, answering 404 for unknown ones.
+pub async fn load(state: &AppState, slug: String) -> Result<Campaign, HttpResponse> {
+    if !crate::campaigns::import::is_valid_slug(&slug) {
+        return Err(missing());
+    }
+    match db::run(&state.pool, move |conn| {
+        campaigns::find_by_slug(conn, &slug)
+    })
+    .await
+    {
+        Ok(Some(c)) => Ok(c),
+        Ok(None) => Err(missing()),
+        Err(e) => Err(errors::unavailable(e)),
+    }
+}
+
+fn missing() -> HttpResponse {
+    errors::message(
+        StatusCode::NOT_FOUND,
+        "Action not found",
+        "There is no action at this address. It may have been mistyped, or the organizers may have removed it.",
+    )
+}
+
+pub async fn show(state: web::Data<AppState>, slug: web::Path<String>) -> HttpResponse {
+    match load(&state, slug.into_inner()).await {
+        Ok(c) => render(
+            &state,
+            &c,
+            &SignForm::default(),
+            &FieldErrors::new(),
+            StatusCode::OK,
+        ),
+        Err(response) => response,
+    }
+}
+
+/// The action page with `form` and its `errors`, at `status`.
+pub fn render(
+    state: &AppState,
+    c: &Campaign,
+    form: &SignForm,
+    errors: &FieldErrors,
+    status: StatusCode,
+) -> HttpResponse {
+    let description = c
+        .row
+        .intro
+        .clone()
+        .or_else(|| c.asks.first().cloned())
+        .or_else(|| c.row.subject.clone())
+        .unwrap_or_default();
+    let page = CampaignPage {
+        c,
+        status: c.status(Utc::now()),
+        form,
+        errors,
+        countries: Country::all(),
+        share: Share::new(&state.settings.base_url, c),
+        description: truncate(&description, 200),
+    };
+    html(status, page.render())
+}
+
+pub async fn thanks(state: web::Data<AppState>, slug: web::Path<String>) -> HttpResponse {
+    match load(&state, slug.into_inner()).await {
+        Ok(c) => html(
+            StatusCode::OK,
+            ThanksPage {
+                share: Share::new(&state.settings.base_url, &c),
+                c: &c,
+            }
+            .render(),
+        ),
+        Err(response) => response,
+    }
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max - 1).collect();
+    format!("{}…", cut.trim_end())
+}

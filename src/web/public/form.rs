@@ -1,0 +1,135 @@
+//! The sign form as submitted: raw strings, parsed into a [`NewSignature`] or a message per
+//! field. Nothing a client sends here can make the server fail.
+
+use crate::domain::country::Country;
+use crate::domain::email::SignerEmail;
+use crate::domain::name::SignerName;
+use crate::domain::text::{Comment, Postcode};
+use crate::signatures::NewSignature;
+use std::collections::BTreeMap;
+use validator::Validate;
+
+/// The fields of `POST /c/{slug}/sign`, as typed (kept to re-render the form).
+#[derive(Debug, Clone, Default, Validate)]
+pub struct SignForm {
+    #[validate(length(max = 500, message = "Your name is too long."))]
+    pub name: String,
+    #[validate(length(max = 320, message = "This e-mail address is too long."))]
+    pub email: String,
+    pub country: String,
+    #[validate(length(max = 100, message = "This postcode is too long."))]
+    pub postcode: String,
+    #[validate(length(
+        max = 4000,
+        message = "Your comment is too long: please keep it under 1,000 characters."
+    ))]
+    pub comment: String,
+    pub updates: bool,
+    /// The honeypot: hidden from people, filled in by bots.
+    pub website: String,
+}
+
+/// One message per field, keyed by the field's name.
+pub type FieldErrors = BTreeMap<&'static str, String>;
+
+impl SignForm {
+    /// Reads an `application/x-www-form-urlencoded` body. Invalid UTF-8 becomes U+FFFD (and
+    /// is then refused by the field checks); the first value of a repeated field wins.
+    pub fn from_body(body: &[u8]) -> SignForm {
+        let mut form = SignForm::default();
+        let mut seen = std::collections::HashSet::new();
+        for (key, value) in form_urlencoded::parse(body) {
+            if !seen.insert(key.clone()) {
+                continue;
+            }
+            let value = value.into_owned();
+            match key.as_ref() {
+                "name" => form.name = value,
+                "email" => form.email = value,
+                "country" => form.country = value,
+                "postcode" => form.postcode = value,
+                "comment" => form.comment = value,
+                "updates" => form.updates = !value.is_empty(),
+                "website" => form.website = value,
+                _ => {}
+            }
+        }
+        form
+    }
+
+    /// Whether a bot filled in the honeypot.
+    pub fn is_bot(&self) -> bool {
+        !self.website.trim().is_empty()
+    }
+
+    /// The parsed signature, or a message for every field that needs fixing.
+    pub fn parse(&self) -> Result<NewSignature, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        if let Err(too_long) = self.validate() {
+            for (field, problems) in too_long.field_errors() {
+                if let (Some(field), Some(problem)) =
+                    (static_field(field.as_ref()), problems.first())
+                {
+                    let message = problem.message.as_deref().unwrap_or("This is too long.");
+                    errors.insert(field, message.to_string());
+                }
+            }
+            return Err(errors);
+        }
+        let name = SignerName::parse(&self.name).map_err(|e| errors.insert("name", e.to_string()));
+        let email =
+            SignerEmail::parse(&self.email).map_err(|e| errors.insert("email", e.to_string()));
+        let country =
+            Country::parse(&self.country).map_err(|e| errors.insert("country", e.to_string()));
+        let postcode =
+            Postcode::parse(&self.postcode).map_err(|e| errors.insert("postcode", e.to_string()));
+        let comment =
+            Comment::parse(&self.comment).map_err(|e| errors.insert("comment", e.to_string()));
+        match (name, email, country, postcode, comment) {
+            (Ok(name), Ok(email), Ok(country), Ok(postcode), Ok(comment)) => Ok(NewSignature {
+                name,
+                email,
+                country,
+                postcode,
+                comment,
+                wants_updates: self.updates,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+fn static_field(name: &str) -> Option<&'static str> {
+    ["name", "email", "country", "postcode", "comment"]
+        .into_iter()
+        .find(|f| *f == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_of_repeated_fields_wins_and_unknown_fields_are_ignored() {
+        let form = SignForm::from_body(b"name=Ana&name=Bob&email=a%40example.org&x=1&updates=on");
+        assert_eq!(form.name, "Ana");
+        assert_eq!(form.email, "a@example.org");
+        assert!(form.updates);
+    }
+
+    #[test]
+    fn invalid_utf8_is_refused_with_a_message_not_an_error() {
+        let form = SignForm::from_body(b"name=%FF%FE&email=a%40example.org&country=DE");
+        let errors = form.parse().unwrap_err();
+        assert!(errors.contains_key("name"), "{errors:?}");
+    }
+
+    #[test]
+    fn every_missing_field_gets_its_own_message() {
+        let errors = SignForm::default().parse().unwrap_err();
+        assert_eq!(
+            errors.keys().copied().collect::<Vec<_>>(),
+            vec!["country", "email", "name"]
+        );
+    }
+}

@@ -1,0 +1,82 @@
+//! `POST /c/{slug}/sign`: parse the form, record the signature with its e-mail, and answer
+//! 303 to the thank-you page whether the address is new, a duplicate or held.
+
+use super::campaign;
+use super::form::{FieldErrors, SignForm};
+use crate::db;
+use crate::signatures::{self, MailContext, Origin};
+use crate::tokens;
+use crate::web::client_ip::client_ip;
+use crate::web::errors;
+use crate::web::AppState;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::Utc;
+
+pub async fn sign(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        });
+    if !is_form {
+        return errors::message(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Please use the form",
+            "Signatures are accepted from the form on the action page.",
+        );
+    }
+    let c = match campaign::load(&state, slug.into_inner()).await {
+        Ok(c) => c,
+        Err(response) => return response,
+    };
+    let form = SignForm::from_body(&body);
+    if !c.is_open(Utc::now()) {
+        let mut errors = FieldErrors::new();
+        errors.insert("form", "This action is not taking signatures.".into());
+        return campaign::render(&state, &c, &form, &errors, StatusCode::CONFLICT);
+    }
+    let new = match form.parse() {
+        Ok(new) => new,
+        Err(errors) => {
+            return campaign::render(&state, &c, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    };
+    let origin = Origin {
+        ip_hash: client_ip(&req, &state.settings)
+            .map(|ip| tokens::keyed_hash(state.settings.secret_key.bytes(), &ip.to_string())),
+        honeypot: form.is_bot(),
+        source: None,
+    };
+    let thanks = format!("/c/{}/thanks", c.slug());
+    let campaign_id = c.id();
+    let app = state.clone();
+    let outcome = db::run(&state.pool, move |conn| {
+        let mail = MailContext {
+            base_url: &app.settings.base_url,
+            message_id_domain: &app.message_id_domain,
+        };
+        signatures::sign(conn, &c, &new, &origin, &mail)
+    })
+    .await;
+    match outcome {
+        Ok(signed) => {
+            tracing::info!(campaign_id = %campaign_id, outcome = ?signed, "signature received");
+            HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, thanks))
+                .finish()
+        }
+        Err(e) => errors::unavailable(e),
+    }
+}

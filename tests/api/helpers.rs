@@ -1,0 +1,368 @@
+//! The test harness: a PostgreSQL for the whole run (the managed local cluster under
+//! `target/test-pg`, or `DATABASE_URL`), a fresh database per test cloned from a migrated
+//! template and dropped afterwards, a real SMTP server, and the app on port 0.
+
+use crate::smtp_server::SmtpServer;
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use secrecy::{ExposeSecret, SecretString};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use undersign::config::{DatabaseSource, MailSink, SecretKey, Settings};
+use undersign::db::{self, local, DbPool};
+use undersign::mail::outbox::{self, DrainReport};
+use undersign::mail::transport::Mailer;
+use undersign::web::Application;
+
+/// The base URL the app puts in e-mails during tests.
+pub const BASE_URL: &str = "http://undersign.test";
+
+/// Where test databases are created: an admin URL and a way to name a database on it.
+struct Server {
+    admin_url: String,
+    template: String,
+}
+
+impl Server {
+    fn url_for(&self, database: &str) -> String {
+        with_database(&self.admin_url, database)
+    }
+}
+
+/// Replaces the database name in a libpq URL (`postgresql://…/NAME?…`).
+fn with_database(url: &str, database: &str) -> String {
+    let (head, query) = match url.split_once('?') {
+        Some((h, q)) => (h, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = head.find("://").map(|i| i + 3).unwrap_or(0);
+    let base = match head[scheme_end..].find('/') {
+        Some(i) => &head[..scheme_end + i],
+        None => head,
+    };
+    match query {
+        Some(q) => format!("{base}/{database}?{q}"),
+        None => format!("{base}/{database}"),
+    }
+}
+
+fn server() -> &'static Server {
+    static SERVER: OnceLock<Server> = OnceLock::new();
+    SERVER.get_or_init(|| {
+        let admin_url = match std::env::var("DATABASE_URL") {
+            Ok(url) if !url.is_empty() => url,
+            _ => {
+                let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/test-pg");
+                let cluster =
+                    local::LocalCluster::ensure_running(&root, local::Durability::Disposable)
+                        .expect("the test PostgreSQL starts");
+                cluster.url("postgres").expose_secret().to_string()
+            }
+        };
+        let template = format!("undersign_tpl_{}", migrations_fingerprint());
+        let server = Server {
+            admin_url,
+            template,
+        };
+        create_template(&server);
+        server
+    })
+}
+
+/// A short hash of the migrations, so a changed migration gets a new template.
+fn migrations_fingerprint() -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let mut files: Vec<PathBuf> = walk(&dir);
+    files.sort();
+    for file in files {
+        file.file_name().hash(&mut hasher);
+        std::fs::read(&file).unwrap_or_default().hash(&mut hasher);
+    }
+    format!("{:012x}", hasher.finish() & 0xffff_ffff_ffff)
+}
+
+fn walk(dir: &PathBuf) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+fn create_template(server: &Server) {
+    let mut admin = PgConnection::establish(&server.admin_url).expect("admin connection");
+    // Test binaries may start at once: one builds the template, the others wait.
+    diesel::sql_query("SELECT pg_advisory_lock(4242)")
+        .execute(&mut admin)
+        .unwrap();
+    let exists = diesel::sql_query(format!(
+        "SELECT 1 FROM pg_database WHERE datname = '{}'",
+        server.template
+    ))
+    .execute(&mut admin)
+    .unwrap()
+        > 0;
+    if !exists {
+        let building = format!("{}_building", server.template);
+        let _ = diesel::sql_query(format!(
+            "DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)"
+        ))
+        .execute(&mut admin);
+        diesel::sql_query(format!("CREATE DATABASE \"{building}\""))
+            .execute(&mut admin)
+            .unwrap();
+        {
+            let mut conn = PgConnection::establish(&server.url_for(&building)).unwrap();
+            db::migrate(&mut conn).expect("migrations apply");
+        }
+        diesel::sql_query(format!(
+            "ALTER DATABASE \"{building}\" RENAME TO \"{}\"",
+            server.template
+        ))
+        .execute(&mut admin)
+        .unwrap();
+    }
+    diesel::sql_query("SELECT pg_advisory_unlock(4242)")
+        .execute(&mut admin)
+        .unwrap();
+}
+
+/// A database of one test's own, dropped when the value is dropped.
+pub struct TestDatabase {
+    pub name: String,
+    pub url: String,
+}
+
+impl TestDatabase {
+    pub fn create() -> TestDatabase {
+        let server = server();
+        let name = format!("undersign_test_{}", uuid::Uuid::now_v7().simple());
+        let mut admin = PgConnection::establish(&server.admin_url).expect("admin connection");
+        let mut tries = 0;
+        loop {
+            let created = diesel::sql_query(format!(
+                "CREATE DATABASE \"{name}\" TEMPLATE \"{}\"",
+                server.template
+            ))
+            .execute(&mut admin);
+            match created {
+                Ok(_) => break,
+                // Two clones of one template at the same instant can collide; try again.
+                Err(e) if tries < 20 => {
+                    tries += 1;
+                    eprintln!("retrying CREATE DATABASE: {e}");
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                Err(e) => panic!("cannot create the test database: {e}"),
+            }
+        }
+        TestDatabase {
+            url: server.url_for(&name),
+            name,
+        }
+    }
+
+    pub fn connect(&self) -> PgConnection {
+        PgConnection::establish(&self.url).expect("test database connection")
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = PgConnection::establish(&server().admin_url) {
+            let _ = diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+                self.name
+            ))
+            .execute(&mut admin);
+        }
+    }
+}
+
+/// A running app with its own database and SMTP server.
+pub struct TestApp {
+    pub address: String,
+    pub pool: DbPool,
+    pub smtp: SmtpServer,
+    pub mailer: Mailer,
+    pub client: reqwest::Client,
+    // Dropped last: the pool's connections must close first.
+    pub db: TestDatabase,
+}
+
+/// How a test wants its app.
+#[derive(Default)]
+pub struct Options {
+    pub run_worker: bool,
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Options::default()).await
+}
+
+pub async fn spawn_app_with(options: Options) -> TestApp {
+    let db = TestDatabase::create();
+    let smtp = SmtpServer::start();
+    let settings = Settings {
+        database: DatabaseSource::Url(SecretString::from(db.url.clone())),
+        mail: MailSink::Smtp(SecretString::from(smtp.url())),
+        base_url: BASE_URL.to_string(),
+        secret_key: SecretKey::new(b"test secret key, at least 32 bytes long".to_vec()),
+        bind: "127.0.0.1:0".to_string(),
+        data_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/test-data"),
+        from: "River Commons <actions@rivercommons.example>".to_string(),
+        trusted_proxies: options.trusted_proxies,
+    };
+    let pool = db::connect(&SecretString::from(db.url.clone()), 8).expect("pool");
+    let mailer = Mailer::new(&settings.mail, &settings.from).expect("mailer");
+    let app = Application::build(settings, pool.clone(), mailer.clone(), options.run_worker)
+        .expect("app builds");
+    let port = app.port();
+    actix_web::rt::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        pool,
+        smtp,
+        mailer,
+        client,
+        db,
+    }
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("request is answered")
+    }
+
+    /// Posts a urlencoded form built from `fields`.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        self.post_raw(path, "application/x-www-form-urlencoded", body.into_bytes())
+            .await
+    }
+
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.address))
+            .header("Content-Type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request is answered")
+    }
+
+    /// Signs `slug` as a supporter with `email` (other fields valid).
+    pub async fn sign(&self, slug: &str, name: &str, email: &str) -> reqwest::Response {
+        self.post_form(
+            &format!("/c/{slug}/sign"),
+            &[
+                ("name", name),
+                ("email", email),
+                ("country", "HR"),
+                ("updates", "yes"),
+            ],
+        )
+        .await
+    }
+
+    /// Sends everything due through the real SMTP server, as `deliver` does.
+    pub async fn drain(&self) -> DrainReport {
+        outbox::drain(&self.pool, &self.mailer, None)
+            .await
+            .expect("drain works")
+    }
+
+    /// Imports a letter file and returns the campaign's slug.
+    pub async fn import(&self, letter: &str, launch: bool) -> String {
+        let file =
+            undersign::domain::letter_file::parse_letter_file(letter).expect("letter parses");
+        let text = letter.to_string();
+        db::run(&self.pool, move |conn| {
+            undersign::campaigns::import::import(conn, &file, &text, launch)
+        })
+        .await
+        .expect("import works")
+        .slug
+    }
+
+    /// Imports the standard test campaign, live.
+    pub async fn live_campaign(&self) -> String {
+        self.import(RIVER_COMMONS, true).await
+    }
+
+    /// Confirms a signature through the link in `message`.
+    pub async fn confirm_from(
+        &self,
+        message: &crate::smtp_server::ReceivedMessage,
+    ) -> reqwest::Response {
+        let link = message
+            .link_starting_with(&format!("{BASE_URL}/confirm/"))
+            .expect("the e-mail carries a confirmation link");
+        let path = link.trim_start_matches(BASE_URL);
+        self.post_form(path, &[]).await
+    }
+
+    /// Waits without blocking the app's own tasks until `n` messages arrived or `timeout`
+    /// passed, and returns what arrived.
+    pub async fn wait_for_mail(
+        &self,
+        n: usize,
+        timeout: std::time::Duration,
+    ) -> Vec<crate::smtp_server::ReceivedMessage> {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let messages = self.smtp.messages();
+            if messages.len() >= n || std::time::Instant::now() >= deadline {
+                return messages;
+            }
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
+    pub fn conn(&self) -> PgConnection {
+        self.db.connect()
+    }
+
+    /// Runs one SQL query returning a single bigint.
+    pub fn count(&self, sql: &str) -> i64 {
+        #[derive(diesel::QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        diesel::sql_query(sql)
+            .get_result::<N>(&mut self.conn())
+            .expect(sql)
+            .n
+    }
+}
+
+/// The sample letter with front matter that gives it a slug, a goal and a target.
+pub const RIVER_COMMONS: &str = concat!(
+    "+++\nslug = \"stop-the-dam\"\ngoal = 5000\ndelivery = \"daily 09:00 Europe/Brussels\"\n",
+    "[[targets]]\nname = \"Marta Kovač\"\ntitle = \"Minister of Energy\"\nemail = \"minister@energy.example\"\n",
+    "+++\n",
+    include_str!("../fixtures/letters/river-commons-dam.txt")
+);

@@ -1,0 +1,9 @@
+//! Integration tests: the app over HTTP on a real PostgreSQL and a real SMTP server.
+
+mod helpers;
+mod input;
+mod outbox;
+mod pages;
+mod schema;
+mod signing;
+mod smtp_server;

@@ -1,0 +1,187 @@
+//! The outbox's delivery guarantees, over real SMTP conversations.
+
+use crate::helpers::{spawn_app, spawn_app_with, Options};
+use std::collections::HashSet;
+use std::time::Duration;
+use undersign::mail::outbox::{self, DrainError, MAX_ATTEMPTS};
+
+/// Queues `n` confirmation e-mails by signing with `n` addresses.
+async fn queue(app: &crate::helpers::TestApp, slug: &str, n: usize, domain: &str) {
+    for i in 0..n {
+        let response = app.sign(slug, "Ana", &format!("s{i}@{domain}")).await;
+        assert_eq!(response.status().as_u16(), 303);
+    }
+}
+
+/// Makes every pending row due now (skipping the backoff wait).
+fn make_due(app: &crate::helpers::TestApp) {
+    use diesel::RunQueryDsl;
+    diesel::sql_query("UPDATE outbox SET next_attempt_at = now() WHERE state = 'pending'")
+        .execute(&mut app.conn())
+        .unwrap();
+}
+
+#[actix_web::test]
+async fn two_concurrent_drains_never_send_a_message_twice() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    queue(&app, &slug, 50, "example.org").await;
+
+    let (a, b) = futures::join!(
+        outbox::drain(&app.pool, &app.mailer, None),
+        outbox::drain(&app.pool, &app.mailer, None)
+    );
+
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.sent + b.sent, 50);
+    let mails = app.smtp.wait_for_messages(50, Duration::from_secs(10));
+    assert_eq!(mails.len(), 50);
+    let ids: HashSet<_> = mails.iter().map(|m| m.message_id()).collect();
+    assert_eq!(ids.len(), 50, "no message id arrived twice");
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM outbox WHERE state = 'sent'"),
+        50
+    );
+}
+
+#[actix_web::test]
+async fn a_temporary_failure_is_retried_later_and_gives_up_as_failed_after_the_cap() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    app.smtp.fail_recipient("busy.example", 451);
+    queue(&app, &slug, 1, "busy.example").await;
+
+    let first = app.drain().await;
+    assert_eq!(first.retrying, 1);
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM outbox WHERE state = 'pending' AND attempts = 1 AND next_attempt_at > now() + interval '20 seconds' AND last_error LIKE '%451%'"),
+        1,
+        "the retry waits with backoff and remembers why"
+    );
+    assert_eq!(
+        app.drain().await,
+        Default::default(),
+        "nothing is due before the backoff ends"
+    );
+
+    for _ in 1..MAX_ATTEMPTS {
+        make_due(&app);
+        app.drain().await;
+    }
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM outbox WHERE state = 'failed'"),
+        1
+    );
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM suppressions"),
+        0,
+        "a temporary failure does not suppress the address"
+    );
+
+    app.smtp.fail_recipient("busy.example", 250);
+    make_due(&app);
+    assert_eq!(app.drain().await.sent, 0, "a failed message stays failed");
+}
+
+#[actix_web::test]
+async fn a_temporary_failure_then_success_delivers_exactly_once() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    app.smtp.fail_next_data(1, 452);
+    queue(&app, &slug, 1, "example.org").await;
+    assert_eq!(app.drain().await.retrying, 1);
+    make_due(&app);
+    assert_eq!(app.drain().await.sent, 1);
+    assert_eq!(app.smtp.messages().len(), 1);
+}
+
+#[actix_web::test]
+async fn a_permanent_failure_fails_at_once_and_suppresses_the_address() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    app.smtp.fail_recipient("gone.example", 550);
+    queue(&app, &slug, 1, "gone.example").await;
+
+    let report = app.drain().await;
+
+    assert_eq!(report.failed, 1);
+    assert_eq!(app.count("SELECT count(*) AS n FROM outbox WHERE state = 'failed' AND attempts = 1 AND last_error LIKE '%550%'"), 1);
+    assert_eq!(
+        app.count(
+            "SELECT count(*) AS n FROM suppressions WHERE email_canonical = 's0@gone.example'"
+        ),
+        1
+    );
+
+    // A later message to the same address is never sent.
+    app.smtp.fail_recipient("gone.example", 250);
+    let other = app
+        .import(
+            &crate::helpers::RIVER_COMMONS.replace("stop-the-dam", "second"),
+            true,
+        )
+        .await;
+    app.sign(&other, "Ana", "s0@gone.example").await;
+    assert_eq!(app.drain().await.failed, 1);
+    assert!(app.smtp.messages().is_empty());
+}
+
+#[actix_web::test]
+async fn an_authentication_failure_pauses_sending_without_burning_attempts() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    app.smtp.require_auth("undersign", "right password");
+    queue(&app, &slug, 3, "example.org").await;
+
+    let result = outbox::drain(&app.pool, &app.mailer, None).await;
+
+    assert!(
+        matches!(result, Err(DrainError::AuthFailed(_))),
+        "{result:?}"
+    );
+    assert_eq!(app.count("SELECT count(*) AS n FROM outbox WHERE state = 'pending' AND attempts = 0 AND lease_token IS NULL"), 3);
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM mail_status WHERE paused_at IS NOT NULL"),
+        1
+    );
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(metrics.contains("undersign_mail_paused 1"));
+}
+
+#[actix_web::test]
+async fn a_row_claimed_by_a_worker_that_crashed_is_sent_once_its_lease_expires() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    queue(&app, &slug, 1, "example.org").await;
+    {
+        use diesel::RunQueryDsl;
+        // A worker claimed the row and died before sending.
+        diesel::sql_query("UPDATE outbox SET lease_token = gen_random_uuid(), leased_until = now() + interval '5 minutes', attempts = 1")
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+    assert_eq!(app.drain().await.sent, 0, "a live lease is respected");
+    {
+        use diesel::RunQueryDsl;
+        diesel::sql_query("UPDATE outbox SET leased_until = now() - interval '1 second'")
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+    assert_eq!(app.drain().await.sent, 1);
+    assert_eq!(app.smtp.messages().len(), 1);
+}
+
+#[actix_web::test]
+async fn the_serve_worker_sends_the_confirmation_within_seconds() {
+    let app = spawn_app_with(Options {
+        run_worker: true,
+        ..Options::default()
+    })
+    .await;
+    let slug = app.live_campaign().await;
+
+    app.sign(&slug, "Ana", "ana@example.org").await;
+
+    let mails = app.wait_for_mail(1, Duration::from_secs(5)).await;
+    assert_eq!(mails.len(), 1, "the confirmation left within 5 seconds");
+}

@@ -1,0 +1,135 @@
+//! What supporters see: the list, the action page, its headers, the JSON API, and the
+//! operational endpoints.
+
+use crate::helpers::spawn_app;
+
+#[actix_web::test]
+async fn the_action_page_shows_the_headline_asks_targets_letter_count_form_and_share_tags() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+
+    let response = app.get(&format!("/c/{slug}")).await;
+
+    assert_eq!(response.status().as_u16(), 200);
+    let page = response.text().await.unwrap();
+    for expected in [
+        "Regional leaders must halt the Varna Gorge dam until affected villages are heard",
+        "Postpone the licensing vote until hearings have been held in each affected village",
+        "Guarantee that no resident is relocated without a signed compensation agreement",
+        "Marta Kovač",
+        "Dear Minister Kovač and Governor Deda:",
+        "<strong>0</strong> people have signed",
+        "Goal: 5000 signatures",
+        "<form method=\"post\" action=\"/c/stop-the-dam/sign\"",
+        "<label for=\"email\">",
+        "property=\"og:title\"",
+        "name=\"twitter:card\"",
+        "https://wa.me/?text=",
+    ] {
+        assert!(page.contains(expected), "the page shows {expected:?}");
+    }
+    assert!(
+        !page.contains("Download the letter"),
+        "web-page debris is dropped"
+    );
+    assert!(
+        page.len() + undersign_css_len(&app).await < 50 * 1024,
+        "page and CSS stay under 50 KB"
+    );
+    for third_party in [
+        "<script",
+        "src=\"http",
+        "href=\"//",
+        "fonts.googleapis",
+        "<link rel=\"stylesheet\" href=\"http",
+    ] {
+        assert!(
+            !page.contains(third_party),
+            "no third-party request: {third_party}"
+        );
+    }
+}
+
+async fn undersign_css_len(app: &crate::helpers::TestApp) -> usize {
+    let css = app.get("/assets/site.css").await;
+    assert_eq!(css.status().as_u16(), 200);
+    css.bytes().await.unwrap().len()
+}
+
+#[actix_web::test]
+async fn the_front_page_lists_live_campaigns() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    let page = app.get("/").await.text().await.unwrap();
+    assert!(page.contains(&format!("href=\"/c/{slug}\"")));
+}
+
+#[actix_web::test]
+async fn an_unknown_campaign_is_a_404_page() {
+    let app = spawn_app().await;
+    let response = app.get("/c/no-such-action").await;
+    assert_eq!(response.status().as_u16(), 404);
+    assert!(response.text().await.unwrap().contains("Action not found"));
+}
+
+#[actix_web::test]
+async fn every_response_carries_the_security_headers() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    for path in [
+        "/".to_string(),
+        format!("/c/{slug}"),
+        "/nowhere".into(),
+        "/healthz".into(),
+        format!("/api/v1/campaigns/{slug}"),
+    ] {
+        let response = app.get(&path).await;
+        let h = response.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"),
+            "{path}"
+        );
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["referrer-policy"], "no-referrer", "{path}");
+    }
+}
+
+#[actix_web::test]
+async fn the_campaign_api_returns_the_cached_count_as_cors_readable_json() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    let response = app.get(&format!("/api/v1/campaigns/{slug}")).await;
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    let json: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(json["slug"], "stop-the-dam");
+    assert_eq!(json["status"], "live");
+    assert_eq!(json["signatures"], 0);
+    assert_eq!(json["goal"], 5000);
+    assert!(json["closes_at"].is_null());
+    assert!(json["title"]
+        .as_str()
+        .unwrap()
+        .starts_with("Regional leaders"));
+    assert_eq!(
+        app.get("/api/v1/campaigns/nope").await.status().as_u16(),
+        404
+    );
+}
+
+#[actix_web::test]
+async fn health_and_metrics_report_the_database_and_the_outbox() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    app.sign(&slug, "Ana", "ana@example.org").await;
+    let health = app.get("/healthz").await;
+    assert_eq!(health.status().as_u16(), 200);
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains("undersign_outbox_messages{state=\"pending\"} 1"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("undersign_signatures_confirmed 0"));
+    assert!(metrics.contains("undersign_up 1"));
+}

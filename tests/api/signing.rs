@@ -1,0 +1,300 @@
+//! Signing, double opt-in, duplicates and counting.
+
+use crate::helpers::{spawn_app, spawn_app_with, Options, BASE_URL};
+use std::time::Duration;
+
+#[actix_web::test]
+async fn a_valid_signature_redirects_to_thanks_and_its_confirmation_email_arrives() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+
+    let response = app.sign(&slug, "Ana Petrović", "Ana@Example.ORG").await;
+
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(response.headers()["location"], format!("/c/{slug}/thanks"));
+    assert_eq!(app.count("SELECT count(*) AS n FROM signatures"), 1);
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM outbox WHERE state = 'pending'"),
+        1
+    );
+    let report = app.drain().await;
+    assert_eq!(report.sent, 1);
+    let mails = app.smtp.wait_for_messages(1, Duration::from_secs(5));
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].rcpt_to, vec!["Ana@example.org".to_string()]);
+    assert!(mails[0].subject().contains("Please confirm your signature"));
+    assert!(mails[0].text_body().contains("Hello Ana Petrović"));
+    assert!(mails[0]
+        .link_starting_with(&format!("{BASE_URL}/confirm/"))
+        .is_some());
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM outbox WHERE state = 'sent'"),
+        1
+    );
+}
+
+#[actix_web::test]
+async fn a_signature_counts_only_after_the_supporter_presses_confirm_and_pressing_again_is_harmless(
+) {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    app.sign(&slug, "Ana Petrović", "ana@example.org").await;
+    app.drain().await;
+    let mail = app
+        .smtp
+        .wait_for_messages(1, Duration::from_secs(5))
+        .remove(0);
+    let link = mail
+        .link_starting_with(&format!("{BASE_URL}/confirm/"))
+        .unwrap();
+    let path = link.trim_start_matches(BASE_URL).to_string();
+
+    let page = app.get(&path).await;
+    assert_eq!(page.status().as_u16(), 200);
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    assert!(page.text().await.unwrap().contains("Confirm my signature"));
+    assert_eq!(
+        app.count("SELECT signatures AS n FROM campaign_counters"),
+        0,
+        "GET changes nothing"
+    );
+
+    let confirmed = app.post_form(&path, &[]).await;
+    assert_eq!(confirmed.status().as_u16(), 200);
+    assert!(confirmed
+        .text()
+        .await
+        .unwrap()
+        .contains("your signature counts"));
+    assert_eq!(
+        app.count("SELECT signatures AS n FROM campaign_counters"),
+        1
+    );
+
+    let again = app.post_form(&path, &[]).await;
+    assert_eq!(again.status().as_u16(), 200);
+    assert_eq!(
+        app.count("SELECT signatures AS n FROM campaign_counters"),
+        1
+    );
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM supporters WHERE alerts_consent_at IS NOT NULL"),
+        1,
+        "the updates box was ticked, and consent is recorded on confirmation"
+    );
+    let api: serde_json::Value = app
+        .get(&format!("/api/v1/campaigns/{slug}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(api["signatures"], 1);
+}
+
+#[actix_web::test]
+async fn an_unknown_or_malformed_confirmation_link_says_so_with_404() {
+    let app = spawn_app().await;
+    for path in ["/confirm/nonsense", &format!("/confirm/{}", "a".repeat(43))] {
+        assert_eq!(app.get(path).await.status().as_u16(), 404, "{path}");
+        assert_eq!(
+            app.post_form(path, &[]).await.status().as_u16(),
+            404,
+            "{path}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn a_duplicate_signature_looks_the_same_adds_no_row_and_sends_at_most_three_notices() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    let first = app.sign(&slug, "Ana Petrović", "ana@example.org").await;
+
+    let mut answers = Vec::new();
+    for _ in 0..5 {
+        let again = app.sign(&slug, "Someone Else", "ANA@example.org").await;
+        answers.push((again.status().as_u16(), again.headers()["location"].clone()));
+    }
+
+    for answer in &answers {
+        assert_eq!(answer.0, first.status().as_u16());
+        assert_eq!(answer.1, first.headers()["location"]);
+    }
+    assert_eq!(app.count("SELECT count(*) AS n FROM signatures"), 1);
+    app.drain().await;
+    let mails = app.smtp.wait_for_messages(4, Duration::from_secs(5));
+    assert_eq!(mails.len(), 4, "one confirmation and three notices");
+    let notices: Vec<_> = mails
+        .iter()
+        .filter(|m| m.subject().contains("already signed"))
+        .collect();
+    assert_eq!(notices.len(), 3);
+    assert!(
+        notices[0]
+            .link_starting_with(&format!("{BASE_URL}/confirm/"))
+            .is_some(),
+        "an unconfirmed signer gets a fresh link"
+    );
+    let confirmed = app.confirm_from(notices[2]).await;
+    assert_eq!(confirmed.status().as_u16(), 200);
+    assert_eq!(
+        app.count("SELECT signatures AS n FROM campaign_counters"),
+        1
+    );
+}
+
+#[actix_web::test]
+async fn a_filled_honeypot_looks_accepted_but_is_held_sends_nothing_and_never_counts() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+
+    let response = app
+        .post_form(
+            &format!("/c/{slug}/sign"),
+            &[
+                ("name", "Bot"),
+                ("email", "bot@example.org"),
+                ("country", "US"),
+                ("website", "http://spam.example"),
+            ],
+        )
+        .await;
+
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM signatures WHERE state = 'held'"),
+        1
+    );
+    assert_eq!(app.count("SELECT count(*) AS n FROM outbox"), 0);
+    assert_eq!(
+        app.count("SELECT signatures AS n FROM campaign_counters"),
+        0
+    );
+}
+
+#[actix_web::test]
+async fn signatures_over_the_per_ip_limit_look_accepted_but_are_held() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    let limit = undersign::signatures::SIGNATURES_PER_IP_PER_HOUR as usize;
+
+    for i in 0..limit + 2 {
+        let response = app.sign(&slug, "Ana", &format!("ana{i}@example.org")).await;
+        assert_eq!(response.status().as_u16(), 303);
+    }
+
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM signatures WHERE state = 'counted'"),
+        limit as i64
+    );
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM signatures WHERE state = 'held'"),
+        2
+    );
+    assert_eq!(app.count("SELECT count(*) AS n FROM outbox"), limit as i64);
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM signatures WHERE ip_hash LIKE '%127.0.0.1%'"),
+        0,
+        "the address is stored only as a keyed hash"
+    );
+}
+
+#[actix_web::test]
+async fn x_forwarded_for_is_believed_only_from_a_trusted_proxy() {
+    let untrusted = spawn_app().await;
+    let trusted = spawn_app_with(Options {
+        trusted_proxies: vec!["127.0.0.1/32".parse().unwrap()],
+        ..Options::default()
+    })
+    .await;
+    for app in [&untrusted, &trusted] {
+        let slug = app.live_campaign().await;
+        for (i, client) in ["203.0.113.1", "203.0.113.2"].iter().enumerate() {
+            let body = format!("name=Ana&email=a{i}%40example.org&country=DE");
+            let response = app
+                .client
+                .post(format!("{}/c/{slug}/sign", app.address))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Forwarded-For", *client)
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status().as_u16(), 303);
+        }
+    }
+    assert_eq!(
+        untrusted.count("SELECT count(DISTINCT ip_hash) AS n FROM signatures"),
+        1
+    );
+    assert_eq!(
+        trusted.count("SELECT count(DISTINCT ip_hash) AS n FROM signatures"),
+        2
+    );
+}
+
+#[actix_web::test]
+async fn draft_and_closed_campaigns_say_so_and_refuse_signatures() {
+    let app = spawn_app().await;
+    let draft = app
+        .import(
+            &crate::helpers::RIVER_COMMONS.replace("stop-the-dam", "draft-one"),
+            false,
+        )
+        .await;
+    let closed = app
+        .import(
+            &crate::helpers::RIVER_COMMONS
+                .replace("stop-the-dam", "closed-one")
+                .replace(
+                    "goal = 5000",
+                    "goal = 5000\ncloses_at = 2020-01-01T00:00:00Z",
+                ),
+            true,
+        )
+        .await;
+
+    let draft_page = app.get(&format!("/c/{draft}")).await.text().await.unwrap();
+    assert!(draft_page.contains("not open for signatures yet"));
+    let closed_page = app.get(&format!("/c/{closed}")).await.text().await.unwrap();
+    assert!(closed_page.contains("has closed"));
+    for slug in [&draft, &closed] {
+        let response = app.sign(slug, "Ana", "ana@example.org").await;
+        assert_eq!(response.status().as_u16(), 409, "{slug}");
+    }
+    assert_eq!(app.count("SELECT count(*) AS n FROM signatures"), 0);
+    let index = app.get("/").await.text().await.unwrap();
+    assert!(!index.contains("/c/draft-one") && !index.contains("/c/closed-one"));
+}
+
+#[actix_web::test]
+async fn the_counter_equals_the_confirmed_rows_after_concurrent_signing_and_confirming() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    let signers = 40;
+
+    let signing = (0..signers).map(|i| {
+        let app = &app;
+        let slug = slug.clone();
+        async move {
+            app.sign(&slug, "Ana", &format!("signer{}@example.org", i % 30))
+                .await
+        }
+    });
+    for response in futures::future::join_all(signing).await {
+        assert_eq!(response.status().as_u16(), 303);
+    }
+    app.drain().await;
+    let mails = app.smtp.wait_for_messages(40, Duration::from_secs(10));
+    let confirming = mails.iter().map(|m| app.confirm_from(m));
+    futures::future::join_all(confirming).await;
+
+    let confirmed = app.count(
+        "SELECT count(*) AS n FROM signatures WHERE confirmed_at IS NOT NULL AND state = 'counted'",
+    );
+    assert_eq!(confirmed, 30);
+    assert_eq!(
+        app.count("SELECT signatures AS n FROM campaign_counters"),
+        confirmed
+    );
+}
