@@ -85,7 +85,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let mailer = Mailer::new(&settings.mail, &settings.from)?;
             let base_url = settings.base_url.clone();
             let app = Application::build(settings, pool, mailer, !no_worker)?;
-            tracing::info!(port = app.port(), "serving on {base_url}");
+            println!(
+                "Undersign is serving on {base_url} (listening on port {})",
+                app.port()
+            );
             app.run_until_stopped().await?;
             Ok(())
         }

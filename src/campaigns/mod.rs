@@ -106,6 +106,11 @@ impl Campaign {
         self.status(now) == CampaignStatus::Live
     }
 
+    /// The letter's body as paragraphs of display lines.
+    pub fn body_paragraphs(&self) -> Vec<Vec<String>> {
+        crate::domain::letter::body_paragraphs(&self.row.body)
+    }
+
     /// Progress toward the goal, 0–100.
     pub fn percent_of_goal(&self) -> Option<u8> {
         let goal = self.row.goal.filter(|g| *g > 0)?;

@@ -18,7 +18,7 @@ const SEND_TIMEOUT: Duration = Duration::from_secs(60);
 #[derive(Clone)]
 enum Way {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    Files(AsyncFileTransport<Tokio1Executor>),
+    Files(AsyncFileTransport<Tokio1Executor>, std::path::PathBuf),
 }
 
 /// Sends built messages from one sender mailbox.
@@ -66,7 +66,7 @@ impl Mailer {
             MailSink::Files(dir) => {
                 std::fs::create_dir_all(dir)
                     .with_context(|| format!("cannot create {}", dir.display()))?;
-                Way::Files(AsyncFileTransport::<Tokio1Executor>::new(dir))
+                Way::Files(AsyncFileTransport::<Tokio1Executor>::new(dir), dir.clone())
             }
         };
         Ok(Mailer { way, from })
@@ -93,8 +93,12 @@ impl Mailer {
                     SEND_TIMEOUT.as_secs()
                 )),
             },
-            Way::Files(files) => match files.send(message).await {
-                Ok(_) => SendResult::Sent,
+            Way::Files(files, dir) => match files.send(message).await {
+                Ok(id) => {
+                    // Without SMTP, a newcomer reads the e-mails here.
+                    tracing::info!(file = %dir.join(format!("{id}.eml")).display(), "e-mail written");
+                    SendResult::Sent
+                }
                 Err(e) => SendResult::Transient(format!("writing the .eml file failed: {e}")),
             },
         }

@@ -1,5 +1,7 @@
 //! Integration tests: the app over HTTP on a real PostgreSQL and a real SMTP server.
 
+mod browser;
+mod cli;
 mod helpers;
 mod input;
 mod outbox;

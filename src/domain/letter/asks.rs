@@ -60,6 +60,11 @@ fn marker(line: &str) -> Option<Marker<'_>> {
     })
 }
 
+/// Whether `line` opens a list item.
+pub(super) fn starts_item(line: &str) -> bool {
+    marker(line).is_some()
+}
+
 /// One list found in the body, with the few lines of text that lead into it.
 struct List {
     items: Vec<Vec<String>>,

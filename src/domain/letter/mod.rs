@@ -86,6 +86,27 @@ struct Para {
 }
 
 /// Splits a letter into its parts, reading it the way a careful person would.
+/// The body laid out for reading: paragraphs of display lines, where hard-wrapped prose is
+/// joined into one line and each list item starts a line of its own.
+pub fn body_paragraphs(body: &str) -> Vec<Vec<String>> {
+    body.split("\n\n")
+        .map(|paragraph| {
+            let mut lines: Vec<String> = Vec::new();
+            for line in paragraph.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                match lines.last_mut() {
+                    Some(last) if !asks::starts_item(line) => {
+                        last.push(' ');
+                        last.push_str(line);
+                    }
+                    _ => lines.push(line.to_string()),
+                }
+            }
+            lines
+        })
+        .filter(|lines| !lines.is_empty())
+        .collect()
+}
+
 pub fn parse_letter(text: &str) -> Letter {
     let paras = split(&text::paragraphs(&text::normalise(text)));
     let (header_start, body_start) = layout(&paras);

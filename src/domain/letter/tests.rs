@@ -831,3 +831,19 @@ fn a_page_title_directly_above_the_salutation_is_the_headline_not_a_recipient() 
     assert_eq!(letter.salutation, some("Dear Minister,"));
     assert_eq!(letter.asks, strings(&["stop it", "hear us"]));
 }
+
+#[test]
+fn the_body_is_laid_out_with_prose_reflowed_and_each_list_item_on_its_own_line() {
+    let body = "We write to ask that you\npostpone the vote.\n\nWe urge you to:\n\n1. Postpone the vote\n   until hearings;\n2. Publish the plan.";
+    assert_eq!(
+        super::body_paragraphs(body),
+        vec![
+            vec!["We write to ask that you postpone the vote.".to_string()],
+            vec!["We urge you to:".to_string()],
+            vec![
+                "1. Postpone the vote until hearings;".to_string(),
+                "2. Publish the plan.".to_string()
+            ],
+        ]
+    );
+}

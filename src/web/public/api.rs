@@ -18,6 +18,7 @@ struct CampaignJson<'a> {
 pub async fn campaign(state: web::Data<AppState>, slug: web::Path<String>) -> HttpResponse {
     let c = match campaign::load(&state, slug.into_inner()).await {
         Ok(c) => c,
+        Err(page) if page.status() != actix_web::http::StatusCode::NOT_FOUND => return page,
         Err(_) => {
             return HttpResponse::NotFound()
                 .insert_header(("Access-Control-Allow-Origin", "*"))

@@ -1,0 +1,205 @@
+//! The flow a person clicks through, in a real headless Chromium driven over WebDriver:
+//! open the action page, fill in the form, sign, open the e-mailed link, confirm.
+
+use crate::helpers::{spawn_app, BASE_URL};
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// A chromedriver process and one browser session, both ended on drop.
+struct Browser {
+    driver: Child,
+    base: String,
+    session: String,
+    http: reqwest::Client,
+}
+
+impl Browser {
+    /// Starts chromedriver and a headless Chromium, or `None` when they are not installed
+    /// (CI installs them: there their absence is a failure).
+    async fn start() -> Option<Browser> {
+        let (driver_bin, chromium) = ("/usr/bin/chromedriver", "/usr/bin/chromium");
+        if !std::path::Path::new(driver_bin).exists() || !std::path::Path::new(chromium).exists() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must install chromium and chromium-driver"
+            );
+            eprintln!("skipping the browser test: install chromium and chromium-driver to run it");
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Command::new(driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let base = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while http.get(format!("{base}/status")).send().await.is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not come up");
+            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        }
+        let profile =
+            std::env::temp_dir().join(format!("undersign-chromium-{}", uuid::Uuid::now_v7()));
+        let capabilities = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": chromium, "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=390,900", format!("--user-data-dir={}", profile.display()),
+            ]}
+        }}});
+        let created: Value = http
+            .post(format!("{base}/session"))
+            .json(&capabilities)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let session = created["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no browser session: {created}"))
+            .to_string();
+        Some(Browser {
+            driver,
+            base,
+            session,
+            http,
+        })
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
+        let url = format!("{}/session/{}{path}", self.base, self.session);
+        let mut request = self.http.request(method, url);
+        if !body.is_null() {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let value: Value = response.json().await.unwrap();
+        assert!(value["value"]["error"].is_null(), "{path}: {value}");
+        value["value"].clone()
+    }
+
+    async fn go(&self, url: &str) {
+        self.call(reqwest::Method::POST, "/url", json!({"url": url}))
+            .await;
+    }
+
+    async fn find(&self, css: &str) -> String {
+        let found = self
+            .call(
+                reqwest::Method::POST,
+                "/element",
+                json!({"using": "css selector", "value": css}),
+            )
+            .await;
+        found[ELEMENT].as_str().unwrap().to_string()
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let id = self.find(css).await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{id}/value"),
+            json!({"text": text}),
+        )
+        .await;
+    }
+
+    async fn click(&self, css: &str) {
+        let id = self.find(css).await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{id}/click"),
+            json!({}),
+        )
+        .await;
+    }
+
+    async fn text_of(&self, css: &str) -> String {
+        let id = self.find(css).await;
+        self.call(
+            reqwest::Method::GET,
+            &format!("/element/{id}/text"),
+            Value::Null,
+        )
+        .await
+        .as_str()
+        .unwrap()
+        .to_string()
+    }
+
+    async fn url(&self) -> String {
+        self.call(reqwest::Method::GET, "/url", Value::Null)
+            .await
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+#[actix_web::test]
+async fn a_supporter_signs_and_confirms_in_a_real_browser_without_javascript_on_the_page() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+
+    browser.go(&format!("{}/c/{slug}", app.address)).await;
+    // A first try without a country: the page comes back with a message and the values kept.
+    browser.type_into("#name", "Ani Hakobyan").await;
+    browser.type_into("#email", "ani@example.am").await;
+    browser.click("button[type=submit]").await;
+    // The browser's own check stops an empty required select; nothing was sent.
+    assert_eq!(app.count("SELECT count(*) AS n FROM signatures"), 0);
+    browser.click("#country option[value=AM]").await;
+    browser.click("#updates").await;
+    browser.click("button[type=submit]").await;
+
+    assert!(browser.url().await.ends_with(&format!("/c/{slug}/thanks")));
+    assert!(browser.text_of("h1").await.contains("One more step"));
+    app.drain().await;
+    let mail = app.wait_for_mail(1, Duration::from_secs(5)).await.remove(0);
+    let link = mail
+        .link_starting_with(&format!("{BASE_URL}/confirm/"))
+        .unwrap();
+    browser.go(&link.replace(BASE_URL, &app.address)).await;
+    assert_eq!(
+        app.count("SELECT signatures AS n FROM campaign_counters"),
+        0,
+        "opening the link changes nothing"
+    );
+    browser.click("button[type=submit]").await;
+
+    assert!(browser
+        .text_of("h1")
+        .await
+        .contains("your signature counts"));
+    assert_eq!(
+        app.count("SELECT signatures AS n FROM campaign_counters"),
+        1
+    );
+    browser.go(&format!("{}/c/{slug}", app.address)).await;
+    assert!(browser
+        .text_of(".progress .count")
+        .await
+        .starts_with("1 person has signed"));
+}
