@@ -5,12 +5,14 @@
 
 use super::transport::{Envelope, Mailer, SendResult};
 use super::OutgoingEmail;
-use crate::db::schema::{mail_status, outbox, suppressions};
+use crate::db::schema::{mail_status, outbox};
 use crate::db::{self, DbPool};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Int4, Int8, Nullable, Text, Uuid as SqlUuid};
+use futures_util::stream::{self, StreamExt};
 use rand::Rng;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -19,7 +21,9 @@ pub const MAX_ATTEMPTS: i32 = 8;
 /// How long a claim protects a row from other workers.
 const LEASE_SECONDS: i64 = 300;
 /// Rows claimed per round trip.
-const BATCH: i64 = 50;
+const BATCH: i64 = 200;
+/// Messages in flight at once per drain (the SMTP pool holds as many connections).
+pub const SEND_CONCURRENCY: usize = 8;
 
 /// Queues `email` on `conn` (call it inside the transaction that causes the message).
 pub fn enqueue(
@@ -64,6 +68,8 @@ struct Claimed {
     message_id: String,
     #[diesel(sql_type = Int4)]
     attempts: i32,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    suppressed: bool,
 }
 
 /// Claims up to `limit` due rows for `lease` (a fresh token per claim).
@@ -78,7 +84,9 @@ fn claim(conn: &mut PgConnection, lease: Uuid, limit: i64) -> anyhow::Result<Vec
                       ORDER BY next_attempt_at LIMIT $3 \
                       FOR UPDATE SKIP LOCKED) \
          RETURNING id, kind, recipient, recipient_name, subject, body_text, body_html, \
-                   message_id, attempts",
+                   message_id, attempts, \
+                   EXISTS (SELECT 1 FROM suppressions s \
+                           WHERE s.email_canonical = lower(outbox.recipient)) AS suppressed",
     )
     .bind::<SqlUuid, _>(lease)
     .bind::<Int8, _>(LEASE_SECONDS)
@@ -123,7 +131,8 @@ pub enum DrainError {
     Database(#[from] anyhow::Error),
 }
 
-/// Claims, sends and records one batch. Returns how many rows were claimed with the report.
+/// Claims, sends and records one batch, [`SEND_CONCURRENCY`] messages at a time. Returns how
+/// many rows were claimed with the report.
 pub async fn drain_batch(
     pool: &DbPool,
     mailer: &Mailer,
@@ -133,42 +142,67 @@ pub async fn drain_batch(
     // RETURNING gives no order; send oldest first (ids are time-ordered).
     claimed.sort_by_key(|row| row.id);
     let count = claimed.len();
+    let auth_failure: Mutex<Option<String>> = Mutex::new(None);
+    let outcomes: Vec<anyhow::Result<Option<DrainReport>>> = stream::iter(claimed)
+        .map(|row| {
+            let auth_failure = &auth_failure;
+            async move {
+                if auth_failed(auth_failure) {
+                    return Ok(None);
+                }
+                let result = if row.suppressed {
+                    SendResult::Permanent("address suppressed after an earlier hard bounce".into())
+                } else {
+                    mailer.send(&envelope(&row)).await
+                };
+                if let SendResult::AuthFailed(reason) = result {
+                    if let Ok(mut first) = auth_failure.lock() {
+                        first.get_or_insert(reason);
+                    }
+                    return Ok(None);
+                }
+                record(pool, lease, &row, result).await.map(Some)
+            }
+        })
+        .buffer_unordered(SEND_CONCURRENCY)
+        .collect()
+        .await;
     let mut report = DrainReport::default();
-    let mut rows = claimed.into_iter();
-    while let Some(row) = rows.next() {
-        let result = if is_suppressed(pool, &row.recipient).await? {
-            SendResult::Permanent("address suppressed after an earlier hard bounce".into())
-        } else {
-            mailer
-                .send(&Envelope {
-                    to: &row.recipient,
-                    to_name: row.recipient_name.as_deref(),
-                    subject: &row.subject,
-                    text: &row.body_text,
-                    html: row.body_html.as_deref(),
-                    message_id: &row.message_id,
-                })
-                .await
-        };
-        if let SendResult::AuthFailed(reason) = &result {
-            // Hand this row and the rest of the batch back without burning their attempts.
-            let mut ids = vec![row.id];
-            ids.extend(rows.map(|r| r.id));
-            let reason = reason.clone();
-            let logged = reason.clone();
-            db::run(pool, move |conn| {
-                release_after_auth_failure(conn, lease, &ids, &reason)
-            })
-            .await?;
-            tracing::error!(error = %logged, "SMTP authentication failed: sending paused");
-            return Err(DrainError::AuthFailed(logged));
+    for outcome in outcomes {
+        if let Some(recorded) = outcome? {
+            report.add(recorded);
         }
-        report.add(record(pool, lease, &row, result).await?);
+    }
+    let auth_failure = auth_failure.into_inner().unwrap_or_default();
+    if let Some(reason) = auth_failure {
+        // Every row this batch did not record goes back without burning an attempt.
+        let logged = reason.clone();
+        db::run(pool, move |conn| {
+            release_after_auth_failure(conn, lease, &reason)
+        })
+        .await?;
+        tracing::error!(error = %logged, "SMTP authentication failed: sending paused");
+        return Err(DrainError::AuthFailed(logged));
     }
     if report.sent > 0 {
         db::run(pool, clear_pause).await?;
     }
     Ok((count, report))
+}
+
+fn auth_failed(flag: &Mutex<Option<String>>) -> bool {
+    flag.lock().map(|f| f.is_some()).unwrap_or(true)
+}
+
+fn envelope(row: &Claimed) -> Envelope<'_> {
+    Envelope {
+        to: &row.recipient,
+        to_name: row.recipient_name.as_deref(),
+        subject: &row.subject,
+        text: &row.body_text,
+        html: row.body_html.as_deref(),
+        message_id: &row.message_id,
+    }
 }
 
 /// Drains until nothing is due or `deadline` passes.
@@ -187,17 +221,6 @@ pub async fn drain(
     }
 }
 
-async fn is_suppressed(pool: &DbPool, recipient: &str) -> anyhow::Result<bool> {
-    let canonical = recipient.to_lowercase();
-    db::run(pool, move |conn| {
-        Ok(diesel::select(diesel::dsl::exists(
-            suppressions::table.filter(suppressions::email_canonical.eq(canonical)),
-        ))
-        .get_result(conn)?)
-    })
-    .await
-}
-
 async fn record(
     pool: &DbPool,
     lease: Uuid,
@@ -205,7 +228,6 @@ async fn record(
     result: SendResult,
 ) -> anyhow::Result<DrainReport> {
     let (id, kind, attempts) = (row.id, row.kind.clone(), row.attempts);
-    let recipient = row.recipient.to_lowercase();
     db::run(pool, move |conn| {
         let mine = outbox::table
             .filter(outbox::id.eq(id))
@@ -242,13 +264,15 @@ async fn record(
             | SendResult::AuthFailed(error) => {
                 report.failed = 1;
                 if matches!(result, SendResult::Permanent(_)) {
-                    diesel::insert_into(suppressions::table)
-                        .values((
-                            suppressions::email_canonical.eq(&recipient),
-                            suppressions::reason.eq(error),
-                        ))
-                        .on_conflict_do_nothing()
-                        .execute(conn)?;
+                    // lower() here matches the claim's lookup.
+                    diesel::sql_query(
+                        "INSERT INTO suppressions (email_canonical, reason) \
+                         SELECT lower(recipient), $2 FROM outbox WHERE id = $1 \
+                         ON CONFLICT DO NOTHING",
+                    )
+                    .bind::<SqlUuid, _>(id)
+                    .bind::<Text, _>(error)
+                    .execute(conn)?;
                 }
                 diesel::update(mine)
                     .set((
@@ -281,22 +305,17 @@ async fn record(
 fn release_after_auth_failure(
     conn: &mut PgConnection,
     lease: Uuid,
-    ids: &[Uuid],
     reason: &str,
 ) -> anyhow::Result<()> {
     conn.transaction(|conn| {
-        diesel::update(
-            outbox::table
-                .filter(outbox::id.eq_any(ids))
-                .filter(outbox::lease_token.eq(lease)),
-        )
-        .set((
-            outbox::attempts.eq(outbox::attempts - 1),
-            outbox::lease_token.eq(None::<Uuid>),
-            outbox::leased_until.eq(None::<DateTime<Utc>>),
-            outbox::last_error.eq(reason),
-        ))
-        .execute(conn)?;
+        diesel::update(outbox::table.filter(outbox::lease_token.eq(lease)))
+            .set((
+                outbox::attempts.eq(outbox::attempts - 1),
+                outbox::lease_token.eq(None::<Uuid>),
+                outbox::leased_until.eq(None::<DateTime<Utc>>),
+                outbox::last_error.eq(reason),
+            ))
+            .execute(conn)?;
         diesel::update(mail_status::table)
             .set((
                 mail_status::paused_at.eq(Utc::now()),

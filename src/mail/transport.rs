@@ -60,7 +60,7 @@ impl Mailer {
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
                     .context("SMTP_URL is not a valid smtp:// or smtps:// URL")?
                     .timeout(Some(SMTP_TIMEOUT))
-                    .pool_config(PoolConfig::new().max_size(8))
+                    .pool_config(PoolConfig::new().max_size(super::outbox::SEND_CONCURRENCY as u32))
                     .build(),
             ),
             MailSink::Files(dir) => {

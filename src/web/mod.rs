@@ -26,6 +26,7 @@ pub struct AppState {
     pub pool: DbPool,
     pub message_id_domain: String,
     pub metrics: ops::Metrics,
+    pub campaigns: crate::campaigns::cache::CampaignCache,
 }
 
 /// A bound, not yet running, web server.
@@ -52,6 +53,7 @@ impl Application {
             settings,
             pool: pool.clone(),
             metrics: ops::Metrics::default(),
+            campaigns: Default::default(),
         }));
         let server = HttpServer::new(move || {
             App::new()

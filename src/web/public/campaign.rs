@@ -114,17 +114,35 @@ pub async fn index(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-/// Loads the campaign behind `slug`, answering 404 for unknown ones.
+/// Loads the campaign behind `slug` with its current count, answering 404 for unknown ones.
+/// The campaign itself may come from the cache; the count is always read fresh.
 pub async fn load(state: &AppState, slug: String) -> Result<Campaign, HttpResponse> {
     if !crate::campaigns::import::is_valid_slug(&slug) {
         return Err(missing());
+    }
+    if let Some(cached) = state.campaigns.get(&slug) {
+        let id = cached.id();
+        return match db::run(&state.pool, move |conn| {
+            campaigns::signature_count(conn, id)
+        })
+        .await
+        {
+            Ok(signatures) => Ok(Campaign {
+                signatures,
+                ..(*cached).clone()
+            }),
+            Err(e) => Err(errors::unavailable(e)),
+        };
     }
     match db::run(&state.pool, move |conn| {
         campaigns::find_by_slug(conn, &slug)
     })
     .await
     {
-        Ok(Some(c)) => Ok(c),
+        Ok(Some(c)) => {
+            state.campaigns.put(std::sync::Arc::new(c.clone()));
+            Ok(c)
+        }
         Ok(None) => Err(missing()),
         Err(e) => Err(errors::unavailable(e)),
     }
