@@ -194,3 +194,129 @@ fn every_command_has_help() {
         );
     }
 }
+
+/// Starts `undersign serve` on a free port; returns the process and its base URL.
+fn serve(app: &TestApp, extra_env: &[(&str, &str)]) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut cmd = undersign(app);
+    cmd.args(["serve", "--bind", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in extra_env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let port = line
+        .rsplit("port ")
+        .next()
+        .and_then(|p| p.trim().trim_end_matches(')').parse::<u16>().ok())
+        .unwrap_or_else(|| panic!("serve printed {line:?}"));
+    (child, format!("http://127.0.0.1:{port}"))
+}
+
+#[actix_web::test]
+async fn a_crash_in_the_middle_of_sending_loses_no_email() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    app.sign(&slug, "Ana", "ana@example.org").await;
+    app.smtp.set_reply_delay(Duration::from_secs(3));
+
+    // serve's worker claims the message and starts talking SMTP; then the machine dies.
+    let (mut server, _) = serve(&app, &[]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while app.smtp.connections() == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the worker never connected"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(app.smtp.messages().is_empty());
+    assert_eq!(
+        app.count(
+            "SELECT count(*) AS n FROM outbox WHERE state = 'pending' AND lease_token IS NOT NULL"
+        ),
+        1,
+        "the message is still queued, claimed by the dead worker"
+    );
+
+    // Its lease runs out and the next cron run sends it.
+    app.smtp.set_reply_delay(Duration::ZERO);
+    {
+        use diesel::RunQueryDsl;
+        diesel::sql_query("UPDATE outbox SET leased_until = now() - interval '1 second'")
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+    let output = undersign(&app).arg("deliver").output().unwrap();
+    assert!(output.status.success(), "{}", text(&output).1);
+    assert_eq!(
+        app.smtp.wait_for_messages(1, Duration::from_secs(5)).len(),
+        1
+    );
+}
+
+#[actix_web::test]
+async fn the_service_log_holds_no_email_address_name_or_client_ip() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    let (server, base) = serve(
+        &app,
+        &[
+            ("RUST_LOG", "info"),
+            ("UNDERSIGN_TRUSTED_PROXIES", "127.0.0.1"),
+        ],
+    );
+
+    let response = app
+        .client
+        .post(format!("{base}/c/{slug}/sign"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("X-Forwarded-For", "203.0.113.77")
+        .body("name=Zaruhi+Manukyan&email=zaruhi.manukyan%40example.am&country=AM&postcode=0010")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 303);
+    let mail = app.wait_for_mail(1, Duration::from_secs(10)).await;
+    assert_eq!(mail.len(), 1, "the worker sent the confirmation");
+    let link = mail[0]
+        .link_starting_with("https://act.example/confirm/")
+        .unwrap();
+    let confirm = link.replace("https://act.example", &base);
+    app.client.get(&confirm).send().await.unwrap();
+    app.client.post(&confirm).send().await.unwrap();
+    // A polite stop, as a service manager would send it.
+    Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    let output = server.wait_with_output().unwrap();
+
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        log.contains("signature received"),
+        "the log records events: {log}"
+    );
+    let token = link.rsplit('/').next().unwrap();
+    for secret in [
+        "zaruhi",
+        "Zaruhi",
+        "Manukyan",
+        "example.am",
+        "203.0.113.77",
+        "0010",
+        token,
+    ] {
+        assert!(
+            !log.contains(secret),
+            "{secret:?} appears in the log:\n{log}"
+        );
+    }
+}
