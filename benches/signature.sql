@@ -9,18 +9,18 @@ INSERT INTO rate_limits (bucket, window_start, hits)
   ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1
   RETURNING hits;
 INSERT INTO supporters (id, email, email_canonical)
-  VALUES (gen_random_uuid(), :'supporter_key' || '@bench.example', :'supporter_key' || '@bench.example')
+  VALUES (gen_random_uuid(), :supporter_key || '@bench.example', :supporter_key || '@bench.example')
   ON CONFLICT (email_canonical) DO UPDATE SET email_canonical = excluded.email_canonical
   RETURNING id AS supporter_id \gset
 INSERT INTO signatures (id, campaign_id, supporter_id, name, country, postcode, comment,
                         wants_updates, state, held_reason, source, ip_hash, confirm_token_hash)
-  VALUES (gen_random_uuid(), :'campaign', :'supporter_id', 'Bench Signer', 'DE', NULL, NULL,
-          true, 'counted', NULL, NULL, md5(:ip::text), md5(:'token') || md5(:'supporter_key'))
+  VALUES (gen_random_uuid(), :campaign, :supporter_id, 'Bench Signer', 'DE', NULL, NULL,
+          true, 'counted', NULL, NULL, md5(:ip::text), md5(:token) || md5(:supporter_key))
   ON CONFLICT (campaign_id, supporter_id) DO NOTHING
   RETURNING id;
 INSERT INTO outbox (id, kind, campaign_id, recipient, recipient_name, subject, body_text, body_html, message_id)
-  VALUES (gen_random_uuid(), 'confirm', :'campaign', :'supporter_key' || '@bench.example', 'Bench Signer',
+  VALUES (gen_random_uuid(), 'confirm', :campaign, :supporter_key || '@bench.example', 'Bench Signer',
           'Please confirm your signature: Benchmark campaign',
-          repeat('Thank you for signing. Open this link to confirm your signature. ', 9) || :'token',
-          NULL, '<' || :'token' || '@bench.example>');
+          repeat('Thank you for signing. Open this link to confirm your signature. ', 9) || :token,
+          NULL, '<' || :token || '@bench.example>');
 COMMIT;

@@ -14,16 +14,20 @@ function init(args)
   run = args[1] or "0"
   dup_share = tonumber(args[2] or "0")
   counter = 0
+  uniques = 0
   dups = 0
   math.randomseed(tid * 7919 + os.time())
 end
 
 function request()
   counter = counter + 1
-  local n = counter
-  if dup_share > 0 and counter > 20 and math.random() < dup_share then
-    n = math.random(1, counter - 10)
+  local n
+  if dup_share > 0 and uniques > 20 and math.random() < dup_share then
+    n = math.random(1, uniques - 10)
     dups = dups + 1
+  else
+    uniques = uniques + 1
+    n = uniques
   end
   local body = string.format(
     "name=Bench+Signer+%d&email=r%s-t%d-n%d%%40bench.example&country=DE&updates=yes",

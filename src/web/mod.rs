@@ -6,6 +6,7 @@ pub mod client_ip;
 pub mod errors;
 pub mod headers;
 pub mod ops;
+pub mod page_cache;
 pub mod public;
 
 use crate::config::Settings;
@@ -27,6 +28,7 @@ pub struct AppState {
     pub message_id_domain: String,
     pub metrics: ops::Metrics,
     pub campaigns: crate::campaigns::cache::CampaignCache,
+    pub pages: page_cache::PageCache,
 }
 
 /// A bound, not yet running, web server.
@@ -54,6 +56,7 @@ impl Application {
             pool: pool.clone(),
             metrics: ops::Metrics::default(),
             campaigns: Default::default(),
+            pages: Default::default(),
         }));
         let server = HttpServer::new(move || {
             App::new()

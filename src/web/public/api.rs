@@ -1,7 +1,9 @@
 //! `GET /api/v1/campaigns/{slug}`: the public counter as JSON, readable from any origin.
 
 use super::campaign;
+use crate::web::page_cache::Kind;
 use crate::web::AppState;
+use actix_web::web::Bytes;
 use actix_web::{web, HttpResponse};
 use chrono::Utc;
 
@@ -16,7 +18,11 @@ struct CampaignJson<'a> {
 }
 
 pub async fn campaign(state: web::Data<AppState>, slug: web::Path<String>) -> HttpResponse {
-    let c = match campaign::load(&state, slug.into_inner()).await {
+    let slug = slug.into_inner();
+    if let Some(body) = state.pages.get(Kind::Json, &slug) {
+        return json(body);
+    }
+    let c = match campaign::load(&state, slug).await {
         Ok(c) => c,
         Err(page) if page.status() != actix_web::http::StatusCode::NOT_FOUND => return page,
         Err(_) => {
@@ -25,15 +31,25 @@ pub async fn campaign(state: web::Data<AppState>, slug: web::Path<String>) -> Ht
                 .json(serde_json::json!({ "error": "not found" }))
         }
     };
+    let body = match serde_json::to_vec(&CampaignJson {
+        slug: c.slug(),
+        title: &c.row.title,
+        status: c.status(Utc::now()),
+        signatures: c.signatures,
+        goal: c.row.goal,
+        closes_at: c.row.closes_at,
+    }) {
+        Ok(body) => Bytes::from(body),
+        Err(e) => return crate::web::errors::unavailable(e.into()),
+    };
+    state.pages.put(Kind::Json, c.slug(), body.clone());
+    json(body)
+}
+
+fn json(body: Bytes) -> HttpResponse {
     HttpResponse::Ok()
+        .content_type("application/json")
         .insert_header(("Access-Control-Allow-Origin", "*"))
         .insert_header(("Cache-Control", "public, max-age=5"))
-        .json(CampaignJson {
-            slug: c.slug(),
-            title: &c.row.title,
-            status: c.status(Utc::now()),
-            signatures: c.signatures,
-            goal: c.row.goal,
-            closes_at: c.row.closes_at,
-        })
+        .body(body)
 }

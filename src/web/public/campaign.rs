@@ -6,8 +6,10 @@ use crate::campaigns::{self, Campaign, CampaignStatus};
 use crate::db;
 use crate::domain::country::Country;
 use crate::web::errors::{self, html};
+use crate::web::page_cache::Kind;
 use crate::web::AppState;
 use actix_web::http::StatusCode;
+use actix_web::web::Bytes;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::Utc;
@@ -157,16 +159,23 @@ fn missing() -> HttpResponse {
 }
 
 pub async fn show(state: web::Data<AppState>, slug: web::Path<String>) -> HttpResponse {
-    match load(&state, slug.into_inner()).await {
-        Ok(c) => render(
-            &state,
-            &c,
-            &SignForm::default(),
-            &FieldErrors::new(),
-            StatusCode::OK,
-        ),
-        Err(response) => response,
+    let slug = slug.into_inner();
+    if let Some(body) = state.pages.get(Kind::ActionPage, &slug) {
+        return HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(body);
     }
+    let c = match load(&state, slug).await {
+        Ok(c) => c,
+        Err(response) => return response,
+    };
+    let page = page(&state, &c, &SignForm::default(), &FieldErrors::new()).render();
+    if let Ok(body) = &page {
+        state
+            .pages
+            .put(Kind::ActionPage, c.slug(), Bytes::from(body.clone()));
+    }
+    html(StatusCode::OK, page)
 }
 
 /// The action page with `form` and its `errors`, at `status`.
@@ -177,6 +186,15 @@ pub fn render(
     errors: &FieldErrors,
     status: StatusCode,
 ) -> HttpResponse {
+    html(status, page(state, c, form, errors).render())
+}
+
+fn page<'a>(
+    state: &AppState,
+    c: &'a Campaign,
+    form: &'a SignForm,
+    errors: &'a FieldErrors,
+) -> CampaignPage<'a> {
     let description = c
         .row
         .intro
@@ -184,7 +202,7 @@ pub fn render(
         .or_else(|| c.asks.first().cloned())
         .or_else(|| c.row.subject.clone())
         .unwrap_or_default();
-    let page = CampaignPage {
+    CampaignPage {
         c,
         status: c.status(Utc::now()),
         form,
@@ -192,8 +210,7 @@ pub fn render(
         countries: Country::all(),
         share: Share::new(&state.settings.base_url, c),
         description: truncate(&description, 200),
-    };
-    html(status, page.render())
+    }
 }
 
 pub async fn thanks(state: web::Data<AppState>, slug: web::Path<String>) -> HttpResponse {

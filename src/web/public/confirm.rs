@@ -67,6 +67,7 @@ pub async fn confirm(state: web::Data<AppState>, token: web::Path<String>) -> Ht
     match outcome {
         Ok(Some((title, slug, signatures))) => {
             tracing::info!("signature confirmed");
+            state.pages.forget(&slug);
             no_store(html(
                 StatusCode::OK,
                 ConfirmedPage {
