@@ -13,6 +13,7 @@ use actix_web::web::Bytes;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::Utc;
+use std::sync::Arc;
 
 #[derive(Template)]
 #[template(path = "public/index.html")]
@@ -119,22 +120,35 @@ pub async fn index(state: web::Data<AppState>) -> HttpResponse {
 /// Loads the campaign behind `slug` with its current count, answering 404 for unknown ones.
 /// The campaign itself may come from the cache; the count is always read fresh.
 pub async fn load(state: &AppState, slug: String) -> Result<Campaign, HttpResponse> {
+    let (c, fresh) = load_cached(state, slug).await?;
+    if fresh {
+        return Ok((*c).clone());
+    }
+    let id = c.id();
+    match db::run(&state.pool, move |conn| {
+        campaigns::signature_count(conn, id)
+    })
+    .await
+    {
+        Ok(signatures) => Ok(Campaign {
+            signatures,
+            ..(*c).clone()
+        }),
+        Err(e) => Err(errors::unavailable(e)),
+    }
+}
+
+/// Loads the campaign behind `slug`, from the cache when it is there (its count then may be
+/// a second or two old). Says whether it was read just now.
+pub async fn load_cached(
+    state: &AppState,
+    slug: String,
+) -> Result<(Arc<Campaign>, bool), HttpResponse> {
     if !crate::campaigns::import::is_valid_slug(&slug) {
         return Err(missing());
     }
     if let Some(cached) = state.campaigns.get(&slug) {
-        let id = cached.id();
-        return match db::run(&state.pool, move |conn| {
-            campaigns::signature_count(conn, id)
-        })
-        .await
-        {
-            Ok(signatures) => Ok(Campaign {
-                signatures,
-                ..(*cached).clone()
-            }),
-            Err(e) => Err(errors::unavailable(e)),
-        };
+        return Ok((cached, false));
     }
     match db::run(&state.pool, move |conn| {
         campaigns::find_by_slug(conn, &slug)
@@ -142,8 +156,9 @@ pub async fn load(state: &AppState, slug: String) -> Result<Campaign, HttpRespon
     .await
     {
         Ok(Some(c)) => {
-            state.campaigns.put(std::sync::Arc::new(c.clone()));
-            Ok(c)
+            let c = Arc::new(c);
+            state.campaigns.put(c.clone());
+            Ok((c, true))
         }
         Ok(None) => Err(missing()),
         Err(e) => Err(errors::unavailable(e)),

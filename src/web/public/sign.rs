@@ -37,8 +37,9 @@ pub async fn sign(
             "Signatures are accepted from the form on the action page.",
         );
     }
-    let c = match campaign::load(&state, slug.into_inner()).await {
-        Ok(c) => c,
+    // Signing needs the campaign, not its latest count: the cached copy will do.
+    let c = match campaign::load_cached(&state, slug.into_inner()).await {
+        Ok((c, _)) => c,
         Err(response) => return response,
     };
     let form = SignForm::from_body(&body);
