@@ -11,6 +11,7 @@ pub mod jobs;
 pub mod mail;
 pub mod rate_limit;
 pub mod signatures;
+pub mod supporters;
 pub mod telemetry;
 pub mod tokens;
 pub mod web;

@@ -1,26 +1,25 @@
 //! Fixed-window counters kept in PostgreSQL, so limits hold across any number of instances.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, DurationRound, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Int4, Text};
-
-#[derive(QueryableByName)]
-struct Hits {
-    #[diesel(sql_type = Int4)]
-    hits: i32,
-}
 
 /// Counts one hit on `bucket` in the current hour and returns the hits so far this hour.
+/// Written with the query builder so PostgreSQL gets a cached prepared statement: this runs
+/// once per signature.
 pub fn hit_this_hour(conn: &mut PgConnection, bucket: &str) -> anyhow::Result<i32> {
-    let row: Hits = diesel::sql_query(
-        "INSERT INTO rate_limits (bucket, window_start, hits) \
-         VALUES ($1, date_trunc('hour', now()), 1) \
-         ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 \
-         RETURNING hits",
-    )
-    .bind::<Text, _>(bucket)
-    .get_result(conn)?;
-    Ok(row.hits)
+    use crate::db::schema::rate_limits;
+    let window = Utc::now().duration_trunc(chrono::Duration::hours(1))?;
+    Ok(diesel::insert_into(rate_limits::table)
+        .values((
+            rate_limits::bucket.eq(bucket),
+            rate_limits::window_start.eq(window),
+            rate_limits::hits.eq(1),
+        ))
+        .on_conflict((rate_limits::bucket, rate_limits::window_start))
+        .do_update()
+        .set(rate_limits::hits.eq(rate_limits::hits + 1))
+        .returning(rate_limits::hits)
+        .get_result(conn)?)
 }
 
 /// Drops windows that can no longer matter.

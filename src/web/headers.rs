@@ -1,7 +1,9 @@
 //! Security headers on every response: a strict CSP with no inline script, no framing, no
 //! referrer, no MIME sniffing.
 
+use actix_web::http::header;
 use actix_web::middleware::DefaultHeaders;
+use actix_web::HttpResponse;
 
 /// The Content-Security-Policy: everything from this origin only, no scripts at all.
 pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
@@ -20,5 +22,12 @@ pub fn security_headers() -> DefaultHeaders {
         ))
 }
 
-/// `Cache-Control` for pages reached through a secret link: never stored anywhere.
-pub const NO_STORE: (&str, &str) = ("Cache-Control", "no-store");
+/// Marks a page reached through a secret link (confirm, unsubscribe) as never to be stored
+/// by a browser or proxy.
+pub fn no_store(mut response: HttpResponse) -> HttpResponse {
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    response
+}

@@ -133,3 +133,50 @@ async fn health_and_metrics_report_the_database_and_the_outbox() {
     assert!(metrics.contains("undersign_signatures_confirmed 0"));
     assert!(metrics.contains("undersign_up 1"));
 }
+
+#[actix_web::test]
+async fn an_unsubscribe_link_shows_a_button_and_one_click_post_unsubscribes() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    app.sign(&slug, "Ana", "ana@example.org").await;
+    let supporter: uuid::Uuid = {
+        use diesel::prelude::*;
+        use undersign::db::schema::supporters;
+        supporters::table
+            .select(supporters::id)
+            .first(&mut app.conn())
+            .unwrap()
+    };
+    let token = undersign::supporters::unsubscribe_token(
+        b"test secret key, at least 32 bytes long",
+        supporter,
+    );
+    let path = format!("/unsubscribe/{token}");
+
+    let page = app.get(&path).await;
+    assert_eq!(page.status().as_u16(), 200);
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    assert!(page.text().await.unwrap().contains("Unsubscribe"));
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM supporters WHERE unsubscribed_at IS NOT NULL"),
+        0
+    );
+
+    let one_click = app
+        .post_form(&path, &[("List-Unsubscribe", "One-Click")])
+        .await;
+    assert_eq!(one_click.status().as_u16(), 200);
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM supporters WHERE unsubscribed_at IS NOT NULL"),
+        1
+    );
+    assert_eq!(
+        app.post_form(&path, &[]).await.status().as_u16(),
+        200,
+        "twice is harmless"
+    );
+
+    let forged = format!("/unsubscribe/{}{}", &token[..30], "AAAAAAAAAAAAA");
+    assert_eq!(app.get(&forged).await.status().as_u16(), 404);
+    assert_eq!(app.post_form(&forged, &[]).await.status().as_u16(), 404);
+}

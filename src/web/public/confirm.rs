@@ -5,7 +5,7 @@ use crate::db;
 use crate::signatures::{self, Confirmed};
 use crate::tokens;
 use crate::web::errors::{self, html};
-use crate::web::headers::NO_STORE;
+use crate::web::headers::no_store;
 use crate::web::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -89,12 +89,4 @@ fn unknown() -> HttpResponse {
         "This link does not work",
         "This confirmation link is not valid. If you signed more than once, use the link in the newest e-mail we sent you.",
     ))
-}
-
-fn no_store(mut response: HttpResponse) -> HttpResponse {
-    response.headers_mut().insert(
-        actix_web::http::header::CACHE_CONTROL,
-        actix_web::http::header::HeaderValue::from_static(NO_STORE.1),
-    );
-    response
 }

@@ -7,6 +7,7 @@ mod campaign;
 mod confirm;
 pub mod form;
 mod sign;
+mod unsubscribe;
 
 use actix_web::web;
 
@@ -17,6 +18,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/c/{slug}/thanks", web::get().to(campaign::thanks))
         .route("/confirm/{token}", web::get().to(confirm::show))
         .route("/confirm/{token}", web::post().to(confirm::confirm))
+        .route("/unsubscribe/{token}", web::get().to(unsubscribe::show))
+        .route(
+            "/unsubscribe/{token}",
+            web::post().to(unsubscribe::unsubscribe),
+        )
         .route("/api/v1/campaigns/{slug}", web::get().to(api::campaign))
         .route("/assets/{name}", web::get().to(assets::asset));
 }
