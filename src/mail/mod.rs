@@ -3,6 +3,7 @@
 
 pub mod messages;
 pub mod outbox;
+pub mod smtp;
 pub mod transport;
 
 use uuid::Uuid;

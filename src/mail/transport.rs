@@ -2,22 +2,23 @@
 //! the classification of what the server answered.
 
 use super::header_safe;
+use super::smtp::{SmtpFailure, SmtpPool};
 use crate::config::MailSink;
 use anyhow::Context;
 use lettre::message::{header::ContentType, Mailbox, MultiPart};
-use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
+use std::sync::Arc;
 use std::time::Duration;
 
-/// How long one SMTP step may take before the attempt counts as a timeout.
-const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
 /// How long one whole message may take.
 const SEND_TIMEOUT: Duration = Duration::from_secs(60);
 
 #[derive(Clone)]
 enum Way {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp(Arc<SmtpPool>),
+    /// `smtps://`: lettre's pooled transport, TLS from the first byte.
+    Smtps(AsyncSmtpTransport<Tokio1Executor>),
     Files(AsyncFileTransport<Tokio1Executor>, std::path::PathBuf),
 }
 
@@ -56,13 +57,19 @@ impl Mailer {
             .parse()
             .context("UNDERSIGN_FROM is not a valid mailbox")?;
         let way = match sink {
-            MailSink::Smtp(url) => Way::Smtp(
+            MailSink::Smtp(url) if url.expose_secret().starts_with("smtps://") => Way::Smtps(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
-                    .context("SMTP_URL is not a valid smtp:// or smtps:// URL")?
-                    .timeout(Some(SMTP_TIMEOUT))
-                    .pool_config(PoolConfig::new().max_size(super::outbox::SEND_CONCURRENCY as u32))
+                    .context("SMTP_URL is not a valid smtps:// URL")?
+                    .pool_config(
+                        lettre::transport::smtp::PoolConfig::new()
+                            .max_size(super::outbox::SEND_CONCURRENCY as u32),
+                    )
                     .build(),
             ),
+            MailSink::Smtp(url) => Way::Smtp(Arc::new(
+                SmtpPool::from_url(url.expose_secret(), super::outbox::SEND_CONCURRENCY)
+                    .context("SMTP_URL is not a valid smtp:// URL")?,
+            )),
             MailSink::Files(dir) => {
                 std::fs::create_dir_all(dir)
                     .with_context(|| format!("cannot create {}", dir.display()))?;
@@ -83,16 +90,30 @@ impl Mailer {
             Err(e) => return SendResult::Permanent(format!("message could not be built: {e}")),
         };
         match &self.way {
-            // The transport's own timeout covers only connecting; this bounds the whole
-            // conversation.
-            Way::Smtp(smtp) => match tokio::time::timeout(SEND_TIMEOUT, smtp.send(message)).await {
-                Ok(Ok(_)) => SendResult::Sent,
-                Ok(Err(e)) => classify(&e),
-                Err(_) => SendResult::Transient(format!(
-                    "SMTP: no answer within {} s",
-                    SEND_TIMEOUT.as_secs()
-                )),
-            },
+            // Bounds the whole conversation; a connection abandoned here is dropped.
+            Way::Smtp(smtp) => {
+                let raw = message.formatted();
+                let sending = smtp.send(message.envelope(), &raw);
+                match tokio::time::timeout(SEND_TIMEOUT, sending).await {
+                    Ok(Ok(())) => SendResult::Sent,
+                    Ok(Err(SmtpFailure::Smtp(e))) => classify(&e),
+                    Ok(Err(other)) => SendResult::Transient(format!("SMTP: {other}")),
+                    Err(_) => SendResult::Transient(format!(
+                        "SMTP: no answer within {} s",
+                        SEND_TIMEOUT.as_secs()
+                    )),
+                }
+            }
+            Way::Smtps(smtp) => {
+                match tokio::time::timeout(SEND_TIMEOUT, smtp.send(message)).await {
+                    Ok(Ok(_)) => SendResult::Sent,
+                    Ok(Err(e)) => classify(&e),
+                    Err(_) => SendResult::Transient(format!(
+                        "SMTP: no answer within {} s",
+                        SEND_TIMEOUT.as_secs()
+                    )),
+                }
+            }
             Way::Files(files, dir) => match files.send(message).await {
                 Ok(id) => {
                     // Without SMTP, a newcomer reads the e-mails here.

@@ -185,3 +185,51 @@ async fn the_serve_worker_sends_the_confirmation_within_seconds() {
     let mails = app.wait_for_mail(1, Duration::from_secs(5)).await;
     assert_eq!(mails.len(), 1, "the confirmation left within 5 seconds");
 }
+
+#[actix_web::test]
+async fn credentials_in_smtp_url_authenticate_and_a_wrong_password_pauses_sending() {
+    use secrecy::SecretString;
+    use undersign::config::MailSink;
+    use undersign::mail::transport::Mailer;
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    app.smtp.require_auth("undersign", "s3cret:pass");
+    queue(&app, &slug, 2, "example.org").await;
+    let mailer_with = |password: &str| {
+        let url = format!("smtp://undersign:{password}@127.0.0.1:{}", app.smtp.port());
+        Mailer::new(
+            &MailSink::Smtp(SecretString::from(url)),
+            "Undersign <a@example.org>",
+        )
+        .unwrap()
+    };
+
+    let wrong = outbox::drain(&app.pool, &mailer_with("nope"), None).await;
+    assert!(matches!(wrong, Err(DrainError::AuthFailed(_))), "{wrong:?}");
+    let right = outbox::drain(&app.pool, &mailer_with("s3cret%3Apass"), None)
+        .await
+        .unwrap();
+
+    assert_eq!(right.sent, 2);
+    assert_eq!(app.smtp.messages().len(), 2);
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM mail_status WHERE paused_at IS NULL"),
+        1,
+        "a good send lifts the pause"
+    );
+}
+
+#[actix_web::test]
+async fn a_drain_reuses_its_smtp_connections() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    queue(&app, &slug, 40, "example.org").await;
+
+    assert_eq!(app.drain().await.sent, 40);
+
+    let connections = app.smtp.connections();
+    assert!(
+        connections <= outbox::SEND_CONCURRENCY,
+        "40 messages over {connections} connections"
+    );
+}
