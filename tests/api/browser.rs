@@ -126,17 +126,43 @@ impl Browser {
         .await;
     }
 
-    async fn text_of(&self, css: &str) -> String {
-        let id = self.find(css).await;
-        self.call(
-            reqwest::Method::GET,
-            &format!("/element/{id}/text"),
-            Value::Null,
-        )
-        .await
-        .as_str()
-        .unwrap()
-        .to_string()
+    /// Waits until the element's text contains `needle` (a click that submits a form returns
+    /// before the next page has loaded), and returns that text.
+    async fn wait_for_text(&self, css: &str, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let found = self
+                .http
+                .post(format!("{}/session/{}/element", self.base, self.session))
+                .json(&json!({"using": "css selector", "value": css}))
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap();
+            if let Some(id) = found["value"][ELEMENT].as_str() {
+                let text: Value = self
+                    .http
+                    .get(format!(
+                        "{}/session/{}/element/{id}/text",
+                        self.base, self.session
+                    ))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                if let Some(text) = text["value"].as_str() {
+                    if text.contains(needle) {
+                        return text.to_string();
+                    }
+                }
+            }
+            assert!(Instant::now() < deadline, "{css} never showed {needle:?}");
+            actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     async fn url(&self) -> String {
@@ -174,8 +200,8 @@ async fn a_supporter_signs_and_confirms_in_a_real_browser_without_javascript_on_
     browser.click("#updates").await;
     browser.click("button[type=submit]").await;
 
+    browser.wait_for_text("h1", "One more step").await;
     assert!(browser.url().await.ends_with(&format!("/c/{slug}/thanks")));
-    assert!(browser.text_of("h1").await.contains("One more step"));
     app.drain().await;
     let mail = app.wait_for_mail(1, Duration::from_secs(5)).await.remove(0);
     let link = mail
@@ -189,17 +215,13 @@ async fn a_supporter_signs_and_confirms_in_a_real_browser_without_javascript_on_
     );
     browser.click("button[type=submit]").await;
 
-    assert!(browser
-        .text_of("h1")
-        .await
-        .contains("your signature counts"));
+    browser.wait_for_text("h1", "your signature counts").await;
     assert_eq!(
         app.count("SELECT signatures AS n FROM campaign_counters"),
         1
     );
     browser.go(&format!("{}/c/{slug}", app.address)).await;
-    assert!(browser
-        .text_of(".progress .count")
-        .await
-        .starts_with("1 person has signed"));
+    browser
+        .wait_for_text(".progress .count", "1 person has signed")
+        .await;
 }
