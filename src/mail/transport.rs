@@ -90,30 +90,18 @@ impl Mailer {
             Err(e) => return SendResult::Permanent(format!("message could not be built: {e}")),
         };
         match &self.way {
-            // Bounds the whole conversation; a connection abandoned here is dropped.
             Way::Smtp(smtp) => {
                 let raw = message.formatted();
-                let sending = smtp.send(message.envelope(), &raw);
-                match tokio::time::timeout(SEND_TIMEOUT, sending).await {
-                    Ok(Ok(())) => SendResult::Sent,
-                    Ok(Err(SmtpFailure::Smtp(e))) => classify(&e),
-                    Ok(Err(other)) => SendResult::Transient(format!("SMTP: {other}")),
-                    Err(_) => SendResult::Transient(format!(
-                        "SMTP: no answer within {} s",
-                        SEND_TIMEOUT.as_secs()
-                    )),
-                }
+                bounded(
+                    smtp.send(message.envelope(), &raw),
+                    |failure| match failure {
+                        SmtpFailure::Smtp(e) => classify(&e),
+                        other => SendResult::Transient(format!("SMTP: {other}")),
+                    },
+                )
+                .await
             }
-            Way::Smtps(smtp) => {
-                match tokio::time::timeout(SEND_TIMEOUT, smtp.send(message)).await {
-                    Ok(Ok(_)) => SendResult::Sent,
-                    Ok(Err(e)) => classify(&e),
-                    Err(_) => SendResult::Transient(format!(
-                        "SMTP: no answer within {} s",
-                        SEND_TIMEOUT.as_secs()
-                    )),
-                }
-            }
+            Way::Smtps(smtp) => bounded(smtp.send(message), |e| classify(&e)).await,
             Way::Files(files, dir) => match files.send(message).await {
                 Ok(id) => {
                     // Without SMTP, a newcomer reads the e-mails here.
@@ -146,6 +134,22 @@ impl Mailer {
                 .body(e.text.to_string())?,
         };
         Ok(message)
+    }
+}
+
+/// Runs one SMTP send within [`SEND_TIMEOUT`] (a connection abandoned here is dropped with
+/// the future) and turns its outcome into a [`SendResult`].
+async fn bounded<T, E>(
+    sending: impl std::future::Future<Output = Result<T, E>>,
+    failed: impl FnOnce(E) -> SendResult,
+) -> SendResult {
+    match tokio::time::timeout(SEND_TIMEOUT, sending).await {
+        Ok(Ok(_)) => SendResult::Sent,
+        Ok(Err(e)) => failed(e),
+        Err(_) => SendResult::Transient(format!(
+            "SMTP: no answer within {} s",
+            SEND_TIMEOUT.as_secs()
+        )),
     }
 }
 

@@ -78,16 +78,21 @@ impl Browser {
         })
     }
 
-    async fn call(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
+    /// One WebDriver command; the answer's `value`, which may be an error.
+    async fn try_call(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
         let url = format!("{}/session/{}{path}", self.base, self.session);
         let mut request = self.http.request(method, url);
         if !body.is_null() {
             request = request.json(&body);
         }
-        let response = request.send().await.unwrap();
-        let value: Value = response.json().await.unwrap();
-        assert!(value["value"]["error"].is_null(), "{path}: {value}");
+        let value: Value = request.send().await.unwrap().json().await.unwrap();
         value["value"].clone()
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
+        let value = self.try_call(method, path, body).await;
+        assert!(value["error"].is_null(), "{path}: {value}");
+        value
     }
 
     async fn go(&self, url: &str) {
@@ -132,32 +137,22 @@ impl Browser {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let found = self
-                .http
-                .post(format!("{}/session/{}/element", self.base, self.session))
-                .json(&json!({"using": "css selector", "value": css}))
-                .send()
-                .await
-                .unwrap()
-                .json::<Value>()
-                .await
-                .unwrap();
-            if let Some(id) = found["value"][ELEMENT].as_str() {
-                let text: Value = self
-                    .http
-                    .get(format!(
-                        "{}/session/{}/element/{id}/text",
-                        self.base, self.session
-                    ))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                if let Some(text) = text["value"].as_str() {
-                    if text.contains(needle) {
-                        return text.to_string();
-                    }
+                .try_call(
+                    reqwest::Method::POST,
+                    "/element",
+                    json!({"using": "css selector", "value": css}),
+                )
+                .await;
+            if let Some(id) = found[ELEMENT].as_str() {
+                let text = self
+                    .try_call(
+                        reqwest::Method::GET,
+                        &format!("/element/{id}/text"),
+                        Value::Null,
+                    )
+                    .await;
+                if let Some(text) = text.as_str().filter(|t| t.contains(needle)) {
+                    return text.to_string();
                 }
             }
             assert!(Instant::now() < deadline, "{css} never showed {needle:?}");
