@@ -11,6 +11,7 @@ const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 /// A chromedriver process and one browser session, both ended on drop.
 struct Browser {
     driver: Child,
+    profile: std::path::PathBuf,
     base: String,
     session: String,
     http: reqwest::Client,
@@ -72,6 +73,7 @@ impl Browser {
             .to_string();
         Some(Browser {
             driver,
+            profile,
             base,
             session,
             http,
@@ -171,8 +173,14 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
+        // Chromium outlives its driver: end every process of this test's profile too.
+        let _ = Command::new("pkill")
+            .arg("-f")
+            .arg(self.profile.as_os_str())
+            .status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
 
