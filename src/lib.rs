@@ -14,5 +14,6 @@ pub mod signatures;
 pub mod supporters;
 pub mod telemetry;
 pub mod tokens;
+pub mod ttl_cache;
 pub mod web;
 pub mod worker;

@@ -1,7 +1,6 @@
 //! Campaigns as stored: the letter's parts, its asks and targets, the status a campaign moves
 //! through (draft → live → closed), and the cached signature count shown on every page.
 
-pub mod cache;
 pub mod import;
 
 use crate::db::schema::{asks, campaign_counters, campaigns, targets};

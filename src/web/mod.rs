@@ -6,17 +6,20 @@ pub mod client_ip;
 pub mod errors;
 pub mod headers;
 pub mod ops;
-pub mod page_cache;
 pub mod public;
 
+use crate::campaigns::Campaign;
 use crate::config::Settings;
 use crate::db::DbPool;
 use crate::mail::transport::Mailer;
+use crate::ttl_cache::TtlCache;
 use crate::worker;
 use actix_web::dev::Server;
+use actix_web::web::Bytes;
 use actix_web::{web, App, HttpServer};
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Largest request body accepted; a sign form is far smaller.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -27,8 +30,12 @@ pub struct AppState {
     pub pool: DbPool,
     pub message_id_domain: String,
     pub metrics: ops::Metrics,
-    pub campaigns: crate::campaigns::cache::CampaignCache,
-    pub pages: page_cache::PageCache,
+    /// Campaigns by slug, read again after two seconds.
+    pub campaigns: TtlCache<String, Arc<Campaign>>,
+    /// Rendered action pages by slug, for one second (a confirmation here drops its page).
+    pub pages: TtlCache<String, Bytes>,
+    /// Rendered `/api/v1/campaigns/{slug}` answers by slug, likewise.
+    pub counters: TtlCache<String, Bytes>,
 }
 
 /// A bound, not yet running, web server.
@@ -55,8 +62,9 @@ impl Application {
             settings,
             pool: pool.clone(),
             metrics: ops::Metrics::default(),
-            campaigns: Default::default(),
-            pages: Default::default(),
+            campaigns: TtlCache::new(Duration::from_secs(2)),
+            pages: TtlCache::new(Duration::from_secs(1)),
+            counters: TtlCache::new(Duration::from_secs(1)),
         }));
         let server = HttpServer::new(move || {
             App::new()

@@ -1,7 +1,6 @@
 //! `GET /api/v1/campaigns/{slug}`: the public counter as JSON, readable from any origin.
 
 use super::campaign;
-use crate::web::page_cache::Kind;
 use crate::web::AppState;
 use actix_web::web::Bytes;
 use actix_web::{web, HttpResponse};
@@ -19,7 +18,7 @@ struct CampaignJson<'a> {
 
 pub async fn campaign(state: web::Data<AppState>, slug: web::Path<String>) -> HttpResponse {
     let slug = slug.into_inner();
-    if let Some(body) = state.pages.get(Kind::Json, &slug) {
+    if let Some(body) = state.counters.get(&slug) {
         return json(body);
     }
     let c = match campaign::load(&state, slug).await {
@@ -42,7 +41,7 @@ pub async fn campaign(state: web::Data<AppState>, slug: web::Path<String>) -> Ht
         Ok(body) => Bytes::from(body),
         Err(e) => return crate::web::errors::unavailable(e.into()),
     };
-    state.pages.put(Kind::Json, c.slug(), body.clone());
+    state.counters.put(c.slug().to_string(), body.clone());
     json(body)
 }
 

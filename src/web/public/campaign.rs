@@ -6,7 +6,6 @@ use crate::campaigns::{self, Campaign, CampaignStatus};
 use crate::db;
 use crate::domain::country::Country;
 use crate::web::errors::{self, html};
-use crate::web::page_cache::Kind;
 use crate::web::AppState;
 use actix_web::http::StatusCode;
 use actix_web::web::Bytes;
@@ -157,7 +156,7 @@ pub async fn load_cached(
     {
         Ok(Some(c)) => {
             let c = Arc::new(c);
-            state.campaigns.put(c.clone());
+            state.campaigns.put(c.slug().to_string(), c.clone());
             Ok((c, true))
         }
         Ok(None) => Err(missing()),
@@ -175,7 +174,7 @@ fn missing() -> HttpResponse {
 
 pub async fn show(state: web::Data<AppState>, slug: web::Path<String>) -> HttpResponse {
     let slug = slug.into_inner();
-    if let Some(body) = state.pages.get(Kind::ActionPage, &slug) {
+    if let Some(body) = state.pages.get(&slug) {
         return HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .body(body);
@@ -188,7 +187,7 @@ pub async fn show(state: web::Data<AppState>, slug: web::Path<String>) -> HttpRe
     if let Ok(body) = &page {
         state
             .pages
-            .put(Kind::ActionPage, c.slug(), Bytes::from(body.clone()));
+            .put(c.slug().to_string(), Bytes::from(body.clone()));
     }
     html(StatusCode::OK, page)
 }

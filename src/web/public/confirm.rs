@@ -67,7 +67,8 @@ pub async fn confirm(state: web::Data<AppState>, token: web::Path<String>) -> Ht
     match outcome {
         Ok(Some((title, slug, signatures))) => {
             tracing::info!("signature confirmed");
-            state.pages.forget(&slug);
+            state.pages.forget(slug.as_str());
+            state.counters.forget(slug.as_str());
             no_store(html(
                 StatusCode::OK,
                 ConfirmedPage {
