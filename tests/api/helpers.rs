@@ -95,17 +95,35 @@ fn walk(dir: &PathBuf) -> Vec<PathBuf> {
     out
 }
 
-fn create_template(server: &Server) {
+/// Guards the template: building it, and cloning it (PostgreSQL refuses to copy a template
+/// that another clone is reading at that instant, so clones take turns instead of retrying).
+const TEMPLATE_LOCK: i64 = 4242;
+
+/// Runs `work` on a new admin connection while holding [`TEMPLATE_LOCK`].
+fn with_template_lock<T>(server: &Server, work: impl FnOnce(&mut PgConnection) -> T) -> T {
     let mut admin = PgConnection::establish(&server.admin_url).expect("admin connection");
-    // Test binaries may start at once: one builds the template, the others wait.
-    diesel::sql_query("SELECT pg_advisory_lock(4242)")
+    diesel::sql_query(format!("SELECT pg_advisory_lock({TEMPLATE_LOCK})"))
         .execute(&mut admin)
         .unwrap();
+    let result = work(&mut admin);
+    diesel::sql_query(format!("SELECT pg_advisory_unlock({TEMPLATE_LOCK})"))
+        .execute(&mut admin)
+        .unwrap();
+    result
+}
+
+/// Builds the template unless it exists. Test binaries may start at once: one builds it,
+/// the others wait on the lock and find it built.
+fn create_template(server: &Server) {
+    with_template_lock(server, |admin| build_template(server, admin));
+}
+
+fn build_template(server: &Server, admin: &mut PgConnection) {
     let exists = diesel::sql_query(format!(
         "SELECT 1 FROM pg_database WHERE datname = '{}'",
         server.template
     ))
-    .execute(&mut admin)
+    .execute(admin)
     .unwrap()
         > 0;
     if !exists {
@@ -113,9 +131,9 @@ fn create_template(server: &Server) {
         let _ = diesel::sql_query(format!(
             "DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)"
         ))
-        .execute(&mut admin);
+        .execute(admin);
         diesel::sql_query(format!("CREATE DATABASE \"{building}\""))
-            .execute(&mut admin)
+            .execute(admin)
             .unwrap();
         {
             let mut conn = PgConnection::establish(&server.url_for(&building)).unwrap();
@@ -125,12 +143,9 @@ fn create_template(server: &Server) {
             "ALTER DATABASE \"{building}\" RENAME TO \"{}\"",
             server.template
         ))
-        .execute(&mut admin)
+        .execute(admin)
         .unwrap();
     }
-    diesel::sql_query("SELECT pg_advisory_unlock(4242)")
-        .execute(&mut admin)
-        .unwrap();
 }
 
 /// A database of one test's own, dropped when the value is dropped.
@@ -143,25 +158,14 @@ impl TestDatabase {
     pub fn create() -> TestDatabase {
         let server = server();
         let name = format!("undersign_test_{}", uuid::Uuid::now_v7().simple());
-        let mut admin = PgConnection::establish(&server.admin_url).expect("admin connection");
-        let mut tries = 0;
-        loop {
-            let created = diesel::sql_query(format!(
+        with_template_lock(server, |admin| {
+            diesel::sql_query(format!(
                 "CREATE DATABASE \"{name}\" TEMPLATE \"{}\"",
                 server.template
             ))
-            .execute(&mut admin);
-            match created {
-                Ok(_) => break,
-                // Two clones of one template at the same instant can collide; try again.
-                Err(e) if tries < 20 => {
-                    tries += 1;
-                    eprintln!("retrying CREATE DATABASE: {e}");
-                    std::thread::sleep(std::time::Duration::from_millis(100));
-                }
-                Err(e) => panic!("cannot create the test database: {e}"),
-            }
-        }
+            .execute(admin)
+            .unwrap_or_else(|e| panic!("cannot create the test database: {e}"))
+        });
         TestDatabase {
             url: server.url_for(&name),
             name,
@@ -344,19 +348,6 @@ impl TestApp {
     pub fn conn(&self) -> PgConnection {
         self.db.connect()
     }
-
-    /// Runs one SQL query returning a single bigint.
-    pub fn count(&self, sql: &str) -> i64 {
-        #[derive(diesel::QueryableByName)]
-        struct N {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            n: i64,
-        }
-        diesel::sql_query(sql)
-            .get_result::<N>(&mut self.conn())
-            .expect(sql)
-            .n
-    }
 }
 
 /// The sample letter with front matter that gives it a slug, a goal and a target.
@@ -366,3 +357,16 @@ pub const RIVER_COMMONS: &str = concat!(
     "+++\n",
     include_str!("../fixtures/letters/river-commons-dam.txt")
 );
+
+#[test]
+fn many_test_databases_cloned_at_once_are_all_created() {
+    let clones: Vec<_> = (0..12)
+        .map(|_| std::thread::spawn(TestDatabase::create))
+        .collect();
+    for clone in clones {
+        let db = clone
+            .join()
+            .expect("the clone succeeded at its first attempt");
+        drop(db.connect());
+    }
+}

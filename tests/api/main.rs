@@ -9,3 +9,4 @@ mod pages;
 mod schema;
 mod signing;
 mod smtp_server;
+mod stored;

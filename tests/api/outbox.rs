@@ -13,14 +13,6 @@ async fn queue(app: &crate::helpers::TestApp, slug: &str, n: usize, domain: &str
     }
 }
 
-/// Makes every pending row due now (skipping the backoff wait).
-fn make_due(app: &crate::helpers::TestApp) {
-    use diesel::RunQueryDsl;
-    diesel::sql_query("UPDATE outbox SET next_attempt_at = now() WHERE state = 'pending'")
-        .execute(&mut app.conn())
-        .unwrap();
-}
-
 #[actix_web::test]
 async fn two_concurrent_drains_never_send_a_message_twice() {
     let app = spawn_app().await;
@@ -38,10 +30,7 @@ async fn two_concurrent_drains_never_send_a_message_twice() {
     assert_eq!(mails.len(), 50);
     let ids: HashSet<_> = mails.iter().map(|m| m.message_id()).collect();
     assert_eq!(ids.len(), 50, "no message id arrived twice");
-    assert_eq!(
-        app.count("SELECT count(*) AS n FROM outbox WHERE state = 'sent'"),
-        50
-    );
+    assert_eq!(app.outbox_count("sent"), 50);
 }
 
 #[actix_web::test]
@@ -54,7 +43,13 @@ async fn a_temporary_failure_is_retried_later_and_gives_up_as_failed_after_the_c
     let first = app.drain().await;
     assert_eq!(first.retrying, 1);
     assert_eq!(
-        app.count("SELECT count(*) AS n FROM outbox WHERE state = 'pending' AND attempts = 1 AND next_attempt_at > now() + interval '20 seconds' AND last_error LIKE '%451%'"),
+        app.outbox_rows()
+            .iter()
+            .filter(|r| r.state == "pending"
+                && r.attempts == 1
+                && r.next_attempt_at > chrono::Utc::now() + chrono::Duration::seconds(20)
+                && r.last_error.as_deref().is_some_and(|e| e.contains("451")))
+            .count(),
         1,
         "the retry waits with backoff and remembers why"
     );
@@ -65,21 +60,18 @@ async fn a_temporary_failure_is_retried_later_and_gives_up_as_failed_after_the_c
     );
 
     for _ in 1..MAX_ATTEMPTS {
-        make_due(&app);
+        app.make_outbox_due();
         app.drain().await;
     }
+    assert_eq!(app.outbox_count("failed"), 1);
     assert_eq!(
-        app.count("SELECT count(*) AS n FROM outbox WHERE state = 'failed'"),
-        1
-    );
-    assert_eq!(
-        app.count("SELECT count(*) AS n FROM suppressions"),
+        app.suppressed().len(),
         0,
         "a temporary failure does not suppress the address"
     );
 
     app.smtp.fail_recipient("busy.example", 250);
-    make_due(&app);
+    app.make_outbox_due();
     assert_eq!(app.drain().await.sent, 0, "a failed message stays failed");
 }
 
@@ -90,7 +82,7 @@ async fn a_temporary_failure_then_success_delivers_exactly_once() {
     app.smtp.fail_next_data(1, 452);
     queue(&app, &slug, 1, "example.org").await;
     assert_eq!(app.drain().await.retrying, 1);
-    make_due(&app);
+    app.make_outbox_due();
     assert_eq!(app.drain().await.sent, 1);
     assert_eq!(app.smtp.messages().len(), 1);
 }
@@ -105,13 +97,16 @@ async fn a_permanent_failure_fails_at_once_and_suppresses_the_address() {
     let report = app.drain().await;
 
     assert_eq!(report.failed, 1);
-    assert_eq!(app.count("SELECT count(*) AS n FROM outbox WHERE state = 'failed' AND attempts = 1 AND last_error LIKE '%550%'"), 1);
     assert_eq!(
-        app.count(
-            "SELECT count(*) AS n FROM suppressions WHERE email_canonical = 's0@gone.example'"
-        ),
+        app.outbox_rows()
+            .iter()
+            .filter(|r| r.state == "failed"
+                && r.attempts == 1
+                && r.last_error.as_deref().is_some_and(|e| e.contains("550")))
+            .count(),
         1
     );
+    assert_eq!(app.suppressed(), ["s0@gone.example"]);
 
     // A later message to the same address is never sent.
     app.smtp.fail_recipient("gone.example", 250);
@@ -139,11 +134,14 @@ async fn an_authentication_failure_pauses_sending_without_burning_attempts() {
         matches!(result, Err(DrainError::AuthFailed(_))),
         "{result:?}"
     );
-    assert_eq!(app.count("SELECT count(*) AS n FROM outbox WHERE state = 'pending' AND attempts = 0 AND lease_token IS NULL"), 3);
     assert_eq!(
-        app.count("SELECT count(*) AS n FROM mail_status WHERE paused_at IS NOT NULL"),
-        1
+        app.outbox_rows()
+            .iter()
+            .filter(|r| r.state == "pending" && r.attempts == 0 && r.lease_token.is_none())
+            .count(),
+        3
     );
+    assert!(app.mail_paused());
     let metrics = app.get("/metrics").await.text().await.unwrap();
     assert!(metrics.contains("undersign_mail_paused 1"));
 }
@@ -153,20 +151,10 @@ async fn a_row_claimed_by_a_worker_that_crashed_is_sent_once_its_lease_expires()
     let app = spawn_app().await;
     let slug = app.live_campaign().await;
     queue(&app, &slug, 1, "example.org").await;
-    {
-        use diesel::RunQueryDsl;
-        // A worker claimed the row and died before sending.
-        diesel::sql_query("UPDATE outbox SET lease_token = gen_random_uuid(), leased_until = now() + interval '5 minutes', attempts = 1")
-            .execute(&mut app.conn())
-            .unwrap();
-    }
+    // A worker claimed the row and died before sending.
+    app.claim_outbox_as_dead_worker();
     assert_eq!(app.drain().await.sent, 0, "a live lease is respected");
-    {
-        use diesel::RunQueryDsl;
-        diesel::sql_query("UPDATE outbox SET leased_until = now() - interval '1 second'")
-            .execute(&mut app.conn())
-            .unwrap();
-    }
+    app.expire_leases();
     assert_eq!(app.drain().await.sent, 1);
     assert_eq!(app.smtp.messages().len(), 1);
 }
@@ -212,11 +200,7 @@ async fn credentials_in_smtp_url_authenticate_and_a_wrong_password_pauses_sendin
 
     assert_eq!(right.sent, 2);
     assert_eq!(app.smtp.messages().len(), 2);
-    assert_eq!(
-        app.count("SELECT count(*) AS n FROM mail_status WHERE paused_at IS NULL"),
-        1,
-        "a good send lifts the pause"
-    );
+    assert!(!app.mail_paused(), "a good send lifts the pause");
 }
 
 #[actix_web::test]

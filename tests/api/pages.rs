@@ -139,14 +139,7 @@ async fn an_unsubscribe_link_shows_a_button_and_one_click_post_unsubscribes() {
     let app = spawn_app().await;
     let slug = app.live_campaign().await;
     app.sign(&slug, "Ana", "ana@example.org").await;
-    let supporter: uuid::Uuid = {
-        use diesel::prelude::*;
-        use undersign::db::schema::supporters;
-        supporters::table
-            .select(supporters::id)
-            .first(&mut app.conn())
-            .unwrap()
-    };
+    let supporter = app.first_supporter_id();
     let token = undersign::supporters::unsubscribe_token(
         b"test secret key, at least 32 bytes long",
         supporter,
@@ -157,19 +150,13 @@ async fn an_unsubscribe_link_shows_a_button_and_one_click_post_unsubscribes() {
     assert_eq!(page.status().as_u16(), 200);
     assert_eq!(page.headers()["cache-control"], "no-store");
     assert!(page.text().await.unwrap().contains("Unsubscribe"));
-    assert_eq!(
-        app.count("SELECT count(*) AS n FROM supporters WHERE unsubscribed_at IS NOT NULL"),
-        0
-    );
+    assert_eq!(app.unsubscribed_count(), 0);
 
     let one_click = app
         .post_form(&path, &[("List-Unsubscribe", "One-Click")])
         .await;
     assert_eq!(one_click.status().as_u16(), 200);
-    assert_eq!(
-        app.count("SELECT count(*) AS n FROM supporters WHERE unsubscribed_at IS NOT NULL"),
-        1
-    );
+    assert_eq!(app.unsubscribed_count(), 1);
     assert_eq!(
         app.post_form(&path, &[]).await.status().as_u16(),
         200,

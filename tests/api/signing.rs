@@ -12,11 +12,8 @@ async fn a_valid_signature_redirects_to_thanks_and_its_confirmation_email_arrive
 
     assert_eq!(response.status().as_u16(), 303);
     assert_eq!(response.headers()["location"], format!("/c/{slug}/thanks"));
-    assert_eq!(app.count("SELECT count(*) AS n FROM signatures"), 1);
-    assert_eq!(
-        app.count("SELECT count(*) AS n FROM outbox WHERE state = 'pending'"),
-        1
-    );
+    assert_eq!(app.signature_total(), 1);
+    assert_eq!(app.outbox_count("pending"), 1);
     let report = app.drain().await;
     assert_eq!(report.sent, 1);
     let mails = app.smtp.wait_for_messages(1, Duration::from_secs(5));
@@ -27,10 +24,7 @@ async fn a_valid_signature_redirects_to_thanks_and_its_confirmation_email_arrive
     assert!(mails[0]
         .link_starting_with(&format!("{BASE_URL}/confirm/"))
         .is_some());
-    assert_eq!(
-        app.count("SELECT count(*) AS n FROM outbox WHERE state = 'sent'"),
-        1
-    );
+    assert_eq!(app.outbox_count("sent"), 1);
 }
 
 #[actix_web::test]
@@ -53,11 +47,7 @@ async fn a_signature_counts_only_after_the_supporter_presses_confirm_and_pressin
     assert_eq!(page.status().as_u16(), 200);
     assert_eq!(page.headers()["cache-control"], "no-store");
     assert!(page.text().await.unwrap().contains("Confirm my signature"));
-    assert_eq!(
-        app.count("SELECT signatures AS n FROM campaign_counters"),
-        0,
-        "GET changes nothing"
-    );
+    assert_eq!(app.counter(&slug), 0, "GET changes nothing");
 
     let confirmed = app.post_form(&path, &[]).await;
     assert_eq!(confirmed.status().as_u16(), 200);
@@ -66,19 +56,16 @@ async fn a_signature_counts_only_after_the_supporter_presses_confirm_and_pressin
         .await
         .unwrap()
         .contains("your signature counts"));
-    assert_eq!(
-        app.count("SELECT signatures AS n FROM campaign_counters"),
-        1
-    );
+    assert_eq!(app.counter(&slug), 1);
 
     let again = app.post_form(&path, &[]).await;
     assert_eq!(again.status().as_u16(), 200);
+    assert_eq!(app.counter(&slug), 1);
     assert_eq!(
-        app.count("SELECT signatures AS n FROM campaign_counters"),
-        1
-    );
-    assert_eq!(
-        app.count("SELECT count(*) AS n FROM supporters WHERE alerts_consent_at IS NOT NULL"),
+        app.supporter_rows()
+            .iter()
+            .filter(|s| s.alerts_consent_at.is_some())
+            .count(),
         1,
         "the updates box was ticked, and consent is recorded on confirmation"
     );
@@ -120,7 +107,7 @@ async fn a_duplicate_signature_looks_the_same_adds_no_row_and_sends_at_most_thre
         assert_eq!(answer.0, first.status().as_u16());
         assert_eq!(answer.1, first.headers()["location"]);
     }
-    assert_eq!(app.count("SELECT count(*) AS n FROM signatures"), 1);
+    assert_eq!(app.signature_total(), 1);
     app.drain().await;
     let mails = app.smtp.wait_for_messages(4, Duration::from_secs(5));
     assert_eq!(mails.len(), 4, "one confirmation and three notices");
@@ -140,10 +127,7 @@ async fn a_duplicate_signature_looks_the_same_adds_no_row_and_sends_at_most_thre
     // Each notice replaced the link before it: the newest one counts.
     let confirmed = app.confirm_from(notices[2]).await;
     assert_eq!(confirmed.status().as_u16(), 200);
-    assert_eq!(
-        app.count("SELECT signatures AS n FROM campaign_counters"),
-        1
-    );
+    assert_eq!(app.counter(&slug), 1);
 }
 
 #[actix_web::test]
@@ -164,15 +148,9 @@ async fn a_filled_honeypot_looks_accepted_but_is_held_sends_nothing_and_never_co
         .await;
 
     assert_eq!(response.status().as_u16(), 303);
-    assert_eq!(
-        app.count("SELECT count(*) AS n FROM signatures WHERE state = 'held'"),
-        1
-    );
-    assert_eq!(app.count("SELECT count(*) AS n FROM outbox"), 0);
-    assert_eq!(
-        app.count("SELECT signatures AS n FROM campaign_counters"),
-        0
-    );
+    assert_eq!(app.signature_count("held"), 1);
+    assert_eq!(app.outbox_total(), 0);
+    assert_eq!(app.counter(&slug), 0);
 }
 
 #[actix_web::test]
@@ -186,17 +164,17 @@ async fn signatures_over_the_per_ip_limit_look_accepted_but_are_held() {
         assert_eq!(response.status().as_u16(), 303);
     }
 
+    assert_eq!(app.signature_count("counted"), limit as i64);
+    assert_eq!(app.signature_count("held"), 2);
+    assert_eq!(app.outbox_total(), limit as i64);
     assert_eq!(
-        app.count("SELECT count(*) AS n FROM signatures WHERE state = 'counted'"),
-        limit as i64
-    );
-    assert_eq!(
-        app.count("SELECT count(*) AS n FROM signatures WHERE state = 'held'"),
-        2
-    );
-    assert_eq!(app.count("SELECT count(*) AS n FROM outbox"), limit as i64);
-    assert_eq!(
-        app.count("SELECT count(*) AS n FROM signatures WHERE ip_hash LIKE '%127.0.0.1%'"),
+        app.signature_rows()
+            .iter()
+            .filter(|s| s
+                .ip_hash
+                .as_deref()
+                .is_some_and(|h| h.contains("127.0.0.1")))
+            .count(),
         0,
         "the address is stored only as a keyed hash"
     );
@@ -226,14 +204,8 @@ async fn x_forwarded_for_is_believed_only_from_a_trusted_proxy() {
             assert_eq!(response.status().as_u16(), 303);
         }
     }
-    assert_eq!(
-        untrusted.count("SELECT count(DISTINCT ip_hash) AS n FROM signatures"),
-        1
-    );
-    assert_eq!(
-        trusted.count("SELECT count(DISTINCT ip_hash) AS n FROM signatures"),
-        2
-    );
+    assert_eq!(untrusted.distinct_ip_hashes(), 1);
+    assert_eq!(trusted.distinct_ip_hashes(), 2);
 }
 
 #[actix_web::test]
@@ -265,7 +237,7 @@ async fn draft_and_closed_campaigns_say_so_and_refuse_signatures() {
         let response = app.sign(slug, "Ana", "ana@example.org").await;
         assert_eq!(response.status().as_u16(), 409, "{slug}");
     }
-    assert_eq!(app.count("SELECT count(*) AS n FROM signatures"), 0);
+    assert_eq!(app.signature_total(), 0);
     let index = app.get("/").await.text().await.unwrap();
     assert!(!index.contains("/c/draft-one") && !index.contains("/c/closed-one"));
 }
@@ -292,12 +264,11 @@ async fn the_counter_equals_the_confirmed_rows_after_concurrent_signing_and_conf
     let confirming = mails.iter().map(|m| app.confirm_from(m));
     futures::future::join_all(confirming).await;
 
-    let confirmed = app.count(
-        "SELECT count(*) AS n FROM signatures WHERE confirmed_at IS NOT NULL AND state = 'counted'",
-    );
+    let confirmed = app
+        .signature_rows()
+        .iter()
+        .filter(|s| s.confirmed_at.is_some() && s.state == "counted")
+        .count() as i64;
     assert_eq!(confirmed, 30);
-    assert_eq!(
-        app.count("SELECT signatures AS n FROM campaign_counters"),
-        confirmed
-    );
+    assert_eq!(app.counter(&slug), confirmed);
 }
