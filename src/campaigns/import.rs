@@ -147,24 +147,42 @@ pub fn is_valid_slug(slug: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// A URL slug from a title: ASCII letters and digits joined by single hyphens, at most
-/// eight words. Titles in other scripts give an empty string.
+/// A URL slug from a title: letters transliterated to ASCII (so "Спасите Байкал" gives
+/// "spasite-baikal"), ASCII letters and digits joined by single hyphens, at most eight words
+/// and 60 characters, cut between words. A title with no letters or digits gives "".
 pub fn slugify(title: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let ascii: String = title
-        .nfd()
-        .filter(|c| c.is_ascii())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    let words: Vec<&str> = ascii
+    let mut ascii = String::with_capacity(title.len());
+    for c in title.chars() {
+        if matches!(c, 'Ə' | 'ə') {
+            // Azerbaijani schwa, which the transliteration table writes as "@".
+            ascii.push('e');
+        } else if c.is_alphanumeric() {
+            ascii.push_str(deunicode::deunicode_char(c).unwrap_or(""));
+        } else if !matches!(c, '\'' | '’' | 'ʼ') {
+            ascii.push(' ');
+        }
+    }
+    let ascii = ascii.to_ascii_lowercase().replace(['\'', '`'], "");
+    let mut slug = String::new();
+    let words = ascii
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
-        .take(8)
-        .collect();
-    let mut slug = words.join("-");
-    slug.truncate(60);
-    slug.trim_end_matches('-').to_string()
+        .take(8);
+    for word in words {
+        if slug.is_empty() {
+            slug = word.chars().take(SLUG_MAX).collect();
+        } else if slug.len() + 1 + word.len() <= SLUG_MAX {
+            slug.push('-');
+            slug.push_str(word);
+        } else {
+            break;
+        }
+    }
+    slug
 }
+
+/// The longest slug made from a title.
+const SLUG_MAX: usize = 60;
 
 fn slug_taken(conn: &mut PgConnection, slug: &str) -> anyhow::Result<bool> {
     Ok(diesel::select(diesel::dsl::exists(
@@ -204,7 +222,33 @@ mod tests {
             "stoppt-den-staudamm-jetzt"
         );
         assert_eq!(slugify("Ça suffit, Kovač"), "ca-suffit-kovac");
-        assert_eq!(slugify("Կանգնեցրեք ամբարտակը"), "");
+        assert_eq!(slugify("We're the river's friends"), "were-the-rivers-friends");
+        assert_eq!(slugify("— ! —"), "");
+    }
+
+    #[test]
+    fn long_titles_are_cut_between_words_at_sixty_characters() {
+        let slug = slugify(
+            "Environmental accountability demands transparent reconsideration immediately",
+        );
+
+        assert_eq!(slug, "environmental-accountability-demands-transparent");
+        assert!(slug.len() <= 60);
+        assert_eq!(slugify(&"a".repeat(70)), "a".repeat(60));
+    }
+
+    #[test]
+    fn titles_in_other_scripts_get_readable_transliterated_slugs() {
+        assert_eq!(slugify("Կանգնեցրեք ամբարտակը"), "kangnetsrek-ambartake");
+        assert_eq!(
+            slugify("Спасите Байкал от застройки"),
+            "spasite-baikal-ot-zastroiki"
+        );
+        assert_eq!(slugify("გადავარჩინოთ მტკვარი"), "gadavarchinot-mtkvari");
+        assert_eq!(
+            slugify("Göygöl milli parkını qoruyun, Əli"),
+            "goygol-milli-parkini-qoruyun-eli"
+        );
     }
 
     #[test]
