@@ -106,6 +106,11 @@ impl Campaign {
         self.status(now) == CampaignStatus::Live
     }
 
+    /// What the action page puts above everything: the headline, else the title.
+    pub fn headline(&self) -> &str {
+        self.row.headline.as_deref().unwrap_or(&self.row.title)
+    }
+
     /// The letter's body as paragraphs of display lines.
     pub fn body_paragraphs(&self) -> Vec<Vec<String>> {
         crate::domain::letter::body_paragraphs(&self.row.body)

@@ -167,3 +167,25 @@ async fn an_unsubscribe_link_shows_a_button_and_one_click_post_unsubscribes() {
     assert_eq!(app.get(&forged).await.status().as_u16(), 404);
     assert_eq!(app.post_form(&forged, &[]).await.status().as_u16(), 404);
 }
+
+#[actix_web::test]
+async fn the_front_matter_headline_heads_the_page_while_the_title_names_it() {
+    let app = spawn_app().await;
+    let slug = app
+        .import(
+            include_str!("../fixtures/letters/markdown-front-matter.md"),
+            true,
+        )
+        .await;
+
+    let page = app.get(&format!("/c/{slug}")).await.text().await.unwrap();
+
+    assert!(
+        page.contains("<h1>Keep the bulldozers out of the Eastside wetlands</h1>"),
+        "the headline is the page's heading"
+    );
+    assert!(
+        page.contains("<title>Save the Eastside wetlands · Undersign</title>"),
+        "the title names the page"
+    );
+}
