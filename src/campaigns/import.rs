@@ -222,15 +222,17 @@ mod tests {
             "stoppt-den-staudamm-jetzt"
         );
         assert_eq!(slugify("Ça suffit, Kovač"), "ca-suffit-kovac");
-        assert_eq!(slugify("We're the river's friends"), "were-the-rivers-friends");
+        assert_eq!(
+            slugify("We're the river's friends"),
+            "were-the-rivers-friends"
+        );
         assert_eq!(slugify("— ! —"), "");
     }
 
     #[test]
     fn long_titles_are_cut_between_words_at_sixty_characters() {
-        let slug = slugify(
-            "Environmental accountability demands transparent reconsideration immediately",
-        );
+        let slug =
+            slugify("Environmental accountability demands transparent reconsideration immediately");
 
         assert_eq!(slug, "environmental-accountability-demands-transparent");
         assert!(slug.len() <= 60);
