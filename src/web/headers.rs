@@ -23,11 +23,11 @@ pub fn security_headers() -> DefaultHeaders {
 }
 
 /// Marks a page reached through a secret link (confirm, unsubscribe) as never to be stored
-/// by a browser or proxy.
+/// by a browser or proxy, and never compressed (it carries the secret: BREACH).
 pub fn no_store(mut response: HttpResponse) -> HttpResponse {
     response.headers_mut().insert(
         header::CACHE_CONTROL,
         header::HeaderValue::from_static("no-store"),
     );
-    response
+    super::compression::never_compress(response)
 }

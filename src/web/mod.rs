@@ -3,10 +3,12 @@
 //! worker beside the server.
 
 pub mod client_ip;
+pub mod compression;
 pub mod errors;
 pub mod headers;
 pub mod ops;
 pub mod public;
+pub mod routing;
 
 use crate::campaigns::Campaign;
 use crate::config::Settings;
@@ -70,6 +72,10 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+                .wrap(compression::compress())
+                .wrap(actix_web::middleware::from_fn(
+                    compression::drop_identity_marker,
+                ))
                 .wrap(headers::security_headers())
                 .wrap(actix_web::middleware::from_fn(ops::observe))
                 .configure(public::routes)

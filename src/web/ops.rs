@@ -19,8 +19,9 @@ pub struct Metrics {
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(healthz))
-        .route("/metrics", web::get().to(metrics));
+    use super::routing::read;
+    cfg.service(web::resource("/healthz").route(read().to(healthz)))
+        .service(web::resource("/metrics").route(read().to(metrics)));
 }
 
 /// 200 when the database answers, 503 otherwise.

@@ -3,6 +3,7 @@
 mod browser;
 mod cli;
 mod helpers;
+mod http;
 mod input;
 mod outbox;
 mod pages;

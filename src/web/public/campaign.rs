@@ -227,6 +227,18 @@ fn page<'a>(
     }
 }
 
+/// `GET /c/{slug}/sign`: the address of a re-shown form, reloaded or shared; the form lives
+/// on the action page.
+pub async fn to_form(slug: web::Path<String>) -> HttpResponse {
+    let slug = slug.into_inner();
+    if !crate::campaigns::import::is_valid_slug(&slug) {
+        return missing();
+    }
+    HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, format!("/c/{slug}#sign")))
+        .finish()
+}
+
 pub async fn thanks(state: web::Data<AppState>, slug: web::Path<String>) -> HttpResponse {
     match load(&state, slug.into_inner()).await {
         Ok(c) => html(

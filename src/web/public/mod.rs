@@ -2,27 +2,35 @@
 //! JSON counter and the static assets.
 
 mod api;
-mod assets;
+pub mod assets;
 mod campaign;
 mod confirm;
 pub mod form;
 mod sign;
 mod unsubscribe;
 
+use crate::web::routing::read;
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(campaign::index))
-        .route("/c/{slug}", web::get().to(campaign::show))
-        .route("/c/{slug}/sign", web::post().to(sign::sign))
-        .route("/c/{slug}/thanks", web::get().to(campaign::thanks))
-        .route("/confirm/{token}", web::get().to(confirm::show))
-        .route("/confirm/{token}", web::post().to(confirm::confirm))
-        .route("/unsubscribe/{token}", web::get().to(unsubscribe::show))
-        .route(
-            "/unsubscribe/{token}",
-            web::post().to(unsubscribe::unsubscribe),
+    cfg.service(web::resource("/").route(read().to(campaign::index)))
+        .service(web::resource("/c/{slug}").route(read().to(campaign::show)))
+        .service(
+            web::resource("/c/{slug}/sign")
+                .route(web::post().to(sign::sign))
+                .route(read().to(campaign::to_form)),
         )
-        .route("/api/v1/campaigns/{slug}", web::get().to(api::campaign))
-        .route("/assets/{name}", web::get().to(assets::asset));
+        .service(web::resource("/c/{slug}/thanks").route(read().to(campaign::thanks)))
+        .service(
+            web::resource("/confirm/{token}")
+                .route(read().to(confirm::show))
+                .route(web::post().to(confirm::confirm)),
+        )
+        .service(
+            web::resource("/unsubscribe/{token}")
+                .route(read().to(unsubscribe::show))
+                .route(web::post().to(unsubscribe::unsubscribe)),
+        )
+        .service(web::resource("/api/v1/campaigns/{slug}").route(read().to(api::campaign)))
+        .configure(assets::routes);
 }
