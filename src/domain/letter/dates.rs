@@ -52,7 +52,7 @@ fn is_date(text: &str) -> bool {
         } else if let Some(n) = day_number(&word).filter(|_| day.is_none() && !year) {
             day = Some(n);
             order.push('d');
-        } else if word.len() == 4 && word.chars().all(|c| c.is_ascii_digit()) && !year {
+        } else if is_year(&word) && !year {
             year = true;
             order.push('y');
         } else {
@@ -60,6 +60,18 @@ fn is_date(text: &str) -> bool {
         }
     }
     matches!(order.as_slice(), ['d', 'm', 'y'] | ['m', 'd', 'y'])
+}
+
+/// A four-digit year, allowing the Azerbaijani ordinal suffix ("2027-ci").
+fn is_year(word: &str) -> bool {
+    let digits = word.split_once('-').map_or(word, |(year, suffix)| {
+        if matches!(suffix, "ci" | "cı" | "cu" | "cü") {
+            year
+        } else {
+            ""
+        }
+    });
+    digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit())
 }
 
 /// A day of the month, allowing "2nd", "1er", "2º", "2-го".

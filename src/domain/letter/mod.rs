@@ -4,6 +4,8 @@
 
 mod asks;
 mod dates;
+mod debris;
+mod debris_words;
 mod people;
 mod recognise;
 mod text;
@@ -11,9 +13,12 @@ mod words;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_pages;
 
+use debris::{is_block_heading, is_debris};
 use recognise::{
-    cc_of, closing_of, is_closing_sentence, is_debris, is_salutation, subject_of, to_of,
+    cc_of, closing_of, is_closing_sentence, is_enclosure, is_salutation, subject_of, to_of,
 };
 use text::{clean, unwrap};
 
@@ -70,6 +75,7 @@ enum Kind {
     Salutation,
     Subject,
     Cc,
+    Enclosure,
     To,
     Closing,
     ClosingSentence,
@@ -115,13 +121,16 @@ pub fn parse_letter(text: &str) -> Letter {
     read_header(&paras[header_start..body_start], &mut letter);
 
     let rest = &paras[body_start..];
-    let closing_at = rest
+    let end_at = rest
         .iter()
-        .position(|p| matches!(p.kind, Kind::Closing | Kind::ClosingSentence));
-    let cc_at = rest.iter().position(|p| p.kind == Kind::Cc);
-    let body_end = closing_at
+        .position(|p| matches!(p.kind, Kind::Cc | Kind::Enclosure));
+    let signature_at = rest
+        .iter()
+        .position(|p| matches!(p.kind, Kind::Closing | Kind::ClosingSentence))
+        .or_else(|| bare_signer_at(&rest[..end_at.unwrap_or(rest.len())]));
+    let body_end = signature_at
         .into_iter()
-        .chain(cc_at)
+        .chain(end_at)
         .min()
         .unwrap_or(rest.len());
     let mut body = &rest[..body_end];
@@ -138,8 +147,8 @@ pub fn parse_letter(text: &str) -> Letter {
         .map(|p| p.join("\n"))
         .collect::<Vec<_>>()
         .join("\n\n");
-    if let Some(at) = closing_at {
-        read_closing(&rest[at..], &mut letter);
+    if let Some(at) = signature_at {
+        read_signature(&rest[at..], &mut letter);
     }
     letter.cc.extend(
         rest[body_end..]
@@ -158,6 +167,8 @@ fn anchor(line: &str) -> Option<Kind> {
         Some(Kind::Subject)
     } else if cc_of(line).is_some() {
         Some(Kind::Cc)
+    } else if is_enclosure(line) {
+        Some(Kind::Enclosure)
     } else if to_of(line).is_some() {
         Some(Kind::To)
     } else if closing_of(line).is_some() {
@@ -203,7 +214,7 @@ fn finish(lines: Vec<String>, anchor: Option<Kind>) -> Para {
     let kind = anchor.unwrap_or_else(|| {
         if is_closing_sentence(first) {
             Kind::ClosingSentence
-        } else if lines.iter().all(|l| is_debris(l)) {
+        } else if lines.iter().all(|l| is_debris(l)) || is_block_heading(first) {
             Kind::Debris
         } else if first.trim_start().starts_with('#') {
             Kind::Heading
@@ -279,9 +290,16 @@ fn read_preamble(paras: &[Para], letter: &mut Letter) {
     {
         paras.pop();
     }
+    let mut after_heading = false;
     let mut texts: Vec<(Kind, Vec<String>)> = paras
         .into_iter()
-        .filter(|p| !matches!(p.kind, Kind::Debris | Kind::Date))
+        .filter(|p| {
+            // The links under a lone "Related" or "Read more" heading go with it.
+            let links = after_heading && p.lines.iter().all(|l| is_link_title(l));
+            after_heading =
+                p.lines.len() == 1 && is_block_heading(&p.lines[0]) || after_heading && links;
+            !links && !matches!(p.kind, Kind::Debris | Kind::Date)
+        })
         .map(|p| {
             (
                 p.kind,
@@ -339,21 +357,44 @@ fn read_header(paras: &[Para], letter: &mut Letter) {
     }
 }
 
-/// The closing and the signer block under it (up to the cc lines).
-fn read_closing(paras: &[Para], letter: &mut Letter) {
-    let Some((closing, after)) = paras.split_first() else {
-        return;
-    };
+/// A line that reads as the title of another page in a list of links: short, no full stop.
+fn is_link_title(line: &str) -> bool {
+    let text = clean(line);
+    text::word_count(&text) <= 12 && !text.ends_with(['.', '!', '?', ':'])
+}
+
+/// Where a signer block stands when no closing word precedes it: the first block after the
+/// letter's last sentence that reads as a name over a title, organisation or contact lines.
+fn bare_signer_at(paras: &[Para]) -> Option<usize> {
+    let last_sentence = paras.iter().rposition(|p| {
+        p.kind == Kind::Text
+            && unwrap(&p.lines)
+                .trim_end_matches(['"', '”', '»', ')'])
+                .ends_with(['.', '!', '?', '։', '…'])
+    })?;
+    (last_sentence + 1..paras.len())
+        .find(|&i| paras[i].kind == Kind::Address && people::is_signer_block(&paras[i].lines))
+}
+
+/// The closing (when there is one) and the signer block under it, up to the cc lines;
+/// enclosure lines are left out.
+fn read_signature(paras: &[Para], letter: &mut Letter) {
+    let mut after = paras;
     let mut name = None;
-    if closing.kind == Kind::ClosingSentence {
-        letter.closing = Some(unwrap(&closing.lines));
-    } else if let Some((formula, on_line)) = closing.lines.first().and_then(|l| closing_of(l)) {
-        letter.closing = Some(formula);
-        name = on_line;
+    if let Some((closing, rest)) = paras.split_first() {
+        if closing.kind == Kind::ClosingSentence {
+            letter.closing = Some(unwrap(&closing.lines));
+            after = rest;
+        } else if let Some((formula, on_line)) = closing.lines.first().and_then(|l| closing_of(l)) {
+            letter.closing = Some(formula);
+            name = on_line;
+            after = rest;
+        }
     }
     let blocks: Vec<Vec<String>> = after
         .iter()
         .take_while(|p| p.kind != Kind::Cc)
+        .filter(|p| p.kind != Kind::Enclosure)
         .map(|p| {
             p.lines
                 .iter()

@@ -95,6 +95,20 @@ fn is_name_like(line: &str) -> bool {
         })
 }
 
+/// Whether a block reads as a signature: a person's name over their title, organisation or
+/// contact lines (two to seven lines).
+pub(super) fn is_signer_block(lines: &[String]) -> bool {
+    let cleaned: Vec<String> = lines.iter().map(|l| clean(l)).collect();
+    let Some((first, rest)) = cleaned.split_first() else {
+        return false;
+    };
+    (1..=6).contains(&rest.len())
+        && (is_name_like(first) || starts_with_honorific(first))
+        && !is_organisation_line(first)
+        && !is_address_line(first)
+        && !is_contact_line(first)
+}
+
 /// Whether a paragraph looks like an address block: short lines, no sentences.
 pub(super) fn is_address_block(lines: &[String]) -> bool {
     let sentence_end = |line: &str| {
@@ -112,6 +126,19 @@ pub(super) fn is_address_block(lines: &[String]) -> bool {
             l.chars().count() <= 80 && !sentence_end(l) && !l.starts_with(['-', '*', '•'])
         });
     shaped && (cleaned.len() > 1 || is_name_like(first) || starts_with_honorific(first))
+}
+
+/// Whether a line names a person by honorific ("Frau Dr. Weber", "cənab Babayev") or by
+/// initials ("А. А. Козлову", "Kozlov A. A.").
+fn is_person_line(line: &str) -> bool {
+    let initials = line
+        .split_whitespace()
+        .filter(|w| {
+            let mut chars = w.chars();
+            chars.next().is_some_and(char::is_uppercase) && chars.as_str() == "."
+        })
+        .count();
+    starts_with_honorific(line) || initials >= 1 && word_count(line) <= 4
 }
 
 fn starts_with_honorific(line: &str) -> bool {
@@ -139,8 +166,9 @@ fn is_organisation_line(line: &str) -> bool {
 }
 
 /// A recipient from the lines of an address block: name, then title, organisation and
-/// address lines. A block that names the organisation before the person ("An das
-/// Bundesministerium …", then "Frau Dr. …") is read in that order.
+/// address lines. A block that names the office before the person ("An das
+/// Bundesministerium …", then "Frau Dr. …"; "Министру …", then "А. А. Козлову") is read in
+/// that order.
 pub(super) fn recipient_from_block(lines: &[String]) -> Recipient {
     let mut lines: Vec<String> = lines
         .iter()
@@ -154,18 +182,26 @@ pub(super) fn recipient_from_block(lines: &[String]) -> Recipient {
     }
     let mut recipient = Recipient::default();
     if lines.len() >= 2
-        && is_organisation_line(&lines[0])
-        && !starts_with_honorific(&lines[0])
-        && starts_with_honorific(&lines[1])
+        && !is_person_line(&lines[0])
+        && !is_name_like(&lines[0])
+        && !is_address_line(&lines[0])
+        && is_person_line(&lines[1])
     {
-        recipient.organisation = Some(lines.remove(0));
+        let office = lines.remove(0);
         recipient.name = Some(lines.remove(0));
         let split = lines
             .iter()
             .position(|l| is_address_line(l))
             .unwrap_or(lines.len());
         let (roles, address) = lines.split_at(split);
-        recipient.title = (!roles.is_empty()).then(|| roles.join(", "));
+        let roles = (!roles.is_empty()).then(|| roles.join(", "));
+        if is_organisation_line(&office) && !has_word(&office, TITLE_WORDS) {
+            recipient.organisation = Some(office);
+            recipient.title = roles;
+        } else {
+            recipient.title = Some(office);
+            recipient.organisation = roles;
+        }
         recipient.address = address.to_vec();
         return recipient;
     }

@@ -1,10 +1,10 @@
 //! Recognising the labelled and formulaic lines of a letter: salutation, subject, cc, "To:",
-//! closing, and the debris of a web page (download links, photo credits, share buttons).
+//! closing and enclosure lines.
 
 use super::text::{clean, key, word_count};
 use super::words::{
-    BARE_CLOSINGS, BARE_SALUTATIONS, CC_LABELS, CLOSINGS, CLOSING_SENTENCES, DEBRIS_LINES,
-    DEBRIS_OPENINGS, SALUTATIONS, SUBJECT_LABELS, TO_LABELS,
+    BARE_CLOSINGS, BARE_SALUTATIONS, CC_LABELS, CLOSINGS, CLOSING_SENTENCES, ENCLOSURE_LABELS,
+    SALUTATIONS, SUBJECT_LABELS, TO_LABELS,
 };
 
 /// Whether the line opens the letter with a salutation ("Dear Minister Kovač:").
@@ -62,49 +62,16 @@ pub(super) fn cc_of(line: &str) -> Option<String> {
     after_label(line, CC_LABELS)
 }
 
+/// Whether the line lists what came with the letter ("Enclosure: survey", "Encl. photos").
+pub(super) fn is_enclosure(line: &str) -> bool {
+    let lower = clean(line).to_lowercase();
+    after_label(line, ENCLOSURE_LABELS).is_some()
+        || ["encl. ", "enc. ", "encl ", "anl. "]
+            .iter()
+            .any(|a| lower.starts_with(a))
+}
+
 /// The addressee after a "To:" label.
 pub(super) fn to_of(line: &str) -> Option<String> {
     after_label(line, TO_LABELS).filter(|s| !s.is_empty())
-}
-
-/// Whether a line is web-page furniture rather than text: download and share links, photo
-/// credits, copyright lines, a sender's one-line letterhead.
-pub(super) fn is_debris(line: &str) -> bool {
-    let raw = line.trim();
-    if raw.starts_with("![") || raw.starts_with("<img") {
-        return true;
-    }
-    let lower = key(line);
-    if lower.is_empty() {
-        return false;
-    }
-    if DEBRIS_LINES.contains(&lower.trim_end_matches(['→', '»', '>', ' ']).trim()) {
-        return true;
-    }
-    let words = word_count(&lower);
-    if words <= 14 && DEBRIS_OPENINGS.iter().any(|o| lower.starts_with(o)) {
-        let phrase_only = lower.starts_with("sign ") || lower.starts_with("add your name");
-        return !phrase_only || words <= 5;
-    }
-    let social_tokens: Vec<&str> = lower
-        .split(|c: char| c.is_whitespace() || "|·•/,:".contains(c))
-        .filter(|t| !t.is_empty())
-        .collect();
-    if social_tokens.len() >= 2
-        && social_tokens
-            .iter()
-            .all(|t| DEBRIS_LINES.contains(t) || matches!(*t, "share" | "on" | "us" | "action"))
-    {
-        return true;
-    }
-    is_letterhead(&lower)
-}
-
-/// "River Commons e.V. · Uferweg 3 · 10115 Berlin": a sender's address on one line.
-fn is_letterhead(lower: &str) -> bool {
-    let separated = [" · ", " | ", " • "].iter().any(|s| lower.contains(s));
-    let digits = lower
-        .split(|c: char| !c.is_ascii_digit())
-        .any(|run| run.len() >= 4);
-    separated && digits
 }

@@ -13,6 +13,7 @@ pub(super) const ASK_INTROS: &[&str] = &[
     "les pedimos", "instamos", "solicitamos", "exigimos", "pedimos", "le chiediamo", "vi chiediamo",
     "chiediamo", "esortiamo", "закликаємо", "просимо", "призываем", "просим", "խնդրում ենք",
     "կոչ ենք անում", "გთხოვთ", "მოვუწოდებთ",
+    "xahiş edirik", "çağırırıq", "tələb edirik",
 ];
 
 /// Month names (and common abbreviations) in the languages letters arrive in.
@@ -43,6 +44,9 @@ pub(super) const MONTHS: &[&str] = &[
     // Georgian
     "იანვარი", "თებერვალი", "მარტი", "აპრილი", "მაისი", "ივნისი", "ივლისი", "აგვისტო", "სექტემბერი",
     "ოქტომბერი", "ნოემბერი", "დეკემბერი",
+    // Azerbaijani
+    "yanvar", "fevral", "mart", "aprel", "iyun", "iyul", "avqust", "sentyabr", "oktyabr", "noyabr",
+    "dekabr",
 ];
 
 /// Words that may surround the day, month and year without changing the date.
@@ -70,6 +74,8 @@ pub(super) const TITLE_WORDS: &[&str] = &[
     "treasurer", "trustee", "mp", "mep", "chief", "staatssekretär", "staatssekretärin",
     "secretaria", "secretario", "alcalde", "alcaldesa", "maire", "sindaco", "նախարար", "համակարգող",
     "տնօրեն", "მინისტრი", "დირექტორი",
+    "министр", "министру", "министра", "координатор", "председатель", "директор", "руководитель",
+    "nazir", "naziri", "koordinator", "sədr", "sədri", "direktor", "direktoru", "rəhbəri",
 ];
 
 /// Words that mark a line as an organisation.
@@ -82,7 +88,7 @@ pub(super) const ORGANISATION_WORDS: &[&str] = &[
     "network", "alliance", "coalition", "institute", "university", "inc", "inc.", "ltd", "ltd.",
     "llc", "gmbh", "company", "corporation", "society", "federation", "city", "county",
     "municipality", "gemeinde", "stadt", "ayuntamiento", "mairie", "friends", "board",
-    "նախարարություն", "სამინისტრო",
+    "նախարարություն", "სამინისტრო", "министерство", "nazirliyi", "birliyi",
 ];
 
 /// Words of a street address.
@@ -91,7 +97,8 @@ pub(super) const STREET_WORDS: &[&str] = &[
     "street", "st.", "avenue", "ave", "ave.", "road", "rd.", "square", "boulevard", "blvd", "lane",
     "drive", "plaza", "straße", "strasse", "str.", "platz", "weg", "allee", "ufer", "rue", "calle",
     "avenida", "paseo", "via", "piazza", "box", "suite", "floor", "postfach", "cedex", "embankment",
-    "quai", "room", "gasse",
+    "quai", "room", "gasse", "tér", "utca", "út", "ул", "улица", "пр", "проспект", "д",
+    "küçəsi", "prospekti",
 ];
 
 /// Endings of compound street names ("Scharnhorststraße").
@@ -106,7 +113,8 @@ pub(super) const HONORIFICS: &[&str] = &[
     "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "hon", "the hon", "the rt hon", "sir", "dame",
     "lord", "lady", "frau", "herr", "madame", "monsieur", "mme", "m", "sr", "sra", "srta", "señor",
     "señora", "don", "doña", "dña", "sig", "sig.ra", "signor", "signora", "senator", "councillor",
-    "councilor", "mayor", "pan", "pani", "пан", "пані", "տիկին", "պարոն", "ბატონი", "ქალბატონი",
+    "councilor", "mayor", "pan", "pani", "пан", "пані", "տիկին", "պարոն", "ბატონი", "ქალბატონი", "cənab", "xanım",
+    "господин", "госпожа", "г-н", "г-жа",
 ];
 
 /// Openings of a salutation line, lower-case.
@@ -117,7 +125,7 @@ pub(super) const SALUTATIONS: &[&str] = &[
     "mesdames", "messieurs", "chère", "cher ", "chers ", "estimad", "distinguid", "apreciad",
     "señor", "señora", "gentile", "gentili", "egregi", "spettabile", "caro ", "cara ", "cari ",
     "geachte", "beste ", "szanown", "vážen", "prezad", "exm", "шановн", "уважаем", "дорог",
-    "հարգելի", "պատվարժան", "ბატონო", "ქალბატონო", "პატივცემულ",
+    "հարգելի", "պատվարժան", "ბატონო", "ქალბატონო", "პატივცემულ", "hörmətli",
 ];
 
 /// Salutations that may be written without a final comma or colon.
@@ -140,7 +148,7 @@ pub(super) const CLOSINGS: &[&str] = &[
     "salutations distinguées", "atentamente", "muy atentamente", "cordialmente",
     "saludos cordiales", "un cordial saludo", "un saludo", "cordiali saluti", "distinti saluti",
     "con osservanza", "i migliori saluti", "met vriendelijke groet", "hoogachtend", "z poważaniem",
-    "atenciosamente", "з повагою", "с уважением", "հարգանքով", "პატივისცემით",
+    "atenciosamente", "з повагою", "с уважением", "հարգանքով", "პატივისცემით", "hörmətlə",
 ];
 
 /// Closings that count only when they stand alone on their line ("Thank you,").
@@ -160,7 +168,7 @@ pub(super) const CLOSING_SENTENCES: &[&str] = &[
 #[rustfmt::skip]
 pub(super) const SUBJECT_LABELS: &[&str] = &[
     "re", "subject", "subj", "regarding", "betreff", "betr", "objet", "asunto", "oggetto",
-    "assunto", "onderwerp", "temat", "věc", "тема", "թեմա", "თემა",
+    "assunto", "onderwerp", "temat", "věc", "тема", "թեմա", "თემა", "mövzu",
 ];
 
 #[rustfmt::skip]
@@ -174,30 +182,11 @@ pub(super) const TO_LABELS: &[&str] = &[
     "to", "an", "à", "attn", "attention",
 ];
 
-/// Web-page words that are complete lines on their own.
+/// Labels of the lines that list what came with the letter.
 #[rustfmt::skip]
-pub(super) const DEBRIS_LINES: &[&str] = &[
-    "tweet", "print", "email", "e-mail", "facebook", "twitter", "x", "linkedin", "whatsapp",
-    "bluesky", "mastodon", "telegram", "reddit", "copy link", "share", "like", "sign", "sign now",
-    "sign the petition", "sign the letter", "add your name", "add your name now", "donate",
-    "subscribe", "menu", "home", "search", "advertisement", "pdf", "the letter", "letter",
-    "full letter", "the full letter", "the letter below", "full text", "unterschreiben",
-    "jetzt unterschreiben", "drucken", "teilen", "signez", "imprimer", "partager",
-    "signer la pétition", "firma", "firmar", "firma ahora", "imprimir", "compartir", "news",
-    "campaigns", "about", "about us", "contact", "blog", "events", "take action", "get involved",
-    "shop", "press", "join", "log in", "sign in",
-];
-
-/// Openings of web-page lines that are not part of the page's text.
-#[rustfmt::skip]
-pub(super) const DEBRIS_OPENINGS: &[&str] = &[
-    "download", "photo:", "photo credit", "photo by", "photos:", "photograph:", "image:",
-    "image credit", "image by", "picture:", "credit:", "credits:", "foto:", "bild:", "crédit photo",
-    "photo :", "click here", "klicken sie hier", "cliquez ici", "haga clic", "©", "(c) ",
-    "copyright", "posted on", "posted by", "published on", "published:", "updated:", "last updated",
-    "veröffentlicht am", "publié le", "publicado el", "filed under", "tags:", "categories:",
-    "category:", "share this", "share on", "share:", "read the full letter", "read the letter",
-    "read more", "weiterlesen", "lire la suite", "leer más", "skip to", "back to", "related:",
-    "see also", "herunterladen", "télécharger", "descargar", "scarica", "brief herunterladen",
-    "sign the petition", "sign our petition", "add your name",
+pub(super) const ENCLOSURE_LABELS: &[&str] = &[
+    "attachment", "attachments", "attached", "enclosure", "enclosures", "enclosed", "encl", "enc",
+    "anlage", "anlagen", "pièce jointe", "pièces jointes", "p.j", "pj", "anexo", "anexos",
+    "adjunto", "allegato", "allegati", "приложение", "приложения", "додаток", "додатки", "əlavə",
+    "əlavələr", "կից", "დანართი",
 ];
