@@ -55,7 +55,7 @@ impl Browser {
             "goog:chromeOptions": {"binary": chromium, "args": [
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=390,900", format!("--user-data-dir={}", profile.display()),
+                "--window-size=390,844", format!("--user-data-dir={}", profile.display()),
             ]}
         }}});
         let created: Value = http
@@ -162,6 +162,54 @@ impl Browser {
         }
     }
 
+    /// Where the element is on the page and the visible part of the page, as
+    /// `(top, bottom, scroll_y, viewport_height)` in CSS pixels.
+    async fn placement(&self, css: &str) -> (f64, f64, f64, f64) {
+        let id = self.find(css).await;
+        let rect = self
+            .call(
+                reqwest::Method::GET,
+                &format!("/element/{id}/rect"),
+                Value::Null,
+            )
+            .await;
+        let view = self
+            .call(
+                reqwest::Method::POST,
+                "/execute/sync",
+                json!({"script": "return [window.scrollY, window.innerHeight];", "args": []}),
+            )
+            .await;
+        let top = rect["y"].as_f64().unwrap();
+        let bottom = top + rect["height"].as_f64().unwrap();
+        (
+            top,
+            bottom,
+            view[0].as_f64().unwrap(),
+            view[1].as_f64().unwrap(),
+        )
+    }
+
+    /// Asserts that the element is wholly on the screen as it is scrolled now.
+    async fn assert_on_screen(&self, css: &str) {
+        let (top, bottom, scroll_y, height) = self.placement(css).await;
+        assert!(
+            top >= scroll_y && bottom <= scroll_y + height,
+            "{css} spans {top}..{bottom}, the screen shows {scroll_y}..{}",
+            scroll_y + height
+        );
+    }
+
+    async fn clear(&self, css: &str) {
+        let id = self.find(css).await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{id}/clear"),
+            json!({}),
+        )
+        .await;
+    }
+
     async fn url(&self) -> String {
         self.call(reqwest::Method::GET, "/url", Value::Null)
             .await
@@ -193,18 +241,33 @@ async fn a_supporter_signs_and_confirms_in_a_real_browser_without_javascript_on_
     };
 
     browser.go(&format!("{}/c/{slug}", app.address)).await;
-    // A first try without a country: the page comes back with a message and the values kept.
+    // On a phone's first screen, something asks for the signature.
+    browser.assert_on_screen(".cta a[href='#sign']").await;
     browser.type_into("#name", "Ani Hakobyan").await;
-    browser.type_into("#email", "ani@example.am").await;
+    browser.type_into("#email", "ani@localhost").await;
     browser.click("button[type=submit]").await;
     // The browser's own check stops an empty required select; nothing was sent.
     assert_eq!(app.signature_total(), 0);
     browser.click("#country option[value=AM]").await;
     browser.click("#updates").await;
     browser.click("button[type=submit]").await;
+    // The server refuses the address: the page comes back scrolled to the form, with the
+    // summary of what to fix in view and the values kept.
+    browser
+        .wait_for_text(".error-summary", "full domain name")
+        .await;
+    assert!(browser
+        .url()
+        .await
+        .ends_with(&format!("/c/{slug}/sign#sign")));
+    browser.assert_on_screen(".error-summary").await;
+    browser.clear("#email").await;
+    browser.type_into("#email", "ani@example.am").await;
+    browser.click("button[type=submit]").await;
 
     browser.wait_for_text("h1", "One more step").await;
-    assert!(browser.url().await.ends_with(&format!("/c/{slug}/thanks")));
+    // (The browser carries the form's #sign over the redirect; the page has no such anchor.)
+    assert!(browser.url().await.contains(&format!("/c/{slug}/thanks")));
     app.drain().await;
     let mail = app.wait_for_mail(1, Duration::from_secs(5)).await.remove(0);
     let link = mail

@@ -7,6 +7,7 @@ mod http;
 mod input;
 mod outbox;
 mod pages;
+mod phone;
 mod schema;
 mod signing;
 mod smtp_server;

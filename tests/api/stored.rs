@@ -49,6 +49,25 @@ impl TestApp {
             .unwrap_or(0)
     }
 
+    /// Sets the confirmed-signature counter of `slug` to `n`, as if that many had confirmed.
+    pub fn set_counter(&self, slug: &str, n: i64) {
+        let id: uuid::Uuid = campaigns::table
+            .filter(campaigns::slug.eq(slug))
+            .select(campaigns::id)
+            .first(&mut self.conn())
+            .expect("campaign exists");
+        diesel::insert_into(campaign_counters::table)
+            .values((
+                campaign_counters::campaign_id.eq(id),
+                campaign_counters::signatures.eq(n),
+            ))
+            .on_conflict(campaign_counters::campaign_id)
+            .do_update()
+            .set(campaign_counters::signatures.eq(n))
+            .execute(&mut self.conn())
+            .expect("counter set");
+    }
+
     /// How many campaigns exist.
     pub fn campaign_count(&self) -> i64 {
         campaigns::table

@@ -2,6 +2,7 @@
 //! the sign form with its messages), and the thank-you page.
 
 use super::form::{FieldErrors, SignForm};
+use super::share::Share;
 use crate::campaigns::{self, Campaign, CampaignStatus};
 use crate::db;
 use crate::domain::country::Country;
@@ -49,64 +50,6 @@ impl CampaignPage<'_> {
 struct ThanksPage<'a> {
     c: &'a Campaign,
     share: Share,
-}
-
-/// Links that let a supporter pass the action on. Plain links: nothing loads from these
-/// sites unless the supporter follows one.
-pub struct Share {
-    pub url: String,
-    pub links: Vec<(&'static str, String)>,
-}
-
-impl Share {
-    fn new(base_url: &str, c: &Campaign) -> Share {
-        let url = format!("{base_url}/c/{}", c.slug());
-        let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-        let (u, t) = (enc(&url), enc(&c.row.title));
-        let links = vec![
-            (
-                "E-mail",
-                format!(
-                    "mailto:?subject={t}&body={}",
-                    enc(&format!("{}\n\n{url}", c.row.title))
-                ),
-            ),
-            (
-                "WhatsApp",
-                format!(
-                    "https://wa.me/?text={}",
-                    enc(&format!("{} {url}", c.row.title))
-                ),
-            ),
-            (
-                "Telegram",
-                format!("https://t.me/share/url?url={u}&text={t}"),
-            ),
-            (
-                "Signal",
-                format!(
-                    "sgnl://share?text={}",
-                    enc(&format!("{} {url}", c.row.title))
-                ),
-            ),
-            (
-                "X",
-                format!("https://twitter.com/intent/tweet?url={u}&text={t}"),
-            ),
-            (
-                "Facebook",
-                format!("https://www.facebook.com/sharer/sharer.php?u={u}"),
-            ),
-            (
-                "Bluesky",
-                format!(
-                    "https://bsky.app/intent/compose?text={}",
-                    enc(&format!("{} {url}", c.row.title))
-                ),
-            ),
-        ];
-        Share { url, links }
-    }
 }
 
 pub async fn index(state: web::Data<AppState>) -> HttpResponse {
@@ -222,7 +165,7 @@ fn page<'a>(
         form,
         errors,
         countries: Country::all(),
-        share: Share::new(&state.settings.base_url, c),
+        share: Share::new(&state.settings.base_url, c.slug(), &c.row.title),
         description: truncate(&description, 200),
     }
 }
@@ -244,7 +187,7 @@ pub async fn thanks(state: web::Data<AppState>, slug: web::Path<String>) -> Http
         Ok(c) => html(
             StatusCode::OK,
             ThanksPage {
-                share: Share::new(&state.settings.base_url, &c),
+                share: Share::new(&state.settings.base_url, c.slug(), &c.row.title),
                 c: &c,
             }
             .render(),

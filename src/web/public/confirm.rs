@@ -23,6 +23,7 @@ struct ConfirmedPage<'a> {
     title: &'a str,
     slug: &'a str,
     signatures: i64,
+    share: super::share::Share,
 }
 
 pub async fn show(state: web::Data<AppState>, token: web::Path<String>) -> HttpResponse {
@@ -75,6 +76,7 @@ pub async fn confirm(state: web::Data<AppState>, token: web::Path<String>) -> Ht
                     title: &title,
                     slug: &slug,
                     signatures,
+                    share: super::share::Share::new(&state.settings.base_url, &slug, &title),
                 }
                 .render(),
             ))

@@ -34,6 +34,24 @@ const UNREADABLE: &str = "This contains characters we could not read. Please typ
 /// One message per field, keyed by the field's name.
 pub type FieldErrors = BTreeMap<&'static str, String>;
 
+/// The fields in the order the form shows them (`form` is about the whole form).
+const FORM_ORDER: [&str; 6] = ["form", "name", "email", "country", "postcode", "comment"];
+
+/// The messages in the order of the fields on the page, so the summary reads top to bottom.
+pub fn in_form_order(errors: &FieldErrors) -> Vec<(&'static str, &str)> {
+    let mut listed: Vec<(&'static str, &str)> =
+        errors.iter().map(|(f, m)| (*f, m.as_str())).collect();
+    listed.sort_by_key(|(field, _)| FORM_ORDER.iter().position(|f| f == field));
+    listed
+}
+
+/// The label of the `updates` checkbox: the consent wording stored with each consent, without
+/// its version tag, so the page says exactly what the supporter is recorded as agreeing to.
+pub fn consent_label() -> &'static str {
+    let wording = crate::signatures::UPDATES_CONSENT_WORDING;
+    wording.split_once(": ").map_or(wording, |(_, text)| text)
+}
+
 impl SignForm {
     /// Reads an `application/x-www-form-urlencoded` body. Invalid UTF-8 becomes U+FFFD (and
     /// is then refused by the field checks); the first value of a repeated field wins.
@@ -139,6 +157,21 @@ mod tests {
         let form = SignForm::from_body(b"name=Ana%FF&email=a%40example.org&country=DE");
         let errors = form.parse().unwrap_err();
         assert_eq!(errors["name"], UNREADABLE);
+    }
+
+    #[test]
+    fn messages_are_listed_in_the_order_of_the_fields() {
+        let errors = SignForm::default().parse().unwrap_err();
+        let fields: Vec<_> = in_form_order(&errors).into_iter().map(|(f, _)| f).collect();
+        assert_eq!(fields, vec!["name", "email", "country"]);
+    }
+
+    #[test]
+    fn the_consent_label_is_the_stored_wording_without_its_version() {
+        assert_eq!(
+            consent_label(),
+            "Keep me informed about this and related actions by e-mail. I can unsubscribe at any time."
+        );
     }
 
     #[test]

@@ -6,6 +6,8 @@ pub mod assets;
 mod campaign;
 mod confirm;
 pub mod form;
+pub mod numbers;
+mod share;
 mod sign;
 mod unsubscribe;
 
