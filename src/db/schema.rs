@@ -80,6 +80,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    signature_confirm_tokens (token_hash) {
+        token_hash -> Text,
+        signature_id -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     signatures (id) {
         id -> Uuid,
         campaign_id -> Uuid,
@@ -93,7 +101,6 @@ diesel::table! {
         held_reason -> Nullable<Text>,
         source -> Nullable<Text>,
         ip_hash -> Nullable<Text>,
-        confirm_token_hash -> Text,
         confirmed_at -> Nullable<Timestamptz>,
         duplicate_notices -> Int4,
         created_at -> Timestamptz,
@@ -134,6 +141,7 @@ diesel::table! {
 diesel::joinable!(asks -> campaigns (campaign_id));
 diesel::joinable!(campaign_counters -> campaigns (campaign_id));
 diesel::joinable!(outbox -> campaigns (campaign_id));
+diesel::joinable!(signature_confirm_tokens -> signatures (signature_id));
 diesel::joinable!(signatures -> campaigns (campaign_id));
 diesel::joinable!(signatures -> supporters (supporter_id));
 diesel::joinable!(targets -> campaigns (campaign_id));
@@ -145,6 +153,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail_status,
     outbox,
     rate_limits,
+    signature_confirm_tokens,
     signatures,
     supporters,
     suppressions,

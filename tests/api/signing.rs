@@ -124,7 +124,6 @@ async fn a_duplicate_signature_looks_the_same_adds_no_row_and_sends_at_most_thre
             .is_some(),
         "an unconfirmed signer gets a fresh link"
     );
-    // Each notice replaced the link before it: the newest one counts.
     let confirmed = app.confirm_from(notices[2]).await;
     assert_eq!(confirmed.status().as_u16(), 200);
     assert_eq!(app.counter(&slug), 1);
@@ -271,4 +270,184 @@ async fn the_counter_equals_the_confirmed_rows_after_concurrent_signing_and_conf
         .count() as i64;
     assert_eq!(confirmed, 30);
     assert_eq!(app.counter(&slug), confirmed);
+}
+
+#[actix_web::test]
+async fn every_confirmation_link_that_was_sent_confirms_even_the_first_of_two() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    app.sign(&slug, "Ana Petrović", "ana@example.org").await;
+    app.drain().await;
+    let first = app.wait_for_mail(1, Duration::from_secs(5)).await.remove(0);
+    app.sign(&slug, "Ana Petrović", "ana@example.org").await;
+    app.drain().await;
+    let both = app.wait_for_mail(2, Duration::from_secs(5)).await;
+    let second = both
+        .iter()
+        .find(|m| m.message_id() != first.message_id())
+        .unwrap();
+    assert_ne!(
+        first.link_starting_with(&format!("{BASE_URL}/confirm/")),
+        second.link_starting_with(&format!("{BASE_URL}/confirm/")),
+    );
+
+    let page = app.confirm_from(&first).await;
+
+    assert_eq!(page.status().as_u16(), 200);
+    assert!(page.text().await.unwrap().contains("your signature counts"));
+    assert_eq!(app.counter(&slug), 1);
+    let again = app.confirm_from(second).await;
+    assert_eq!(again.status().as_u16(), 200, "the later link is harmless");
+    assert_eq!(app.counter(&slug), 1);
+}
+
+/// Signs `slug` from `client` through the trusted proxy at 127.0.0.1.
+async fn sign_from(
+    app: &crate::helpers::TestApp,
+    slug: &str,
+    client: &str,
+    fields: &[(&str, &str)],
+) -> u16 {
+    let body: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    app.client
+        .post(format!("{}/c/{slug}/sign", app.address))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("X-Forwarded-For", client)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// Asserts that the owner's clean signature took over from a held one: their own details,
+/// pending, with a confirmation e-mail that counts it, while the held row stays for review.
+/// `mails` is how many e-mails the test caused in all.
+async fn assert_owner_takes_over(
+    app: &crate::helpers::TestApp,
+    slug: &str,
+    held_reason: &str,
+    mails: usize,
+) {
+    let rows = app.signature_rows();
+    let held: Vec<_> = rows.iter().filter(|r| r.state == "held").collect();
+    assert_eq!(held.len(), 1, "the held submission stays for review");
+    assert_eq!(held[0].name, "Mallory");
+    assert_eq!(held[0].held_reason.as_deref(), Some(held_reason));
+    let owner: Vec<_> = rows.iter().filter(|r| r.name == "Ana Petrović").collect();
+    assert_eq!(owner.len(), 1);
+    assert_eq!(owner[0].state, "counted", "the owner's own details");
+    assert!(owner[0].confirmed_at.is_none(), "pending");
+    app.drain().await;
+    let sent = app.wait_for_mail(mails, Duration::from_secs(10)).await;
+    let to_ana: Vec<_> = sent
+        .iter()
+        .filter(|m| m.rcpt_to == vec!["ana@example.org".to_string()])
+        .collect();
+    assert_eq!(
+        to_ana.len(),
+        1,
+        "only the owner's confirmation reaches them"
+    );
+    assert!(to_ana[0].subject().contains("Please confirm"));
+    assert_eq!(app.confirm_from(to_ana[0]).await.status().as_u16(), 200);
+    assert_eq!(app.counter(slug), 1);
+}
+
+#[actix_web::test]
+async fn a_honeypot_submission_with_someone_elses_address_never_locks_its_owner_out() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    let bot = app
+        .post_form(
+            &format!("/c/{slug}/sign"),
+            &[
+                ("name", "Mallory"),
+                ("email", "ana@example.org"),
+                ("country", "US"),
+                ("website", "http://spam.example"),
+            ],
+        )
+        .await;
+    assert_eq!(bot.status().as_u16(), 303);
+
+    let owner = app.sign(&slug, "Ana Petrović", "ana@example.org").await;
+
+    assert_eq!(owner.status().as_u16(), 303);
+    assert_owner_takes_over(&app, &slug, "honeypot", 1).await;
+}
+
+#[actix_web::test]
+async fn a_rate_limited_submission_with_someone_elses_address_never_locks_its_owner_out() {
+    let app = spawn_app_with(Options {
+        trusted_proxies: vec!["127.0.0.1/32".parse().unwrap()],
+        ..Options::default()
+    })
+    .await;
+    let slug = app.live_campaign().await;
+    let limit = undersign::signatures::SIGNATURES_PER_IP_PER_HOUR as usize;
+    let crowd = "198.51.100.7";
+    for i in 0..limit {
+        let email = format!("crowd{i}@example.org");
+        let fields = [("name", "Crowd"), ("email", &email), ("country", "DE")];
+        assert_eq!(sign_from(&app, &slug, crowd, &fields).await, 303);
+    }
+    let over = [
+        ("name", "Mallory"),
+        ("email", "ana@example.org"),
+        ("country", "US"),
+    ];
+    assert_eq!(sign_from(&app, &slug, crowd, &over).await, 303);
+
+    let mine = [
+        ("name", "Ana Petrović"),
+        ("email", "ana@example.org"),
+        ("country", "HR"),
+    ];
+    assert_eq!(sign_from(&app, &slug, "203.0.113.9", &mine).await, 303);
+
+    assert_owner_takes_over(&app, &slug, "rate_limit", limit + 1).await;
+}
+
+#[actix_web::test]
+async fn a_confirmation_link_counts_for_a_day_after_the_close_and_never_on_a_draft() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    for i in 0..3 {
+        app.sign(&slug, "Ana", &format!("ana{i}@example.org")).await;
+    }
+    app.drain().await;
+    let mut mails = app.wait_for_mail(3, Duration::from_secs(5)).await;
+    mails.sort_by_key(|m| m.rcpt_to.clone());
+    let hours_ago = |h: i64| Some(chrono::Utc::now() - chrono::Duration::hours(h));
+
+    app.set_campaign_status(&slug, "closed", hours_ago(1));
+    assert_eq!(app.confirm_from(&mails[0]).await.status().as_u16(), 200);
+    assert_eq!(app.counter(&slug), 1);
+
+    app.set_campaign_status(&slug, "closed", hours_ago(25));
+    let path = mails[1]
+        .link_starting_with(&format!("{BASE_URL}/confirm/"))
+        .unwrap()
+        .trim_start_matches(BASE_URL)
+        .to_string();
+    let shown = app.get(&path).await;
+    assert_eq!(shown.status().as_u16(), 410);
+    let shown = shown.text().await.unwrap();
+    assert!(shown.contains("not taking signatures") && !shown.contains("<button"));
+    let late = app.post_form(&path, &[]).await;
+    assert_eq!(late.status().as_u16(), 410);
+    assert!(late.text().await.unwrap().contains("Nothing was counted"));
+
+    app.set_campaign_status(&slug, "draft", None);
+    assert_eq!(app.confirm_from(&mails[2]).await.status().as_u16(), 410);
+    assert_eq!(app.counter(&slug), 1);
+    assert_eq!(
+        app.confirm_from(&mails[0]).await.status().as_u16(),
+        200,
+        "a confirmed signature's link stays harmless"
+    );
 }

@@ -24,6 +24,7 @@ pub struct OutboxRow {
 pub struct SignatureRow {
     pub name: String,
     pub state: String,
+    pub held_reason: Option<String>,
     pub ip_hash: Option<String>,
     pub confirmed_at: Option<DateTime<Utc>>,
 }
@@ -66,6 +67,17 @@ impl TestApp {
             .set(campaign_counters::signatures.eq(n))
             .execute(&mut self.conn())
             .expect("counter set");
+    }
+
+    /// Moves the campaign `slug` to `status`, closed at `closed_at`, as an organizer would.
+    pub fn set_campaign_status(&self, slug: &str, status: &str, closed_at: Option<DateTime<Utc>>) {
+        diesel::update(campaigns::table.filter(campaigns::slug.eq(slug)))
+            .set((
+                campaigns::status.eq(status),
+                campaigns::closed_at.eq(closed_at),
+            ))
+            .execute(&mut self.conn())
+            .expect("campaign status");
     }
 
     /// How many campaigns exist.
@@ -146,6 +158,7 @@ impl TestApp {
             .select((
                 signatures::name,
                 signatures::state,
+                signatures::held_reason,
                 signatures::ip_hash,
                 signatures::confirmed_at,
             ))

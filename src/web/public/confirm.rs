@@ -1,8 +1,10 @@
 //! `/confirm/{token}`: GET shows a button and changes nothing (mail scanners fetch links);
-//! POST confirms, and pressing it again is harmless.
+//! POST confirms, and pressing it again is harmless. Every link that was sent works, until the
+//! campaign stops taking confirmations (see [`signatures::CONFIRM_GRACE_HOURS`]).
 
 use crate::db;
-use crate::signatures::{self, Confirmed};
+use crate::db::schema::campaigns;
+use crate::signatures::{self, Confirmed, LinkState};
 use crate::tokens;
 use crate::web::errors::{self, html};
 use crate::web::headers::no_store;
@@ -10,6 +12,8 @@ use crate::web::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
+use diesel::prelude::*;
+use uuid::Uuid;
 
 #[derive(Template)]
 #[template(path = "public/confirm.html")]
@@ -26,21 +30,53 @@ struct ConfirmedPage<'a> {
     share: super::share::Share,
 }
 
+#[derive(Template)]
+#[template(path = "public/confirm_closed.html")]
+struct ClosedPage<'a> {
+    title: &'a str,
+}
+
+/// What the page after a lookup or a press shows.
+enum Outcome {
+    Button,
+    Confirmed {
+        title: String,
+        slug: String,
+        signatures: i64,
+    },
+    Closed {
+        title: String,
+    },
+    Unknown,
+}
+
+fn title_and_slug(conn: &mut PgConnection, campaign: Uuid) -> anyhow::Result<(String, String)> {
+    Ok(campaigns::table
+        .find(campaign)
+        .select((campaigns::title, campaigns::slug))
+        .first(conn)?)
+}
+
+fn closed(conn: &mut PgConnection, campaign: Uuid) -> anyhow::Result<Outcome> {
+    let (title, _) = title_and_slug(conn, campaign)?;
+    Ok(Outcome::Closed { title })
+}
+
 pub async fn show(state: web::Data<AppState>, token: web::Path<String>) -> HttpResponse {
     let token = token.into_inner();
     if !tokens::looks_valid(&token) {
         return unknown();
     }
     let lookup = token.clone();
-    match db::run(&state.pool, move |conn| {
-        signatures::token_exists(conn, &lookup)
+    let outcome = db::run(&state.pool, move |conn| {
+        match signatures::link_state(conn, &lookup)? {
+            LinkState::Open => Ok(Outcome::Button),
+            LinkState::CampaignClosed { campaign_id } => closed(conn, campaign_id),
+            LinkState::Unknown => Ok(Outcome::Unknown),
+        }
     })
-    .await
-    {
-        Ok(true) => no_store(html(StatusCode::OK, ConfirmPage { token: &token }.render())),
-        Ok(false) => unknown(),
-        Err(e) => errors::unavailable(e),
-    }
+    .await;
+    respond(&state, &token, outcome)
 }
 
 pub async fn confirm(state: web::Data<AppState>, token: web::Path<String>) -> HttpResponse {
@@ -48,40 +84,50 @@ pub async fn confirm(state: web::Data<AppState>, token: web::Path<String>) -> Ht
     if !tokens::looks_valid(&token) {
         return unknown();
     }
+    let pressed = token.clone();
     let outcome = db::run(&state.pool, move |conn| {
-        let confirmed = signatures::confirm(conn, &token)?;
-        Ok(match confirmed {
+        match signatures::confirm(conn, &pressed)? {
             Confirmed::Yes { campaign_id } => {
-                use crate::db::schema::campaigns;
-                use diesel::prelude::*;
-                let (title, slug): (String, String) = campaigns::table
-                    .find(campaign_id)
-                    .select((campaigns::title, campaigns::slug))
-                    .first(conn)?;
-                let count = crate::campaigns::signature_count(conn, campaign_id)?;
-                Some((title, slug, count))
+                let (title, slug) = title_and_slug(conn, campaign_id)?;
+                let signatures = crate::campaigns::signature_count(conn, campaign_id)?;
+                Ok(Outcome::Confirmed {
+                    title,
+                    slug,
+                    signatures,
+                })
             }
-            Confirmed::UnknownToken => None,
-        })
+            Confirmed::CampaignClosed { campaign_id } => closed(conn, campaign_id),
+            Confirmed::UnknownToken => Ok(Outcome::Unknown),
+        }
     })
     .await;
+    respond(&state, &token, outcome)
+}
+
+fn respond(state: &AppState, token: &str, outcome: anyhow::Result<Outcome>) -> HttpResponse {
     match outcome {
-        Ok(Some((title, slug, signatures))) => {
+        Ok(Outcome::Button) => no_store(html(StatusCode::OK, ConfirmPage { token }.render())),
+        Ok(Outcome::Confirmed {
+            title,
+            slug,
+            signatures,
+        }) => {
             tracing::info!("signature confirmed");
             state.pages.forget(slug.as_str());
             state.counters.forget(slug.as_str());
-            no_store(html(
-                StatusCode::OK,
-                ConfirmedPage {
-                    title: &title,
-                    slug: &slug,
-                    signatures,
-                    share: super::share::Share::new(&state.settings.base_url, &slug, &title),
-                }
-                .render(),
-            ))
+            let page = ConfirmedPage {
+                title: &title,
+                slug: &slug,
+                signatures,
+                share: super::share::Share::new(&state.settings.base_url, &slug, &title),
+            };
+            no_store(html(StatusCode::OK, page.render()))
         }
-        Ok(None) => unknown(),
+        Ok(Outcome::Closed { title }) => no_store(html(
+            StatusCode::GONE,
+            ClosedPage { title: &title }.render(),
+        )),
+        Ok(Outcome::Unknown) => unknown(),
         Err(e) => errors::unavailable(e),
     }
 }
@@ -90,6 +136,6 @@ fn unknown() -> HttpResponse {
     no_store(errors::message(
         StatusCode::NOT_FOUND,
         "This link does not work",
-        "This confirmation link is not valid. If you signed more than once, use the link in the newest e-mail we sent you.",
+        "This confirmation link is not valid. Please check that you copied the whole link from the e-mail we sent you.",
     ))
 }
