@@ -37,6 +37,8 @@ pub struct Settings {
     /// The `From:` mailbox, e.g. `River Commons <actions@rivercommons.example>`.
     pub from: String,
     pub trusted_proxies: Vec<IpNet>,
+    /// The installation's privacy notice, linked from actions that name none of their own.
+    pub privacy_url: Option<String>,
 }
 
 /// The key behind tokens, cookies and the hashes of IP addresses.
@@ -81,6 +83,7 @@ impl Settings {
             bind,
             from: var("UNDERSIGN_FROM").unwrap_or_else(|| "Undersign <undersign@localhost>".into()),
             trusted_proxies,
+            privacy_url: var("UNDERSIGN_PRIVACY_URL"),
             data_dir,
         };
         settings.check()?;
@@ -95,6 +98,13 @@ impl Settings {
         self.from
             .parse::<lettre::message::Mailbox>()
             .with_context(|| format!("UNDERSIGN_FROM is not a valid mailbox: {:?}", self.from))?;
+        if let Some(url) = self
+            .privacy_url
+            .as_deref()
+            .filter(|u| !crate::domain::letter_file::is_web_address(u))
+        {
+            bail!("UNDERSIGN_PRIVACY_URL must be an http:// or https:// address, not {url:?}");
+        }
         if let MailSink::Smtp(url) = &self.mail {
             let url = url.expose_secret();
             if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {

@@ -90,6 +90,8 @@ pub fn import(
                     .unwrap_or_else(|| "manual".into())),
                 campaigns::source_text.eq(source_text),
                 campaigns::launched_at.eq(launch.then_some(now)),
+                campaigns::organisation.eq(&front.organisation),
+                campaigns::privacy_url.eq(&front.privacy_url),
             ))
             .execute(conn)
             .context("storing the campaign")?;

@@ -60,6 +60,10 @@ pub struct CampaignRow {
     pub delivery: String,
     pub created_at: DateTime<Utc>,
     pub launched_at: Option<DateTime<Utc>>,
+    /// Who runs the action, as the front matter says (else the letter's signer says).
+    pub organisation: Option<String>,
+    /// The action's own privacy notice (else the installation's).
+    pub privacy_url: Option<String>,
 }
 
 /// A target of the petition: an official who receives the batches.
@@ -109,6 +113,14 @@ impl Campaign {
     /// What the action page puts above everything: the headline, else the title.
     pub fn headline(&self) -> &str {
         self.row.headline.as_deref().unwrap_or(&self.row.title)
+    }
+
+    /// Who runs the action: the front matter's `organisation`, else the signer's.
+    pub fn organisation(&self) -> Option<&str> {
+        self.row
+            .organisation
+            .as_deref()
+            .or_else(|| self.signer.as_ref()?.organisation.as_deref())
     }
 
     /// The letter's body as paragraphs of display lines.

@@ -38,6 +38,8 @@ diesel::table! {
         created_at -> Timestamptz,
         launched_at -> Nullable<Timestamptz>,
         closed_at -> Nullable<Timestamptz>,
+        organisation -> Nullable<Text>,
+        privacy_url -> Nullable<Text>,
     }
 }
 

@@ -20,6 +20,10 @@ pub struct FrontMatter {
     pub closes_at: Option<DateTime<Utc>>,
     pub delivery: Option<DeliverySchedule>,
     pub targets: Vec<TargetSpec>,
+    /// Who runs the action, when the signer block does not say (or says it differently).
+    pub organisation: Option<String>,
+    /// The address of the organisation's privacy notice (http or https).
+    pub privacy_url: Option<String>,
 }
 
 /// An official the petition is delivered to, from a `[[targets]]` table.
@@ -66,11 +70,13 @@ pub enum LetterFileError {
         name: String,
         email: String,
     },
+    #[error("privacy_url \"{0}\" is not a web address; write it like https://example.org/privacy")]
+    BadPrivacyUrl(String),
     #[error("the file has no letter text; paste the letter after the front matter")]
     EmptyLetter,
 }
 
-const ACCEPTED: &str = "slug, title, headline, intro, asks, goal, closes_at, delivery and [[targets]] with name, title and email";
+const ACCEPTED: &str = "slug, title, headline, intro, asks, goal, closes_at, delivery, organisation, privacy_url and [[targets]] with name, title and email";
 
 /// The front matter exactly as written.
 #[derive(Deserialize)]
@@ -86,6 +92,8 @@ struct RawFront {
     delivery: Option<String>,
     #[serde(default)]
     targets: Vec<TargetSpec>,
+    organisation: Option<String>,
+    privacy_url: Option<String>,
 }
 
 /// `closes_at` as written: a TOML date-time or a quoted string.
@@ -176,6 +184,10 @@ fn read_front_matter(toml_text: &str, first_line: usize) -> Result<FrontMatter, 
         targets.push(check_target(i + 1, target)?);
     }
     let text = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let privacy_url = text(raw.privacy_url);
+    if let Some(url) = privacy_url.as_deref().filter(|u| !is_web_address(u)) {
+        return Err(LetterFileError::BadPrivacyUrl(url.to_string()));
+    }
     Ok(FrontMatter {
         slug: text(raw.slug),
         title: text(raw.title),
@@ -191,7 +203,14 @@ fn read_front_matter(toml_text: &str, first_line: usize) -> Result<FrontMatter, 
         closes_at,
         delivery,
         targets,
+        organisation: text(raw.organisation),
+        privacy_url,
     })
+}
+
+/// Whether `url` is an absolute http(s) address a page may link to.
+pub fn is_web_address(url: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
 }
 
 /// `closes_at` as a TOML offset date-time or as a quoted RFC 3339 string.
@@ -238,6 +257,32 @@ mod tests {
     }
 
     #[test]
+    fn the_organisation_and_a_web_privacy_notice_are_read_and_other_addresses_refused() {
+        let file = parse_letter_file(
+            "+++\norganisation = \" Friends of the Varna \"\nprivacy_url = \"https://varna.example/privacy\"\n+++\nDear Minister,\n\nPlease act.\n",
+        )
+        .expect("valid letter file");
+        assert_eq!(
+            file.front.organisation.as_deref(),
+            Some("Friends of the Varna")
+        );
+        assert_eq!(
+            file.front.privacy_url.as_deref(),
+            Some("https://varna.example/privacy")
+        );
+        for bad in [
+            "javascript:alert(1)",
+            "varna.example/privacy",
+            "ftp://varna.example/p",
+        ] {
+            assert_eq!(
+                error_of(&format!("+++\nprivacy_url = \"{bad}\"\n+++\nDear Minister,\n")),
+                format!("privacy_url \"{bad}\" is not a web address; write it like https://example.org/privacy")
+            );
+        }
+    }
+
+    #[test]
     fn front_matter_settings_are_read_and_win_over_the_letter() {
         let file = parse_letter_file(MARKDOWN).expect("valid letter file");
 
@@ -268,6 +313,8 @@ mod tests {
                         email: "mayor@riverton.example".into(),
                     },
                 ],
+                organisation: None,
+                privacy_url: None,
             }
         );
         assert_eq!(
@@ -376,11 +423,11 @@ mod tests {
             ),
             (
                 format!("+++\nslug = \"x\"\ngaol = 5\n+++{letter}"),
-                "front matter, line 3: unknown setting `gaol`; the accepted settings are slug, title, headline, intro, asks, goal, closes_at, delivery and [[targets]] with name, title and email".to_string(),
+                "front matter, line 3: unknown setting `gaol`; the accepted settings are slug, title, headline, intro, asks, goal, closes_at, delivery, organisation, privacy_url and [[targets]] with name, title and email".to_string(),
             ),
             (
                 format!("+++\n[[targets]]\nname = \"Jane Roe\"\nemail = \"jane@example.org\"\nphone = \"123\"\n+++{letter}"),
-                "front matter, line 5: unknown setting `phone`; the accepted settings are slug, title, headline, intro, asks, goal, closes_at, delivery and [[targets]] with name, title and email".to_string(),
+                "front matter, line 5: unknown setting `phone`; the accepted settings are slug, title, headline, intro, asks, goal, closes_at, delivery, organisation, privacy_url and [[targets]] with name, title and email".to_string(),
             ),
             (
                 format!("+++\ngoal = \"many\"\n+++{letter}"),

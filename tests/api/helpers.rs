@@ -205,6 +205,7 @@ pub struct TestApp {
 pub struct Options {
     pub run_worker: bool,
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    pub privacy_url: Option<String>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -223,6 +224,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         data_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/test-data"),
         from: "River Commons <actions@rivercommons.example>".to_string(),
         trusted_proxies: options.trusted_proxies,
+        privacy_url: options.privacy_url,
     };
     let pool = db::connect(&SecretString::from(db.url.clone()), 8).expect("pool");
     let mailer = Mailer::new(&settings.mail, &settings.from).expect("mailer");

@@ -2,7 +2,7 @@
 //! brought back to the form after a mistake, told numbers as people write them, offered to
 //! share after confirming, and told honestly what their details are used for.
 
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, spawn_app_with, Options};
 use std::time::Duration;
 
 #[actix_web::test]
@@ -101,4 +101,63 @@ async fn the_consent_label_is_the_wording_stored_with_the_consent_and_the_footer
         "the footer does not contradict the related-actions box"
     );
     assert!(page.contains("only if you tick the box"));
+}
+
+#[actix_web::test]
+async fn every_page_of_an_action_says_who_runs_it_and_links_the_installations_privacy_notice() {
+    let app = spawn_app_with(Options {
+        privacy_url: Some("https://undersign.example/privacy".into()),
+        ..Options::default()
+    })
+    .await;
+    let slug = app.live_campaign().await;
+    app.sign(&slug, "Ana", "ana@example.org").await;
+    app.drain().await;
+    let mail = app.wait_for_mail(1, Duration::from_secs(5)).await.remove(0);
+    let confirmed = app.confirm_from(&mail).await.text().await.unwrap();
+    for (what, page) in [
+        (
+            "action",
+            app.get(&format!("/c/{slug}")).await.text().await.unwrap(),
+        ),
+        (
+            "thanks",
+            app.get(&format!("/c/{slug}/thanks"))
+                .await
+                .text()
+                .await
+                .unwrap(),
+        ),
+        ("confirmed", confirmed),
+    ] {
+        assert!(
+            page.contains("This action is run by <strong>River Commons</strong>."),
+            "the {what} page names the signer's organisation"
+        );
+        assert!(
+            page.contains(
+                "<a href=\"https://undersign.example/privacy\" rel=\"noopener\">Privacy notice</a>"
+            ),
+            "the {what} page links the privacy notice"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn the_front_matter_names_the_organisation_and_its_own_privacy_notice() {
+    let app = spawn_app_with(Options {
+        privacy_url: Some("https://undersign.example/privacy".into()),
+        ..Options::default()
+    })
+    .await;
+    let letter = crate::helpers::RIVER_COMMONS.replacen(
+        "goal = 5000\n",
+        "goal = 5000\norganisation = \"Friends of the Varna\"\nprivacy_url = \"https://varna.example/privacy\"\n",
+        1,
+    );
+    let slug = app.import(&letter, true).await;
+    let page = app.get(&format!("/c/{slug}")).await.text().await.unwrap();
+    assert!(page.contains("This action is run by <strong>Friends of the Varna</strong>."));
+    assert!(page.contains("href=\"https://varna.example/privacy\""));
+    assert!(!page.contains("undersign.example/privacy"));
 }

@@ -3,6 +3,7 @@
 
 use super::form::{FieldErrors, SignForm};
 use super::share::Share;
+use super::trust::Trust;
 use crate::campaigns::{self, Campaign, CampaignStatus};
 use crate::db;
 use crate::domain::country::Country;
@@ -31,6 +32,7 @@ struct CampaignPage<'a> {
     countries: &'static [(&'static str, &'static str)],
     share: Share,
     description: String,
+    trust: Trust,
 }
 
 impl CampaignPage<'_> {
@@ -50,6 +52,7 @@ impl CampaignPage<'_> {
 struct ThanksPage<'a> {
     c: &'a Campaign,
     share: Share,
+    trust: Trust,
 }
 
 pub async fn index(state: web::Data<AppState>) -> HttpResponse {
@@ -167,6 +170,7 @@ fn page<'a>(
         countries: Country::all(),
         share: Share::new(&state.settings.base_url, c.slug(), &c.row.title),
         description: truncate(&description, 200),
+        trust: Trust::of(c, &state.settings),
     }
 }
 
@@ -188,6 +192,7 @@ pub async fn thanks(state: web::Data<AppState>, slug: web::Path<String>) -> Http
             StatusCode::OK,
             ThanksPage {
                 share: Share::new(&state.settings.base_url, c.slug(), &c.row.title),
+                trust: Trust::of(&c, &state.settings),
                 c: &c,
             }
             .render(),

@@ -28,6 +28,7 @@ struct ConfirmedPage<'a> {
     slug: &'a str,
     signatures: i64,
     share: super::share::Share,
+    trust: super::trust::Trust,
 }
 
 #[derive(Template)]
@@ -76,7 +77,7 @@ pub async fn show(state: web::Data<AppState>, token: web::Path<String>) -> HttpR
         }
     })
     .await;
-    respond(&state, &token, outcome)
+    respond(&state, &token, outcome).await
 }
 
 pub async fn confirm(state: web::Data<AppState>, token: web::Path<String>) -> HttpResponse {
@@ -101,10 +102,10 @@ pub async fn confirm(state: web::Data<AppState>, token: web::Path<String>) -> Ht
         }
     })
     .await;
-    respond(&state, &token, outcome)
+    respond(&state, &token, outcome).await
 }
 
-fn respond(state: &AppState, token: &str, outcome: anyhow::Result<Outcome>) -> HttpResponse {
+async fn respond(state: &AppState, token: &str, outcome: anyhow::Result<Outcome>) -> HttpResponse {
     match outcome {
         Ok(Outcome::Button) => no_store(html(StatusCode::OK, ConfirmPage { token }.render())),
         Ok(Outcome::Confirmed {
@@ -115,11 +116,19 @@ fn respond(state: &AppState, token: &str, outcome: anyhow::Result<Outcome>) -> H
             tracing::info!("signature confirmed");
             state.pages.forget(slug.as_str());
             state.counters.forget(slug.as_str());
+            let trust = match super::campaign::load_cached(state, slug.clone()).await {
+                Ok((c, _)) => super::trust::Trust::of(&c, &state.settings),
+                Err(_) => super::trust::Trust {
+                    organisation: None,
+                    privacy_url: None,
+                },
+            };
             let page = ConfirmedPage {
                 title: &title,
                 slug: &slug,
                 signatures,
                 share: super::share::Share::new(&state.settings.base_url, &slug, &title),
+                trust,
             };
             no_store(html(StatusCode::OK, page.render()))
         }

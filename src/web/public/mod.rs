@@ -9,6 +9,7 @@ pub mod form;
 pub mod numbers;
 mod share;
 mod sign;
+pub mod trust;
 mod unsubscribe;
 
 use crate::web::routing::read;
