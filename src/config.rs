@@ -39,6 +39,8 @@ pub struct Settings {
     pub trusted_proxies: Vec<IpNet>,
     /// The installation's privacy notice, linked from actions that name none of their own.
     pub privacy_url: Option<String>,
+    /// IPv6 clients are rate-limited per network of this prefix length (default 64).
+    pub ipv6_limit_prefix: u8,
 }
 
 /// The key behind tokens, cookies and the hashes of IP addresses.
@@ -55,6 +57,8 @@ impl SecretKey {
 }
 
 const DEFAULT_BIND: &str = "127.0.0.1:8080";
+/// The network an ISP gives one home or phone.
+pub const DEFAULT_IPV6_PREFIX: u8 = 64;
 
 impl Settings {
     /// Reads the environment (see the README for each variable).
@@ -71,6 +75,10 @@ impl Settings {
             .map(|v| parse_proxies(&v))
             .transpose()?
             .unwrap_or_default();
+        let ipv6_limit_prefix = var("UNDERSIGN_IPV6_PREFIX")
+            .map(|v| parse_ipv6_prefix(&v))
+            .transpose()?
+            .unwrap_or(DEFAULT_IPV6_PREFIX);
         let settings = Settings {
             database: var("DATABASE_URL")
                 .map(|url| DatabaseSource::Url(url.into()))
@@ -84,6 +92,7 @@ impl Settings {
             from: var("UNDERSIGN_FROM").unwrap_or_else(|| "Undersign <undersign@localhost>".into()),
             trusted_proxies,
             privacy_url: var("UNDERSIGN_PRIVACY_URL"),
+            ipv6_limit_prefix,
             data_dir,
         };
         settings.check()?;
@@ -157,6 +166,13 @@ fn local_secret_key(data_dir: &Path) -> anyhow::Result<SecretKey> {
     }
 }
 
+fn parse_ipv6_prefix(value: &str) -> anyhow::Result<u8> {
+    match value.trim().trim_start_matches('/').parse::<u8>() {
+        Ok(prefix) if (16..=128).contains(&prefix) => Ok(prefix),
+        _ => bail!("UNDERSIGN_IPV6_PREFIX must be a prefix length from 16 to 128, such as 64"),
+    }
+}
+
 fn parse_proxies(value: &str) -> anyhow::Result<Vec<IpNet>> {
     value
         .split(',')
@@ -181,6 +197,15 @@ mod tests {
         let nets = parse_proxies("10.0.0.0/8, 127.0.0.1,::1").unwrap();
         assert_eq!(nets.len(), 3);
         assert!(parse_proxies("10.0.0.0/8, nonsense").is_err());
+    }
+
+    #[test]
+    fn the_ipv6_prefix_is_a_length_from_16_to_128() {
+        assert_eq!(parse_ipv6_prefix("64").unwrap(), 64);
+        assert_eq!(parse_ipv6_prefix("/56").unwrap(), 56);
+        for bad in ["0", "8", "129", "sixty-four", ""] {
+            assert!(parse_ipv6_prefix(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -225,6 +225,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         from: "River Commons <actions@rivercommons.example>".to_string(),
         trusted_proxies: options.trusted_proxies,
         privacy_url: options.privacy_url,
+        ipv6_limit_prefix: undersign::config::DEFAULT_IPV6_PREFIX,
     };
     let pool = db::connect(&SecretString::from(db.url.clone()), 8).expect("pool");
     let mailer = Mailer::new(&settings.mail, &settings.from).expect("mailer");

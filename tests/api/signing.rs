@@ -451,3 +451,50 @@ async fn a_confirmation_link_counts_for_a_day_after_the_close_and_never_on_a_dra
         "a confirmed signature's link stays harmless"
     );
 }
+
+#[actix_web::test]
+async fn one_ipv6_network_shares_one_limit_and_a_mapped_ipv4_address_is_that_address() {
+    let app = spawn_app_with(Options {
+        trusted_proxies: vec!["127.0.0.1/32".parse().unwrap()],
+        ..Options::default()
+    })
+    .await;
+    let slug = app.live_campaign().await;
+    let limit = undersign::signatures::SIGNATURES_PER_IP_PER_HOUR as usize;
+
+    for i in 0..limit + 2 {
+        let email = format!("v6-{i}@example.org");
+        let client = format!("2001:db8:7:7:{:x}::1", i + 1);
+        let fields = [
+            ("name", "Ana"),
+            ("email", email.as_str()),
+            ("country", "DE"),
+        ];
+        assert_eq!(sign_from(&app, &slug, &client, &fields).await, 303);
+    }
+    assert_eq!(app.signature_count("held"), 2, "one /64 is one client");
+
+    let before = app.distinct_ip_hashes();
+    for (i, client) in [
+        "198.51.100.7",
+        "::ffff:198.51.100.7",
+        "198.51.100.7:4711, unknown",
+        "[::ffff:198.51.100.7]:443",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let email = format!("v4-{i}@example.org");
+        let fields = [
+            ("name", "Ana"),
+            ("email", email.as_str()),
+            ("country", "DE"),
+        ];
+        assert_eq!(sign_from(&app, &slug, client, &fields).await, 303);
+    }
+    assert_eq!(
+        app.distinct_ip_hashes(),
+        before + 1,
+        "every spelling of one IPv4 address is one client, never the proxy"
+    );
+}

@@ -6,7 +6,7 @@ use super::form::{FieldErrors, SignForm};
 use crate::db;
 use crate::signatures::{self, MailContext, Origin};
 use crate::tokens;
-use crate::web::client_ip::client_ip;
+use crate::web::client_ip::{client_ip, limit_key};
 use crate::web::errors;
 use crate::web::AppState;
 use actix_web::http::{header, StatusCode};
@@ -55,8 +55,10 @@ pub async fn sign(
         }
     };
     let origin = Origin {
-        ip_hash: client_ip(&req, &state.settings)
-            .map(|ip| tokens::keyed_hash(state.settings.secret_key.bytes(), &ip.to_string())),
+        ip_hash: client_ip(&req, &state.settings).map(|ip| {
+            let key = limit_key(ip, state.settings.ipv6_limit_prefix);
+            tokens::keyed_hash(state.settings.secret_key.bytes(), &key)
+        }),
         honeypot: form.is_bot(),
         source: None,
     };
