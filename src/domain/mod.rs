@@ -8,3 +8,4 @@ pub mod letter_file;
 pub mod name;
 pub mod schedule;
 pub mod text;
+pub mod web_address;

@@ -1,12 +1,13 @@
 //! A supporter's name as typed into the sign form: [`SignerName`], NFC-normalised, on one
-//! line, free of control, bidi and invisible characters, so it is safe to show on a page, in
-//! an export and as the display name of an e-mail.
+//! line, free of control, bidi and invisible characters and of anything a mail client would
+//! turn into a link, so it is safe to show on a page, in an export and in an e-mail.
 
 use std::fmt;
 
 use unicode_normalization::UnicodeNormalization;
 
 use super::text::{check_text, collapse_whitespace, TextProblem};
+use super::web_address::contains_web_address;
 
 /// The longest name we keep, in characters after NFC normalisation.
 pub const NAME_MAX_CHARS: usize = 120;
@@ -38,6 +39,12 @@ pub enum NameError {
     /// Only digits, punctuation or symbols.
     #[error("Please enter your name using letters.")]
     NoLetters,
+    /// More than a few accents or other marks piled on one letter.
+    #[error("Your name piles too many accents or marks on one letter. Please type it again rather than pasting it.")]
+    TooManyMarks,
+    /// A web address, a domain name or an e-mail address.
+    #[error("Please enter just your name, without a web address or an e-mail address.")]
+    ContainsLink,
 }
 
 impl From<TextProblem> for NameError {
@@ -46,6 +53,7 @@ impl From<TextProblem> for NameError {
             TextProblem::ControlCharacter => Self::ControlCharacter,
             TextProblem::BidiControl => Self::BidiControl,
             TextProblem::InvisibleCharacter => Self::InvisibleCharacter,
+            TextProblem::TooManyMarks => Self::TooManyMarks,
         }
     }
 }
@@ -59,12 +67,19 @@ impl SignerName {
             return Err(NameError::Empty);
         }
         check_text(trimmed, false)?;
+        // Direction marks are invisible and have no place in a name typed on one line.
+        if trimmed.contains(['\u{200E}', '\u{200F}', '\u{061C}']) {
+            return Err(NameError::BidiControl);
+        }
         let name = collapse_whitespace(trimmed);
         if name.chars().count() > NAME_MAX_CHARS {
             return Err(NameError::TooLong);
         }
         if !name.chars().any(char::is_alphabetic) {
             return Err(NameError::NoLetters);
+        }
+        if contains_web_address(&name) {
+            return Err(NameError::ContainsLink);
         }
         Ok(Self(name))
     }
@@ -195,7 +210,11 @@ mod tests {
         const BIDI: &str = "Your name contains invisible formatting characters. Please type it again rather than pasting it.";
         const INVISIBLE: &str = "Your name contains invisible characters, such as a zero width space. Please type it again rather than pasting it.";
         const NO_LETTERS: &str = "Please enter your name using letters.";
+        const MARKS: &str = "Your name piles too many accents or marks on one letter. Please type it again rather than pasting it.";
+        const LINK: &str =
+            "Please enter just your name, without a web address or an e-mail address.";
         let too_long = "a".repeat(121);
+        let zalgo = format!("a{}", "\u{0301}".repeat(119));
         use NameError::*;
         let rows = [
             ("", Empty, EMPTY),
@@ -217,6 +236,17 @@ mod tests {
             ("12345", NoLetters, NO_LETTERS),
             ("- . -", NoLetters, NO_LETTERS),
             ("١٢٣", NoLetters, NO_LETTERS),
+            ("\u{200D}\u{200C}", NoLetters, NO_LETTERS),
+            ("Jane\u{200E}", BidiControl, BIDI),
+            ("\u{200F}ليلى", BidiControl, BIDI),
+            ("ليلى\u{061C}", BidiControl, BIDI),
+            (zalgo.as_str(), TooManyMarks, MARKS),
+            ("Click https://evil.example/confirm now", ContainsLink, LINK),
+            ("www.evil.example", ContainsLink, LINK),
+            ("Visit evil.example", ContainsLink, LINK),
+            ("EVIL.COM", ContainsLink, LINK),
+            ("Ana ana@example.org", ContainsLink, LINK),
+            ("mailto:ana@example.org", ContainsLink, LINK),
         ];
         for (input, error, message) in rows {
             assert_eq!(SignerName::parse(input), Err(error), "{input:?}");

@@ -2,7 +2,13 @@
 //! bidi and invisible characters out of anything we store or put in an e-mail, and the two
 //! optional fields built on it, [`Postcode`] and [`Comment`].
 
+use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
+
+/// The most combining marks one base character may carry. Scripts that stack marks (Hebrew
+/// points, Devanagari signs, Vietnamese tones) use two or three; more is "Zalgo" text that
+/// spills over the lines around it.
+pub const MARKS_PER_CHARACTER_MAX: usize = 4;
 
 /// Why a piece of typed text was refused by [`check_text`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -18,6 +24,9 @@ pub enum TextProblem {
     /// A character that shows nothing at all, such as a zero width space.
     #[error("This text contains invisible characters, such as a zero width space.")]
     InvisibleCharacter,
+    /// More than [`MARKS_PER_CHARACTER_MAX`] accents or other combining marks on one character.
+    #[error("This text piles too many accents or marks on one character.")]
+    TooManyMarks,
 }
 
 /// Refuses control characters (NUL, CR, TAB, ...), bidi overrides and isolates, and
@@ -26,7 +35,12 @@ pub enum TextProblem {
 /// With `allow_newlines`, a plain `'\n'` is accepted; callers turn CR LF into LF first.
 /// The zero width joiner and non-joiner are accepted: Persian, Indic and other scripts need them.
 pub fn check_text(s: &str, allow_newlines: bool) -> Result<(), TextProblem> {
+    let mut marks = 0;
     for c in s.chars() {
+        marks = if is_combining_mark(c) { marks + 1 } else { 0 };
+        if marks > MARKS_PER_CHARACTER_MAX {
+            return Err(TextProblem::TooManyMarks);
+        }
         if c == '\n' && allow_newlines {
             continue;
         }
@@ -63,6 +77,25 @@ fn is_invisible(c: char) -> bool {
             | '\u{FFF9}'..='\u{FFFB}' // interlinear annotation
             | '\u{E0000}'..='\u{E007F}' // tag characters, used to smuggle hidden text
     )
+}
+
+/// Whether `s` shows anything: a character other than whitespace, combining marks, joiners,
+/// direction marks, variation selectors and blank-looking symbols.
+pub fn has_visible_text(s: &str) -> bool {
+    s.chars().any(|c| {
+        !c.is_whitespace()
+            && !is_combining_mark(c)
+            && !matches!(
+                c,
+                '\u{034F}' // combining grapheme joiner
+                    | '\u{061C}' // Arabic letter mark
+                    | '\u{180B}'..='\u{180F}' // Mongolian variation selectors and vowel separator
+                    | '\u{200C}'..='\u{200F}' // joiners and direction marks
+                    | '\u{2800}' // braille blank, used for blank-looking text
+                    | '\u{FE00}'..='\u{FE0F}' // variation selectors
+                    | '\u{E0100}'..='\u{E01EF}' // variation selectors supplement
+            )
+    })
 }
 
 /// Replaces every run of whitespace with one space. Callers trim and run [`check_text`] first,
@@ -163,6 +196,12 @@ pub enum CommentError {
     /// A zero width space or a similar invisible character.
     #[error("Your comment contains invisible characters, such as a zero width space. Please type it again rather than pasting it.")]
     InvisibleCharacter,
+    /// Too many combining marks on one character.
+    #[error("Your comment piles too many accents or marks on one character. Please type it again rather than pasting it.")]
+    TooManyMarks,
+    /// Nothing that shows: only joiners, marks or blank-looking characters.
+    #[error("Your comment has no visible text. Please write something, or leave it empty.")]
+    NothingVisible,
 }
 
 impl From<TextProblem> for CommentError {
@@ -171,6 +210,7 @@ impl From<TextProblem> for CommentError {
             TextProblem::ControlCharacter => Self::ControlCharacter,
             TextProblem::BidiControl => Self::BidiControl,
             TextProblem::InvisibleCharacter => Self::InvisibleCharacter,
+            TextProblem::TooManyMarks => Self::TooManyMarks,
         }
     }
 }
@@ -188,6 +228,9 @@ impl Comment {
             return Ok(None);
         }
         check_text(trimmed, true)?;
+        if !has_visible_text(trimmed) {
+            return Err(CommentError::NothingVisible);
+        }
         let chars = trimmed.chars().count();
         if chars > COMMENT_MAX_CHARS {
             return Err(CommentError::TooLong(chars));
@@ -216,6 +259,7 @@ mod tests {
 
     #[test]
     fn check_text_sorts_each_forbidden_character_into_its_problem() {
+        let zalgo = format!("a{}", "\u{0301}".repeat(MARKS_PER_CHARACTER_MAX + 1));
         let rows = [
             ("nul\0", TextProblem::ControlCharacter),
             ("tab\there", TextProblem::ControlCharacter),
@@ -236,6 +280,7 @@ mod tests {
             ),
             ("tag\u{E0041}", TextProblem::InvisibleCharacter),
             ("\u{3164}", TextProblem::InvisibleCharacter),
+            (zalgo.as_str(), TextProblem::TooManyMarks),
         ];
         for (input, expected) in rows {
             assert_eq!(check_text(input, false), Err(expected), "{input:?}");
@@ -263,6 +308,10 @@ mod tests {
             "Անի Հակոբյան",
             "שלום\u{200F} עולם",
             "👩\u{200D}👩\u{200D}👧",
+            "Tiếng Việt",
+            "שָׁלוֹם",
+            "प्रिया",
+            "a\u{0301}\u{0302}\u{0303}\u{0304}",
         ] {
             assert_eq!(check_text(input, false), Ok(()), "{input:?}");
         }
@@ -356,6 +405,10 @@ mod tests {
             "Your comment contains a control character, such as a tab. Please remove it.";
         const BIDI: &str = "Your comment contains invisible formatting characters that change the direction of the text. Please type it again rather than pasting it.";
         const INVISIBLE: &str = "Your comment contains invisible characters, such as a zero width space. Please type it again rather than pasting it.";
+        const MARKS: &str = "Your comment piles too many accents or marks on one character. Please type it again rather than pasting it.";
+        const NOTHING: &str =
+            "Your comment has no visible text. Please write something, or leave it empty.";
+        let zalgo = format!("Hx{}", "\u{0301}".repeat(MARKS_PER_CHARACTER_MAX + 1));
         let too_long = "a".repeat(COMMENT_MAX_CHARS + 1);
         let too_tall = vec!["line"; COMMENT_MAX_LINES + 1].join("\n");
         let rows = [
@@ -373,6 +426,14 @@ mod tests {
                 CommentError::InvisibleCharacter,
                 INVISIBLE,
             ),
+            (zalgo.as_str(), CommentError::TooManyMarks, MARKS),
+            ("\u{200C}\u{200D}", CommentError::NothingVisible, NOTHING),
+            (
+                "\u{2800}\u{2800}\n\u{200F}",
+                CommentError::NothingVisible,
+                NOTHING,
+            ),
+            ("\u{FE0F}\u{0301}", CommentError::NothingVisible, NOTHING),
         ];
         for (input, error, message) in rows {
             assert_eq!(Comment::parse(input), Err(error), "{input:?}");

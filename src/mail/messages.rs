@@ -7,7 +7,6 @@ use uuid::Uuid;
 #[derive(Template)]
 #[template(path = "email/confirm.txt")]
 struct ConfirmText<'a> {
-    name: &'a str,
     title: &'a str,
     link: &'a str,
     campaign_link: &'a str,
@@ -32,8 +31,9 @@ pub struct SignerMail<'a> {
 
 /// The double opt-in message: the signature counts once the link's button is pressed.
 pub fn confirm(mail: &SignerMail<'_>, confirm_link: &str) -> anyhow::Result<OutgoingEmail> {
+    // The greeting leaves out the typed name: a mail client would link anything in it that
+    // looks like an address, and the name is not verified until the link is used.
     let text = ConfirmText {
-        name: mail.name,
         title: mail.campaign_title,
         link: confirm_link,
         campaign_link: mail.campaign_link,

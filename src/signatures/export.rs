@@ -68,10 +68,17 @@ pub fn write_csv(out: &mut impl Write, rows: &[ExportRow]) -> std::io::Result<()
     Ok(())
 }
 
+/// First characters that make a spreadsheet read a cell as a formula: `= + - @`, their
+/// full-width and small forms (some spreadsheets fold them to ASCII), tab and CR.
+const FORMULA_STARTERS: [char; 14] = [
+    '=', '+', '-', '@', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}', '\u{FE66}', '\u{FE62}',
+    '\u{FE63}', '\u{FE6B}', '\t', '\r',
+];
+
 /// A CSV cell: quoted when needed, and prefixed with `'` when a spreadsheet would take it for
-/// a formula (`= + - @`, tab, CR).
+/// a formula.
 pub fn cell(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let value = if value.starts_with(FORMULA_STARTERS) {
         format!("'{value}")
     } else {
         value.to_string()
@@ -93,6 +100,9 @@ mod tests {
         assert_eq!(cell("+1"), "'+1");
         assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(cell("-2"), "'-2");
+        for full_width in ["＝1+1", "＋1", "－2", "＠SUM(A1)", "﹦1"] {
+            assert_eq!(cell(full_width), format!("'{full_width}"));
+        }
         assert_eq!(cell("Ana, Petrović"), "\"Ana, Petrović\"");
         assert_eq!(cell("Ana"), "Ana");
     }

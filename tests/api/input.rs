@@ -75,6 +75,49 @@ async fn invalid_fields_get_422_with_the_form_re_rendered_values_kept_and_a_mess
 }
 
 #[actix_web::test]
+async fn names_with_links_piled_marks_or_direction_marks_and_invisible_comments_are_refused() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    let link = "Please enter just your name, without a web address or an e-mail address.";
+    let marks = "Your name piles too many accents or marks on one letter.";
+    let direction = "Your name contains invisible formatting characters.";
+    let nothing = "Your comment has no visible text.";
+    let zalgo = format!("A{}na", "\u{0301}".repeat(119));
+    // (name, comment, field with the message, its words)
+    let cases = [
+        ("Click https://evil.example/confirm now", "", "name", link),
+        ("Visit evil.example today", "", "name", link),
+        ("Ana ana@example.org", "", "name", link),
+        (zalgo.as_str(), "", "name", marks),
+        ("Ana\u{200F}", "", "name", direction),
+        ("Ana", "\u{200B}", "comment", "invisible characters"),
+        ("Ana", "\u{200D}\u{200C}\u{2800}", "comment", nothing),
+    ];
+    for (name, comment, field, words) in cases {
+        let response = app
+            .post_form(
+                &format!("/c/{slug}/sign"),
+                &[
+                    ("name", name),
+                    ("email", "ana@example.org"),
+                    ("country", "HR"),
+                    ("comment", comment),
+                ],
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 422, "{name:?} {comment:?}");
+        let page = response.text().await.unwrap();
+        assert!(page.contains(&format!("id=\"{field}-error\"")), "{name:?}");
+        assert!(
+            page.contains(words),
+            "{name:?} {comment:?}: expected {words:?}"
+        );
+    }
+    assert_eq!(app.signature_total(), 0);
+    assert_eq!(app.outbox_total(), 0);
+}
+
+#[actix_web::test]
 async fn names_in_any_script_are_welcome_and_stored_nfc_and_idn_domains_as_punycode() {
     let app = spawn_app().await;
     let slug = app.live_campaign().await;
