@@ -41,6 +41,12 @@ pub struct Settings {
     pub privacy_url: Option<String>,
     /// IPv6 clients are rate-limited per network of this prefix length (default 64).
     pub ipv6_limit_prefix: u8,
+    /// How long a request body may take to arrive (see [`crate::web::limits`]).
+    pub body_timeout: std::time::Duration,
+    /// `UNDERSIGN_METRICS_TOKEN`: a bearer token that opens `/metrics` from anywhere.
+    pub metrics_token: Option<SecretString>,
+    /// `UNDERSIGN_METRICS_ALLOW`: client addresses that may read `/metrics` without a token.
+    pub metrics_allow: Vec<IpNet>,
 }
 
 /// The key behind tokens, cookies and the hashes of IP addresses.
@@ -72,7 +78,11 @@ impl Settings {
             None => local_secret_key(&data_dir)?,
         };
         let trusted_proxies = var("UNDERSIGN_TRUSTED_PROXIES")
-            .map(|v| parse_proxies(&v))
+            .map(|v| parse_networks("UNDERSIGN_TRUSTED_PROXIES", &v))
+            .transpose()?
+            .unwrap_or_default();
+        let metrics_allow = var("UNDERSIGN_METRICS_ALLOW")
+            .map(|v| parse_networks("UNDERSIGN_METRICS_ALLOW", &v))
             .transpose()?
             .unwrap_or_default();
         let ipv6_limit_prefix = var("UNDERSIGN_IPV6_PREFIX")
@@ -93,6 +103,9 @@ impl Settings {
             trusted_proxies,
             privacy_url: var("UNDERSIGN_PRIVACY_URL"),
             ipv6_limit_prefix,
+            body_timeout: crate::web::limits::BODY_TIMEOUT,
+            metrics_token: var("UNDERSIGN_METRICS_TOKEN").map(SecretString::from),
+            metrics_allow,
             data_dir,
         };
         settings.check()?;
@@ -121,6 +134,11 @@ impl Settings {
             }
         }
         Ok(())
+    }
+
+    /// Whether the base URL is HTTPS, so browsers may be told to use nothing else.
+    pub fn is_https(&self) -> bool {
+        self.base_url.starts_with("https://")
     }
 
     /// Whether `peer` may tell us the client's address in `X-Forwarded-For`.
@@ -173,7 +191,8 @@ fn parse_ipv6_prefix(value: &str) -> anyhow::Result<u8> {
     }
 }
 
-fn parse_proxies(value: &str) -> anyhow::Result<Vec<IpNet>> {
+/// Reads `variable`'s comma-separated CIDRs and single addresses.
+fn parse_networks(variable: &str, value: &str) -> anyhow::Result<Vec<IpNet>> {
     value
         .split(',')
         .map(str::trim)
@@ -181,9 +200,7 @@ fn parse_proxies(value: &str) -> anyhow::Result<Vec<IpNet>> {
         .map(|s| {
             s.parse::<IpNet>()
                 .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
-                .with_context(|| {
-                    format!("UNDERSIGN_TRUSTED_PROXIES: {s:?} is not an IP address or CIDR")
-                })
+                .with_context(|| format!("{variable}: {s:?} is not an IP address or CIDR"))
         })
         .collect()
 }
@@ -194,9 +211,9 @@ mod tests {
 
     #[test]
     fn trusted_proxies_accept_cidrs_and_single_addresses() {
-        let nets = parse_proxies("10.0.0.0/8, 127.0.0.1,::1").unwrap();
+        let nets = parse_networks("X", "10.0.0.0/8, 127.0.0.1,::1").unwrap();
         assert_eq!(nets.len(), 3);
-        assert!(parse_proxies("10.0.0.0/8, nonsense").is_err());
+        assert!(parse_networks("X", "10.0.0.0/8, nonsense").is_err());
     }
 
     #[test]

@@ -38,6 +38,12 @@ pub fn keyed_hash(key: &[u8], value: &str) -> String {
     hex::encode(&mac.finalize().into_bytes()[..16])
 }
 
+/// Whether a secret someone presented equals the configured one, in time that does not
+/// depend on where they differ (only digests are compared).
+pub fn secrets_match(given: &str, expected: &str) -> bool {
+    Sha256::digest(given.as_bytes()) == Sha256::digest(expected.as_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +65,13 @@ mod tests {
         assert!(!looks_valid("abc"));
         assert!(!looks_valid(&"a".repeat(42)));
         assert!(!looks_valid(&format!("{}%", "a".repeat(42))));
+    }
+
+    #[test]
+    fn secrets_match_only_when_equal() {
+        assert!(secrets_match("s3cret-token", "s3cret-token"));
+        assert!(!secrets_match("s3cret-tokeN", "s3cret-token"));
+        assert!(!secrets_match("", "s3cret-token"));
     }
 
     #[test]

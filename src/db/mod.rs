@@ -19,6 +19,10 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 pub type DbPool = Pool<ConnectionManager<PgConnection>>;
 pub type DbConn = PooledConnection<ConnectionManager<PgConnection>>;
 
+/// The longest a pool checkout waits. While PostgreSQL is down or every connection is busy,
+/// a request answers 503 within this time instead of hanging, and a worker retries later.
+pub const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(1);
+
 /// Any advisory-lock key works as long as every process uses the same one.
 const MIGRATION_LOCK: i64 = 0x756e_6465_7273_6967;
 
@@ -28,7 +32,7 @@ pub fn connect(url: &SecretString, max_size: u32) -> anyhow::Result<DbPool> {
     Pool::builder()
         .max_size(max_size)
         .min_idle(Some(1))
-        .connection_timeout(Duration::from_secs(10))
+        .connection_timeout(CHECKOUT_TIMEOUT)
         .build(manager)
         .context("could not connect to PostgreSQL (check DATABASE_URL)")
 }
@@ -46,15 +50,26 @@ pub fn migrate(conn: &mut PgConnection) -> anyhow::Result<usize> {
 }
 
 /// Runs blocking Diesel work on the blocking thread pool so request handlers and workers
-/// never stall the async executor.
+/// never stall the async executor. Waits at most [`CHECKOUT_TIMEOUT`] for a connection.
 pub async fn run<T, F>(pool: &DbPool, work: F) -> anyhow::Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut PgConnection) -> anyhow::Result<T> + Send + 'static,
+{
+    run_within(pool, CHECKOUT_TIMEOUT, work).await
+}
+
+/// [`run`], waiting at most `checkout` for a connection.
+pub async fn run_within<T, F>(pool: &DbPool, checkout: Duration, work: F) -> anyhow::Result<T>
 where
     T: Send + 'static,
     F: FnOnce(&mut PgConnection) -> anyhow::Result<T> + Send + 'static,
 {
     let pool = pool.clone();
     tokio::task::spawn_blocking(move || {
-        let mut conn = pool.get().context("no database connection available")?;
+        let mut conn = pool
+            .get_timeout(checkout)
+            .context("no database connection available")?;
         work(&mut conn)
     })
     .await

@@ -1,7 +1,7 @@
 //! Error pages: one template for every status, and the mapping from internal failures to a
 //! 503 that says we are at fault (internal details go to the log, never to the page).
 
-use actix_web::http::StatusCode;
+use actix_web::http::{header, StatusCode};
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 
@@ -38,17 +38,35 @@ pub fn html(status: StatusCode, body: askama::Result<String>) -> HttpResponse {
     }
 }
 
-/// Our fault (database down, a bug): logged with its cause, answered with a 503 page.
+/// Seconds a client is asked to wait after a 503 (`Retry-After`).
+pub const RETRY_AFTER_SECONDS: u32 = 5;
+
+/// Our fault (database down, a bug): logged with its cause, answered with a 503 page that
+/// says when to try again.
 pub fn unavailable(e: anyhow::Error) -> HttpResponse {
     tracing::error!(error = format!("{e:#}"), "request failed");
-    message(
+    retry_later(message(
         StatusCode::SERVICE_UNAVAILABLE,
         "Please try again in a moment",
-        "We could not complete your request just now. Nothing was lost: please try again in a minute.",
-    )
+        "We could not complete your request just now. Nothing was stored: please send it again in a few seconds.",
+    ))
+}
+
+/// Adds `Retry-After` to a 503.
+pub fn retry_later(mut response: HttpResponse) -> HttpResponse {
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        header::HeaderValue::from(RETRY_AFTER_SECONDS),
+    );
+    response
 }
 
 pub async fn not_found(_req: HttpRequest) -> HttpResponse {
+    page_not_found()
+}
+
+/// The 404 page for an address that leads nowhere (or nowhere this client may see).
+pub fn page_not_found() -> HttpResponse {
     message(
         StatusCode::NOT_FOUND,
         "Page not found",

@@ -1,5 +1,5 @@
 //! Security headers on every response: a strict CSP with no inline script, no framing, no
-//! referrer, no MIME sniffing.
+//! referrer, no MIME sniffing, and HSTS when the site is served over HTTPS.
 
 use actix_web::http::header;
 use actix_web::middleware::DefaultHeaders;
@@ -9,8 +9,18 @@ use actix_web::HttpResponse;
 pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-pub fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
+/// Tells browsers to reach this host and its subdomains only over HTTPS for a year.
+pub const HSTS: &str = "max-age=31536000; includeSubDomains";
+
+/// The headers for every response; `https` adds [`HSTS`] (sent only when the base URL is
+/// HTTPS, since over plain HTTP it would lock visitors out of a site without TLS).
+pub fn security_headers(https: bool) -> DefaultHeaders {
+    let headers = if https {
+        DefaultHeaders::new().add(("Strict-Transport-Security", HSTS))
+    } else {
+        DefaultHeaders::new()
+    };
+    headers
         .add(("Content-Security-Policy", CSP))
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("X-Frame-Options", "DENY"))

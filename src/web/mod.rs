@@ -6,6 +6,7 @@ pub mod client_ip;
 pub mod compression;
 pub mod errors;
 pub mod headers;
+pub mod limits;
 pub mod ops;
 pub mod public;
 pub mod routing;
@@ -59,6 +60,9 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
+        let https = settings.is_https();
+        let workers = std::thread::available_parallelism().map_or(2, usize::from);
+        let max_connections = limits::connections_per_worker(limits::open_file_limit(), workers);
         let state = web::Data::from(Arc::new(AppState {
             message_id_domain: mailer.domain(),
             settings,
@@ -72,16 +76,20 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+                .wrap(actix_web::middleware::from_fn(limits::bound_body_time))
                 .wrap(compression::compress())
                 .wrap(actix_web::middleware::from_fn(
                     compression::drop_identity_marker,
                 ))
-                .wrap(headers::security_headers())
+                .wrap(headers::security_headers(https))
                 .wrap(actix_web::middleware::from_fn(ops::observe))
                 .configure(public::routes)
                 .configure(ops::routes)
                 .default_service(web::to(errors::not_found))
         })
+        .workers(workers)
+        .max_connections(max_connections)
+        .client_request_timeout(limits::HEADER_TIMEOUT)
         .listen(listener)?
         .shutdown_timeout(10)
         .run();

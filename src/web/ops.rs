@@ -1,16 +1,22 @@
-//! Operations: `/healthz`, `/metrics` (Prometheus text), and the request log, which names the
+//! Operations: `/healthz`, `/metrics` (Prometheus text, for allowed addresses or a bearer
+//! token), and the request log, which names the
 //! route pattern and never the path (paths carry tokens) nor any personal data.
 
-use super::AppState;
+use super::client_ip::client_ip;
+use super::{errors, AppState};
+use crate::config::Settings;
 use crate::db;
 use crate::mail::outbox;
+use crate::tokens;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header;
 use actix_web::middleware::Next;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
+use secrecy::ExposeSecret;
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Request counters by status class.
 #[derive(Default)]
@@ -24,9 +30,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/metrics").route(read().to(metrics)));
 }
 
-/// 200 when the database answers, 503 otherwise.
+/// How long `/healthz` waits for a connection: monitors expect an answer within a second.
+const HEALTH_CHECKOUT: Duration = Duration::from_millis(700);
+
+/// 200 when the database answers, 503 otherwise, within about a second.
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    let ping = db::run(&state.pool, |conn| {
+    let ping = db::run_within(&state.pool, HEALTH_CHECKOUT, |conn| {
         use diesel::connection::SimpleConnection;
         conn.batch_execute("SELECT 1")?;
         Ok(())
@@ -36,14 +45,48 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
         Ok(()) => HttpResponse::Ok().content_type("text/plain").body("ok\n"),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
-            HttpResponse::ServiceUnavailable()
-                .content_type("text/plain")
-                .body("database unreachable\n")
+            errors::retry_later(
+                HttpResponse::ServiceUnavailable()
+                    .content_type("text/plain")
+                    .body("database unreachable\n"),
+            )
         }
     }
 }
 
-async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+/// Who may read `/metrics`: the addresses in `UNDERSIGN_METRICS_ALLOW`, or anyone with the
+/// bearer token `UNDERSIGN_METRICS_TOKEN`. Others get 401 when a token exists (a scraper then
+/// knows to send it), else 404, as if there were nothing here.
+fn metrics_refusal(req: &HttpRequest, settings: &Settings) -> Option<HttpResponse> {
+    let from_allowed = client_ip(req, settings)
+        .is_some_and(|ip| settings.metrics_allow.iter().any(|net| net.contains(&ip)));
+    if from_allowed {
+        return None;
+    }
+    let Some(token) = &settings.metrics_token else {
+        return Some(errors::page_not_found());
+    };
+    let presented = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if tokens::secrets_match(presented.trim(), token.expose_secret()) {
+        return None;
+    }
+    Some(
+        HttpResponse::Unauthorized()
+            .insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"metrics\""))
+            .content_type("text/plain")
+            .body("a bearer token is required\n"),
+    )
+}
+
+async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    if let Some(refusal) = metrics_refusal(&req, &state.settings) {
+        return refusal;
+    }
     let snapshot = db::run(&state.pool, |conn| {
         use crate::db::schema::{campaign_counters, mail_status};
         use diesel::prelude::*;

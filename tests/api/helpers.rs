@@ -16,6 +16,9 @@ use undersign::web::Application;
 /// The base URL the app puts in e-mails during tests.
 pub const BASE_URL: &str = "http://undersign.test";
 
+/// The bearer token that opens `/metrics` in tests (see [`TestApp::metrics`]).
+pub const METRICS_TOKEN: &str = "test metrics token";
+
 /// Where test databases are created: an admin URL and a way to name a database on it.
 struct Server {
     admin_url: String,
@@ -175,6 +178,34 @@ impl TestDatabase {
     pub fn connect(&self) -> PgConnection {
         PgConnection::establish(&self.url).expect("test database connection")
     }
+
+    /// Takes this database down as an outage would: every open connection is cut and new
+    /// ones are refused until [`TestDatabase::come_back`].
+    pub fn go_down(&self) {
+        self.allow_connections(false);
+        let mut admin = PgConnection::establish(&server().admin_url).expect("admin connection");
+        diesel::sql_query(format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{}'",
+            self.name
+        ))
+        .execute(&mut admin)
+        .expect("cut connections");
+    }
+
+    /// Ends the outage begun by [`TestDatabase::go_down`].
+    pub fn come_back(&self) {
+        self.allow_connections(true);
+    }
+
+    fn allow_connections(&self, allow: bool) {
+        let mut admin = PgConnection::establish(&server().admin_url).expect("admin connection");
+        diesel::sql_query(format!(
+            "ALTER DATABASE \"{}\" ALLOW_CONNECTIONS {allow}",
+            self.name
+        ))
+        .execute(&mut admin)
+        .expect("change ALLOW_CONNECTIONS");
+    }
 }
 
 impl Drop for TestDatabase {
@@ -206,6 +237,14 @@ pub struct Options {
     pub run_worker: bool,
     pub trusted_proxies: Vec<ipnet::IpNet>,
     pub privacy_url: Option<String>,
+    /// Instead of [`BASE_URL`].
+    pub base_url: Option<String>,
+    /// Instead of the production deadline for request bodies.
+    pub body_timeout: Option<std::time::Duration>,
+    /// Addresses that may read `/metrics` without the token.
+    pub metrics_allow: Vec<ipnet::IpNet>,
+    /// Configure no `/metrics` token at all.
+    pub no_metrics_token: bool,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -218,7 +257,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let settings = Settings {
         database: DatabaseSource::Url(SecretString::from(db.url.clone())),
         mail: MailSink::Smtp(SecretString::from(smtp.url())),
-        base_url: BASE_URL.to_string(),
+        base_url: options.base_url.unwrap_or_else(|| BASE_URL.to_string()),
         secret_key: SecretKey::new(b"test secret key, at least 32 bytes long".to_vec()),
         bind: "127.0.0.1:0".to_string(),
         data_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/test-data"),
@@ -226,6 +265,11 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         trusted_proxies: options.trusted_proxies,
         privacy_url: options.privacy_url,
         ipv6_limit_prefix: undersign::config::DEFAULT_IPV6_PREFIX,
+        body_timeout: options
+            .body_timeout
+            .unwrap_or(undersign::web::limits::BODY_TIMEOUT),
+        metrics_token: (!options.no_metrics_token).then(|| SecretString::from(METRICS_TOKEN)),
+        metrics_allow: options.metrics_allow,
     };
     let pool = db::connect(&SecretString::from(db.url.clone()), 8).expect("pool");
     let mailer = Mailer::new(&settings.mail, &settings.from).expect("mailer");
@@ -254,6 +298,19 @@ impl TestApp {
             .send()
             .await
             .expect("request is answered")
+    }
+
+    /// The Prometheus text of `/metrics`, fetched with the bearer token.
+    pub async fn metrics(&self) -> String {
+        let response = self
+            .client
+            .get(format!("{}/metrics", self.address))
+            .bearer_auth(METRICS_TOKEN)
+            .send()
+            .await
+            .expect("request is answered");
+        assert_eq!(response.status().as_u16(), 200, "/metrics with the token");
+        response.text().await.unwrap()
     }
 
     /// Posts a urlencoded form built from `fields`.

@@ -1,7 +1,7 @@
 //! HTTP manners: HEAD wherever GET works, 405 with `Allow` for wrong methods, compression
 //! except where a secret is on the page, long-cached assets, a favicon and robots.txt.
 
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::{spawn_app, TestApp, METRICS_TOKEN};
 use reqwest::Method;
 
 impl TestApp {
@@ -29,7 +29,6 @@ async fn head_is_answered_wherever_get_is_with_the_same_status_and_no_body() {
     for path in [
         "/".to_string(),
         "/healthz".into(),
-        "/metrics".into(),
         format!("/c/{slug}"),
         format!("/c/{slug}/thanks"),
         format!("/api/v1/campaigns/{slug}"),
@@ -46,6 +45,11 @@ async fn head_is_answered_wherever_get_is_with_the_same_status_and_no_body() {
             "HEAD {path} has no body"
         );
     }
+    let bearer = format!("Bearer {METRICS_TOKEN}");
+    let metrics = app
+        .request(Method::HEAD, "/metrics", &[("Authorization", &bearer)])
+        .await;
+    assert_eq!(metrics.status().as_u16(), 200, "HEAD /metrics");
     let unknown = app.request(Method::HEAD, "/c/no-such-action", &[]).await;
     assert_eq!(unknown.status().as_u16(), 404);
 }

@@ -142,7 +142,7 @@ async fn an_authentication_failure_pauses_sending_without_burning_attempts() {
         3
     );
     assert!(app.mail_paused());
-    let metrics = app.get("/metrics").await.text().await.unwrap();
+    let metrics = app.metrics().await;
     assert!(metrics.contains("undersign_mail_paused 1"));
 }
 

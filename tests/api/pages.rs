@@ -125,7 +125,7 @@ async fn health_and_metrics_report_the_database_and_the_outbox() {
     app.sign(&slug, "Ana", "ana@example.org").await;
     let health = app.get("/healthz").await;
     assert_eq!(health.status().as_u16(), 200);
-    let metrics = app.get("/metrics").await.text().await.unwrap();
+    let metrics = app.metrics().await;
     assert!(
         metrics.contains("undersign_outbox_messages{state=\"pending\"} 1"),
         "{metrics}"
