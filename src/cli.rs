@@ -1,7 +1,8 @@
 //! The command line (`undersign --help`): serve the web app, run the delivery cron job,
 //! migrate, and manage campaigns.
 
-use crate::campaigns::{self, import};
+use crate::campaigns::lifecycle::{self, Move, Moved};
+use crate::campaigns::{self, import, CampaignStatus};
 use crate::config::{DatabaseSource, Settings};
 use crate::db::{self, local, DbPool};
 use crate::domain::letter_file;
@@ -59,6 +60,12 @@ pub enum CampaignCommand {
     },
     /// List every campaign with its status and count.
     List,
+    /// Open a draft for signatures (it needs a target with an e-mail address).
+    Launch { slug: String },
+    /// Stop taking signatures.
+    Close { slug: String },
+    /// Take signatures again after a close (removing a closing time that has passed).
+    Reopen { slug: String },
     /// Export a campaign's confirmed signatures.
     Export {
         slug: String,
@@ -74,13 +81,13 @@ pub enum ExportFormat {
 
 /// Runs `cli` to completion.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    let mut settings = Settings::from_env()?;
+    let bind = match &cli.command {
+        Command::Serve { bind, .. } => bind.clone(),
+        _ => None,
+    };
+    let settings = Settings::from_env_binding(bind)?;
     match cli.command {
-        Command::Serve { bind, no_worker } => {
-            if let Some(bind) = bind {
-                settings.bind = bind;
-                settings.check()?;
-            }
+        Command::Serve { no_worker, .. } => {
             let pool = open_database(&settings).await?;
             let mailer = Mailer::new(&settings.mail, &settings.from)?;
             let base_url = settings.base_url.clone();
@@ -180,6 +187,9 @@ async fn campaign(settings: &Settings, command: CampaignCommand) -> anyhow::Resu
             }
             Ok(())
         }
+        CampaignCommand::Launch { slug } => change(settings, slug, Move::Launch).await,
+        CampaignCommand::Close { slug } => change(settings, slug, Move::Close).await,
+        CampaignCommand::Reopen { slug } => change(settings, slug, Move::Reopen).await,
         CampaignCommand::Export {
             slug,
             format: ExportFormat::Csv,
@@ -198,6 +208,39 @@ async fn campaign(settings: &Settings, command: CampaignCommand) -> anyhow::Resu
             Ok(())
         }
     }
+}
+
+/// Launches, closes or reopens `slug` and says what happened; refusals exit non-zero.
+async fn change(settings: &Settings, slug: String, wanted: Move) -> anyhow::Result<()> {
+    let pool = open_database(settings).await?;
+    let lookup = slug.clone();
+    let moved = db::run(&pool, move |conn| lifecycle::apply(conn, &lookup, wanted)).await?;
+    let url = format!("{}/c/{slug}", settings.base_url);
+    match moved {
+        Ok(Moved::Done(CampaignStatus::Closed)) => {
+            println!("closed {slug}: it no longer takes signatures")
+        }
+        Ok(Moved::Done(_)) => {
+            let verb = if wanted == Move::Launch { "launched" } else { "reopened" };
+            println!("{verb} {slug}: it takes signatures at {url}");
+        }
+        Ok(Moved::ReopenedWithoutClosingTime(at)) => println!(
+            "reopened {slug}: it takes signatures at {url}; its closing time ({}) had passed and was removed, so it stays open until you close it",
+            at.format("%Y-%m-%d %H:%M UTC")
+        ),
+        Ok(Moved::Already(status)) => {
+            println!("{slug} is already {}; nothing changed", status.as_str())
+        }
+        Err(refused) => {
+            let verb = match wanted {
+                Move::Launch => "launch",
+                Move::Close => "close",
+                Move::Reopen => "reopen",
+            };
+            bail!("cannot {verb} {slug}: {refused}");
+        }
+    }
+    Ok(())
 }
 
 /// Connects to `DATABASE_URL` or starts the managed local cluster, then migrates.

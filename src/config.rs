@@ -69,9 +69,18 @@ pub const DEFAULT_IPV6_PREFIX: u8 = 64;
 impl Settings {
     /// Reads the environment (see the README for each variable).
     pub fn from_env() -> anyhow::Result<Settings> {
+        Settings::from_env_binding(None)
+    }
+
+    /// Reads the environment, listening on `bind` when given (`serve --bind`) instead of
+    /// `UNDERSIGN_BIND`. Without `UNDERSIGN_BASE_URL`, links in e-mails point at the address
+    /// actually listened on.
+    pub fn from_env_binding(bind: Option<String>) -> anyhow::Result<Settings> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let data_dir = PathBuf::from(var("UNDERSIGN_DATA_DIR").unwrap_or_else(|| "var".into()));
-        let bind = var("UNDERSIGN_BIND").unwrap_or_else(|| DEFAULT_BIND.into());
+        let bind = bind
+            .or_else(|| var("UNDERSIGN_BIND"))
+            .unwrap_or_else(|| DEFAULT_BIND.into());
         let base_url = var("UNDERSIGN_BASE_URL").unwrap_or_else(|| format!("http://{bind}"));
         let secret_key = match var("UNDERSIGN_SECRET_KEY") {
             Some(key) => parse_secret_key(&key)?,

@@ -2,6 +2,7 @@
 //! through (draft → live → closed), and the cached signature count shown on every page.
 
 pub mod import;
+pub mod lifecycle;
 
 use crate::db::schema::{asks, campaign_counters, campaigns, targets};
 use crate::domain::letter::{Recipient, Signer};

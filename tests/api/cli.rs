@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 use std::time::Duration;
 
 /// The binary with a clean environment pointed at `app`'s database and SMTP server.
-fn undersign(app: &TestApp) -> Command {
+pub fn undersign(app: &TestApp) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_undersign"));
     cmd.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -32,7 +32,7 @@ fn fixture(name: &str) -> String {
     )
 }
 
-fn text(output: &Output) -> (String, String) {
+pub fn text(output: &Output) -> (String, String) {
     (
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
@@ -185,6 +185,9 @@ fn every_command_has_help() {
         vec!["campaign", "import", "--help"],
         vec!["campaign", "list", "--help"],
         vec!["campaign", "export", "--help"],
+        vec!["campaign", "launch", "--help"],
+        vec!["campaign", "close", "--help"],
+        vec!["campaign", "reopen", "--help"],
     ] {
         let output = Command::new(env!("CARGO_BIN_EXE_undersign"))
             .args(&args)

@@ -5,6 +5,7 @@ mod cli;
 mod helpers;
 mod http;
 mod input;
+mod lifecycle;
 mod operations;
 mod outbox;
 mod pages;
