@@ -159,6 +159,13 @@ async fn campaign(settings: &Settings, command: CampaignCommand) -> anyhow::Resu
             println!("asks    {}", imported.asks);
             println!("targets {}", imported.targets);
             println!("url     {}/c/{}", settings.base_url, imported.slug);
+            if !imported.launched {
+                let token = crate::tokens::preview_token(settings.secret_key.bytes(), imported.id);
+                println!(
+                    "preview {}/c/{}?preview={token}",
+                    settings.base_url, imported.slug
+                );
+            }
             if imported.targets == 0 {
                 eprintln!("note: no targets with e-mail addresses; add [[targets]] to the front matter so the petition can be delivered");
             }

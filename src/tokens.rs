@@ -38,6 +38,29 @@ pub fn keyed_hash(key: &[u8], value: &str) -> String {
     hex::encode(&mac.finalize().into_bytes()[..16])
 }
 
+fn preview_mac(key: &[u8], campaign: uuid::Uuid) -> Hmac<Sha256> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC accepts keys of any length");
+    mac.update(b"preview:");
+    mac.update(campaign.as_bytes());
+    mac
+}
+
+/// The token in a draft's preview link (`/c/{slug}?preview=…`): 128 bits of HMAC over the
+/// campaign's id, so only someone given the link can see the draft, and it needs no storage.
+pub fn preview_token(key: &[u8], campaign: uuid::Uuid) -> String {
+    URL_SAFE_NO_PAD.encode(&preview_mac(key, campaign).finalize().into_bytes()[..16])
+}
+
+/// Whether `token` is the preview token of `campaign`.
+pub fn is_preview_token(key: &[u8], campaign: uuid::Uuid, token: &str) -> bool {
+    URL_SAFE_NO_PAD.decode(token).is_ok_and(|tag| {
+        tag.len() == 16
+            && preview_mac(key, campaign)
+                .verify_truncated_left(&tag)
+                .is_ok()
+    })
+}
+
 /// Whether a secret someone presented equals the configured one, in time that does not
 /// depend on where they differ (only digests are compared).
 pub fn secrets_match(given: &str, expected: &str) -> bool {
@@ -65,6 +88,17 @@ mod tests {
         assert!(!looks_valid("abc"));
         assert!(!looks_valid(&"a".repeat(42)));
         assert!(!looks_valid(&format!("{}%", "a".repeat(42))));
+    }
+
+    #[test]
+    fn a_preview_token_opens_only_its_own_campaign_under_its_own_key() {
+        let (one, two) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+        let token = preview_token(b"key one", one);
+        assert!(is_preview_token(b"key one", one, &token));
+        assert!(!is_preview_token(b"key one", two, &token));
+        assert!(!is_preview_token(b"key two", one, &token));
+        assert!(!is_preview_token(b"key one", one, ""));
+        assert!(!is_preview_token(b"key one", one, &token[..10]));
     }
 
     #[test]

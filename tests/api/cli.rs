@@ -70,6 +70,47 @@ async fn campaign_import_prints_the_slug_and_url_and_the_action_page_shows_the_a
 }
 
 #[actix_web::test]
+async fn campaign_import_of_a_draft_prints_a_preview_link_that_serve_opens() {
+    let app = spawn_app().await;
+    let output = undersign(&app)
+        .args(["campaign", "import", &fixture("river-commons-dam.txt")])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    let link = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("preview "))
+        .unwrap_or_else(|| panic!("no preview line in {stdout}"))
+        .to_string();
+    assert!(link.starts_with("https://act.example/c/"), "{link}");
+
+    let (mut server, base) = serve(&app, &[]);
+    let preview = app
+        .client
+        .get(link.replace("https://act.example", &base))
+        .send()
+        .await
+        .unwrap();
+    let public = app
+        .client
+        .get(
+            link.split('?')
+                .next()
+                .unwrap()
+                .replace("https://act.example", &base),
+        )
+        .send()
+        .await
+        .unwrap();
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    assert_eq!(preview.status().as_u16(), 200);
+    assert_eq!(public.status().as_u16(), 404);
+}
+
+#[actix_web::test]
 async fn campaign_import_refuses_a_bad_letter_file_with_a_message_and_stores_nothing() {
     let app = spawn_app().await;
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/target/test-data/bad-goal.md");

@@ -16,6 +16,9 @@ use undersign::web::Application;
 /// The base URL the app puts in e-mails during tests.
 pub const BASE_URL: &str = "http://undersign.test";
 
+/// The secret key of every test app.
+pub const SECRET_KEY: &[u8] = b"test secret key, at least 32 bytes long";
+
 /// The bearer token that opens `/metrics` in tests (see [`TestApp::metrics`]).
 pub const METRICS_TOKEN: &str = "test metrics token";
 
@@ -258,7 +261,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         database: DatabaseSource::Url(SecretString::from(db.url.clone())),
         mail: MailSink::Smtp(SecretString::from(smtp.url())),
         base_url: options.base_url.unwrap_or_else(|| BASE_URL.to_string()),
-        secret_key: SecretKey::new(b"test secret key, at least 32 bytes long".to_vec()),
+        secret_key: SecretKey::new(SECRET_KEY.to_vec()),
         bind: "127.0.0.1:0".to_string(),
         data_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/test-data"),
         from: "River Commons <actions@rivercommons.example>".to_string(),

@@ -2,6 +2,7 @@
 
 mod browser;
 mod cli;
+mod drafts;
 mod helpers;
 mod http;
 mod input;

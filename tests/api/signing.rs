@@ -212,7 +212,7 @@ async fn x_forwarded_for_is_believed_only_from_a_trusted_proxy() {
 }
 
 #[actix_web::test]
-async fn draft_and_closed_campaigns_say_so_and_refuse_signatures() {
+async fn a_closed_campaign_says_so_and_refuses_signatures_and_a_draft_is_not_found() {
     let app = spawn_app().await;
     let draft = app
         .import(
@@ -232,13 +232,12 @@ async fn draft_and_closed_campaigns_say_so_and_refuse_signatures() {
         )
         .await;
 
-    let draft_page = app.get(&format!("/c/{draft}")).await.text().await.unwrap();
-    assert!(draft_page.contains("not open for signatures yet"));
+    assert_eq!(app.get(&format!("/c/{draft}")).await.status().as_u16(), 404);
     let closed_page = app.get(&format!("/c/{closed}")).await.text().await.unwrap();
     assert!(closed_page.contains("has closed"));
-    for slug in [&draft, &closed] {
+    for (slug, status) in [(&draft, 404), (&closed, 409)] {
         let response = app.sign(slug, "Ana", "ana@example.org").await;
-        assert_eq!(response.status().as_u16(), 409, "{slug}");
+        assert_eq!(response.status().as_u16(), status, "{slug}");
     }
     assert_eq!(app.signature_total(), 0);
     let index = app.get("/").await.text().await.unwrap();

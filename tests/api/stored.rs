@@ -80,6 +80,15 @@ impl TestApp {
             .expect("campaign status");
     }
 
+    /// The id of the campaign behind `slug`.
+    pub fn campaign_id(&self, slug: &str) -> uuid::Uuid {
+        campaigns::table
+            .filter(campaigns::slug.eq(slug))
+            .select(campaigns::id)
+            .first(&mut self.conn())
+            .expect("a campaign with that slug")
+    }
+
     /// How many campaigns exist.
     pub fn campaign_count(&self) -> i64 {
         campaigns::table

@@ -11,7 +11,7 @@ use crate::web::errors::{self, html};
 use crate::web::AppState;
 use actix_web::http::StatusCode;
 use actix_web::web::Bytes;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::Utc;
 use std::sync::Arc;
@@ -84,8 +84,20 @@ pub async fn load(state: &AppState, slug: String) -> Result<Campaign, HttpRespon
 }
 
 /// Loads the campaign behind `slug`, from the cache when it is there (its count then may be
-/// a second or two old). Says whether it was read just now.
+/// a second or two old). Says whether it was read just now. A draft is 404 to the public.
 pub async fn load_cached(
+    state: &AppState,
+    slug: String,
+) -> Result<(Arc<Campaign>, bool), HttpResponse> {
+    let (c, fresh) = find_cached(state, slug).await?;
+    if c.status(Utc::now()) == CampaignStatus::Draft {
+        return Err(missing());
+    }
+    Ok((c, fresh))
+}
+
+/// [`load_cached`] for any status, drafts included.
+async fn find_cached(
     state: &AppState,
     slug: String,
 ) -> Result<(Arc<Campaign>, bool), HttpResponse> {
@@ -118,8 +130,17 @@ fn missing() -> HttpResponse {
     )
 }
 
-pub async fn show(state: web::Data<AppState>, slug: web::Path<String>) -> HttpResponse {
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> HttpResponse {
     let slug = slug.into_inner();
+    if let Some(token) = preview_token(&req) {
+        if let Some(response) = preview(&state, &slug, &token).await {
+            return response;
+        }
+    }
     if let Some(body) = state.pages.get(&slug) {
         return HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
@@ -136,6 +157,33 @@ pub async fn show(state: web::Data<AppState>, slug: web::Path<String>) -> HttpRe
             .put(c.slug().to_string(), Bytes::from(body.clone()));
     }
     html(StatusCode::OK, page)
+}
+
+/// The `preview` query parameter, if any.
+fn preview_token(req: &HttpRequest) -> Option<String> {
+    form_urlencoded::parse(req.query_string().as_bytes())
+        .find(|(name, _)| name == "preview")
+        .map(|(_, token)| token.into_owned())
+}
+
+/// The action page of any campaign, drafts included, for whoever holds its preview link;
+/// never cached, never indexed. `None` when the token is wrong: the caller then answers as
+/// to the public.
+async fn preview(state: &AppState, slug: &str, token: &str) -> Option<HttpResponse> {
+    let c = match find_cached(state, slug.to_string()).await {
+        Ok((c, _)) => c,
+        Err(response) => return Some(response),
+    };
+    if !crate::tokens::is_preview_token(state.settings.secret_key.bytes(), c.id(), token) {
+        return None;
+    }
+    let no_errors = FieldErrors::new();
+    let mut response = render(state, &c, &SignForm::default(), &no_errors, StatusCode::OK);
+    response.headers_mut().insert(
+        actix_web::http::header::HeaderName::from_static("x-robots-tag"),
+        actix_web::http::header::HeaderValue::from_static("noindex"),
+    );
+    Some(crate::web::headers::no_store(response))
 }
 
 /// The action page with `form` and its `errors`, at `status`.
