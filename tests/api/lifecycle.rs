@@ -20,7 +20,8 @@ async fn launch_close_and_reopen_change_the_page_and_repeating_them_changes_noth
     let app = spawn_app().await;
     let slug = app.import(RIVER_COMMONS, false).await;
     let page = || async { app.get(&format!("/c/{slug}")).await.text().await.unwrap() };
-    assert!(page().await.contains("not open for signatures yet"));
+    let draft = app.get(&format!("/c/{slug}")).await;
+    assert_eq!(draft.status().as_u16(), 404, "a draft is hidden");
 
     let (ok, out, err) = campaign(&app, "launch", &slug);
     assert!(ok, "{err}");
@@ -78,13 +79,11 @@ async fn a_campaign_without_a_target_address_is_not_launched_and_a_draft_is_not_
     assert!(!ok && err.contains("never launched"), "{err}");
     let (ok, _, err) = campaign(&app, "reopen", "no-such-action");
     assert!(!ok && err.contains("no campaign with the slug"), "{err}");
-    assert!(app
-        .get(&format!("/c/{slug}"))
-        .await
-        .text()
-        .await
-        .unwrap()
-        .contains("not open for signatures yet"));
+    assert_eq!(
+        app.get(&format!("/c/{slug}")).await.status().as_u16(),
+        404,
+        "the draft stays hidden"
+    );
 }
 
 /// A child process stopped when the test ends, passed or not.
