@@ -72,6 +72,11 @@ pub enum CampaignCommand {
         #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
         format: ExportFormat,
     },
+    /// Cut a batch now and send it to every target, whatever the schedule (the only way a
+    /// `manual` campaign delivers).
+    DeliverNow { slug: String },
+    /// The delivery log: each batch message per target, with its state.
+    Deliveries { slug: String },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -106,6 +111,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let pool = open_database(&settings).await?;
             let mailer = Mailer::new(&settings.mail, &settings.from)?;
             let report = deliver::run(&pool, &mailer, dry_run, max_seconds).await?;
+            for line in crate::batches::report::pass_lines(&report.batches, report.dry_run) {
+                println!("{line}");
+            }
             if report.dry_run {
                 println!(
                     "{} e-mail(s) due; nothing sent (dry run)",
@@ -212,6 +220,45 @@ async fn campaign(settings: &Settings, command: CampaignCommand) -> anyhow::Resu
             };
             let mut out = std::io::stdout().lock();
             crate::signatures::export::write_csv(&mut out, &rows)?;
+            Ok(())
+        }
+        CampaignCommand::DeliverNow { slug } => {
+            let pool = open_database(settings).await?;
+            let domain = Mailer::new(&settings.mail, &settings.from)?.domain();
+            let done = db::run(&pool, move |conn| {
+                crate::batches::deliver_now(conn, &slug, chrono::Utc::now(), &domain)
+            })
+            .await?;
+            let lines = crate::batches::report::pass_lines(std::slice::from_ref(&done), false);
+            if lines.is_empty() {
+                println!("{}: nothing new to deliver", done.slug);
+            }
+            for line in lines {
+                println!("{line}");
+            }
+            println!("run `undersign deliver` (or let cron run it) to send");
+            Ok(())
+        }
+        CampaignCommand::Deliveries { slug } => {
+            let pool = open_database(settings).await?;
+            let lookup = slug.clone();
+            let log = db::run(&pool, move |conn| {
+                match campaigns::find_by_slug(conn, &lookup)? {
+                    Some(c) => crate::batches::delivery::log(conn, c.id()).map(Some),
+                    None => Ok(None),
+                }
+            })
+            .await?;
+            let Some(log) = log else {
+                bail!("no campaign with the slug {slug:?}");
+            };
+            if log.is_empty() {
+                println!("{slug}: nothing delivered yet");
+            } else {
+                for line in crate::batches::report::log_lines(&log) {
+                    println!("{line}");
+                }
+            }
             Ok(())
         }
     }

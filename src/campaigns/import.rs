@@ -88,6 +88,12 @@ pub fn import(
                     .as_ref()
                     .map(|d| d.to_string())
                     .unwrap_or_else(|| "manual".into())),
+                campaigns::delivery_window
+                    .eq(front.delivery_window.as_ref().map(|w| w.to_string())),
+                campaigns::delivery_min.eq(front.delivery_min),
+                campaigns::reply_to.eq(&front.reply_to),
+                campaigns::public_log.eq(front.public_log),
+                campaigns::include_postcode.eq(front.include_postcode),
                 campaigns::source_text.eq(source_text),
                 campaigns::launched_at.eq(launch.then_some(now)),
                 campaigns::organisation.eq(&front.organisation),
@@ -122,6 +128,7 @@ pub fn import(
                     targets::name.eq(&target.name),
                     targets::title.eq(&target.title),
                     targets::email.eq(email.as_typed()),
+                    targets::timezone.eq(&target.timezone),
                 ))
                 .execute(conn)
                 .with_context(|| format!("storing target {:?}", target.name))?;

@@ -9,6 +9,40 @@ diesel::table! {
 }
 
 diesel::table! {
+    batch_targets (id) {
+        id -> Uuid,
+        campaign_id -> Uuid,
+        target_id -> Uuid,
+        from_seq -> Int4,
+        to_seq -> Int4,
+        first_number -> Int8,
+        last_number -> Int8,
+        signature_count -> Int8,
+        csv_bytes -> Int8,
+        manual -> Bool,
+        message_id -> Text,
+        state -> Text,
+        last_reply -> Nullable<Text>,
+        created_at -> Timestamptz,
+        sent_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    batches (id) {
+        id -> Uuid,
+        campaign_id -> Uuid,
+        seq -> Int4,
+        reason -> Text,
+        tick_at -> Nullable<Timestamptz>,
+        cut_at -> Timestamptz,
+        signature_count -> Int8,
+        total_through -> Int8,
+        csv_bytes -> Int8,
+    }
+}
+
+diesel::table! {
     campaign_counters (campaign_id) {
         campaign_id -> Uuid,
         signatures -> Int8,
@@ -40,6 +74,12 @@ diesel::table! {
         closed_at -> Nullable<Timestamptz>,
         organisation -> Nullable<Text>,
         privacy_url -> Nullable<Text>,
+        delivery_window -> Nullable<Text>,
+        delivery_min -> Nullable<Int4>,
+        reply_to -> Nullable<Text>,
+        public_log -> Bool,
+        include_postcode -> Bool,
+        delivery_ticked_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -106,6 +146,7 @@ diesel::table! {
         confirmed_at -> Nullable<Timestamptz>,
         duplicate_notices -> Int4,
         created_at -> Timestamptz,
+        batch_id -> Nullable<Uuid>,
     }
 }
 
@@ -137,19 +178,29 @@ diesel::table! {
         name -> Text,
         title -> Nullable<Text>,
         email -> Text,
+        timezone -> Nullable<Text>,
+        created_at -> Timestamptz,
+        failed_at -> Nullable<Timestamptz>,
+        failed_reason -> Nullable<Text>,
     }
 }
 
 diesel::joinable!(asks -> campaigns (campaign_id));
+diesel::joinable!(batch_targets -> campaigns (campaign_id));
+diesel::joinable!(batch_targets -> targets (target_id));
+diesel::joinable!(batches -> campaigns (campaign_id));
 diesel::joinable!(campaign_counters -> campaigns (campaign_id));
 diesel::joinable!(outbox -> campaigns (campaign_id));
 diesel::joinable!(signature_confirm_tokens -> signatures (signature_id));
+diesel::joinable!(signatures -> batches (batch_id));
 diesel::joinable!(signatures -> campaigns (campaign_id));
 diesel::joinable!(signatures -> supporters (supporter_id));
 diesel::joinable!(targets -> campaigns (campaign_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     asks,
+    batch_targets,
+    batches,
     campaign_counters,
     campaigns,
     mail_status,

@@ -5,8 +5,10 @@
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
+use super::email::SignerEmail;
 use super::letter::{parse_letter, Letter};
-use super::schedule::{DeliverySchedule, ScheduleError};
+use super::schedule::{parse_tz, DeliverySchedule, ScheduleError};
+use super::window::{DeliveryWindow, WindowError};
 
 /// The settings an organizer may put in the front matter.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -19,6 +21,16 @@ pub struct FrontMatter {
     pub goal: Option<i64>,
     pub closes_at: Option<DateTime<Utc>>,
     pub delivery: Option<DeliverySchedule>,
+    /// When targets may receive batches, in each target's time zone.
+    pub delivery_window: Option<DeliveryWindow>,
+    /// Fewest new signatures worth a scheduled batch (signatures are never held > 7 days).
+    pub delivery_min: Option<i32>,
+    /// Reply-To of the batch messages.
+    pub reply_to: Option<String>,
+    /// Show "N signatures delivered to X on D" on the action page.
+    pub public_log: bool,
+    /// Give the targets the signers' postcodes.
+    pub include_postcode: bool,
     pub targets: Vec<TargetSpec>,
     /// Who runs the action, when the signer block does not say (or says it differently).
     pub organisation: Option<String>,
@@ -33,6 +45,8 @@ pub struct TargetSpec {
     pub name: String,
     pub title: Option<String>,
     pub email: String,
+    /// The target's time zone (a name such as Europe/Zagreb); default the schedule's.
+    pub timezone: Option<String>,
 }
 
 /// A parsed letter file: its settings and the letter with front-matter headline, intro and
@@ -60,6 +74,18 @@ pub enum LetterFileError {
     BadClosesAt(String),
     #[error("delivery: {0}")]
     Delivery(#[from] ScheduleError),
+    #[error("{0}")]
+    Window(#[from] WindowError),
+    #[error("delivery_min must be a positive number of signatures, not {0}")]
+    DeliveryMinNotPositive(i64),
+    #[error("reply_to \"{0}\" is not an e-mail address")]
+    BadReplyTo(String),
+    #[error("target {index} ({name}): {reason}")]
+    TargetBadTimezone {
+        index: usize,
+        name: String,
+        reason: ScheduleError,
+    },
     #[error("target {index} has no name")]
     TargetWithoutName { index: usize },
     #[error("target {index} ({name}) has no e-mail address")]
@@ -76,7 +102,7 @@ pub enum LetterFileError {
     EmptyLetter,
 }
 
-const ACCEPTED: &str = "slug, title, headline, intro, asks, goal, closes_at, delivery, organisation, privacy_url and [[targets]] with name, title and email";
+const ACCEPTED: &str = "slug, title, headline, intro, asks, goal, closes_at, delivery, delivery_window, delivery_min, reply_to, public_log, include_postcode, organisation, privacy_url and [[targets]] with name, title, email and timezone";
 
 /// The front matter exactly as written.
 #[derive(Deserialize)]
@@ -90,6 +116,11 @@ struct RawFront {
     goal: Option<i64>,
     closes_at: Option<Written>,
     delivery: Option<String>,
+    delivery_window: Option<String>,
+    delivery_min: Option<i64>,
+    reply_to: Option<String>,
+    public_log: Option<bool>,
+    include_postcode: Option<bool>,
     #[serde(default)]
     targets: Vec<TargetSpec>,
     organisation: Option<String>,
@@ -179,6 +210,26 @@ fn read_front_matter(toml_text: &str, first_line: usize) -> Result<FrontMatter, 
         .as_deref()
         .map(DeliverySchedule::parse)
         .transpose()?;
+    let delivery_window = raw
+        .delivery_window
+        .as_deref()
+        .map(DeliveryWindow::parse)
+        .transpose()?;
+    let delivery_min = match raw.delivery_min {
+        Some(n) if !(1..=i64::from(i32::MAX)).contains(&n) => {
+            return Err(LetterFileError::DeliveryMinNotPositive(n))
+        }
+        n => n.map(|n| n as i32),
+    };
+    let reply_to = match raw.reply_to.as_deref().map(str::trim) {
+        Some(address) => Some(
+            SignerEmail::parse(address)
+                .map_err(|_| LetterFileError::BadReplyTo(address.to_string()))?
+                .as_typed()
+                .to_string(),
+        ),
+        None => None,
+    };
     let mut targets = Vec::with_capacity(raw.targets.len());
     for (i, target) in raw.targets.into_iter().enumerate() {
         targets.push(check_target(i + 1, target)?);
@@ -202,6 +253,11 @@ fn read_front_matter(toml_text: &str, first_line: usize) -> Result<FrontMatter, 
         goal: raw.goal,
         closes_at,
         delivery,
+        delivery_window,
+        delivery_min,
+        reply_to,
+        public_log: raw.public_log.unwrap_or(false),
+        include_postcode: raw.include_postcode.unwrap_or(false),
         targets,
         organisation: text(raw.organisation),
         privacy_url,
@@ -241,7 +297,25 @@ fn check_target(index: usize, target: TargetSpec) -> Result<TargetSpec, LetterFi
         .title
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty());
-    Ok(TargetSpec { name, title, email })
+    let timezone = match target.timezone.as_deref().map(str::trim) {
+        Some(tz) => Some(
+            parse_tz(tz)
+                .map_err(|reason| LetterFileError::TargetBadTimezone {
+                    index,
+                    name: name.clone(),
+                    reason,
+                })?
+                .name()
+                .to_string(),
+        ),
+        None => None,
+    };
+    Ok(TargetSpec {
+        name,
+        title,
+        email,
+        timezone,
+    })
 }
 
 #[cfg(test)]
@@ -301,16 +375,23 @@ mod tests {
                     at: NaiveTime::from_hms_opt(9, 0, 0).expect("valid time"),
                     tz: chrono_tz::Europe::Brussels,
                 }),
+                delivery_window: None,
+                delivery_min: None,
+                reply_to: None,
+                public_log: false,
+                include_postcode: false,
                 targets: vec![
                     TargetSpec {
                         name: "Councillor Priya Raman".into(),
                         title: Some("Chair, Planning Committee".into()),
                         email: "priya.raman@riverton.example".into(),
+                        timezone: None,
                     },
                     TargetSpec {
                         name: "Mayor Tomás Herrera".into(),
                         title: None,
                         email: "mayor@riverton.example".into(),
+                        timezone: None,
                     },
                 ],
                 organisation: None,
@@ -385,6 +466,41 @@ mod tests {
     }
 
     #[test]
+    fn delivery_settings_and_target_time_zones_are_read() {
+        let input = "+++\ndelivery = \"daily 09:00 UTC\"\ndelivery_window = \"mon-fri 09:00-17:00\"\ndelivery_min = 10\nreply_to = \" campaigns@rivercommons.example \"\npublic_log = true\ninclude_postcode = true\n[[targets]]\nname = \"Jane Roe\"\nemail = \"jane@ministry.example\"\ntimezone = \"europe/zagreb\"\n+++\nDear Ms. Roe,\n";
+
+        let front = parse_letter_file(input).expect("valid letter file").front;
+
+        assert_eq!(
+            front.delivery_window.map(|w| w.to_string()).as_deref(),
+            Some("mon,tue,wed,thu,fri 09:00-17:00")
+        );
+        assert_eq!(front.delivery_min, Some(10));
+        assert_eq!(
+            front.reply_to.as_deref(),
+            Some("campaigns@rivercommons.example")
+        );
+        assert!(front.public_log);
+        assert!(front.include_postcode);
+        assert_eq!(front.targets[0].timezone.as_deref(), Some("Europe/Zagreb"));
+    }
+
+    #[test]
+    fn bad_delivery_settings_are_refused_with_a_clear_message() {
+        let letter = "\nDear Ms. Roe,\n";
+        let cases = [
+            ("delivery_window = \"weekdays\"", "delivery_window \"weekdays\" is not a window; write it like \"mon-fri 09:00-17:00\" or \"09:00-17:00\""),
+            ("delivery_min = 0", "delivery_min must be a positive number of signatures, not 0"),
+            ("reply_to = \"nobody\"", "reply_to \"nobody\" is not an e-mail address"),
+            ("[[targets]]\nname = \"Jane Roe\"\nemail = \"jane@example.org\"\ntimezone = \"Mars/Olympus\"", "target 1 (Jane Roe): \"Mars/Olympus\" is not a known time zone; use a name such as Europe/Brussels, America/New_York or UTC"),
+        ];
+        for (setting, message) in cases {
+            let input = format!("+++\n{setting}\n+++{letter}");
+            assert_eq!(error_of(&input), message, "{setting}");
+        }
+    }
+
+    #[test]
     fn a_file_without_front_matter_is_all_letter() {
         let text = include_str!("../../tests/fixtures/letters/river-commons-dam.txt");
 
@@ -423,11 +539,11 @@ mod tests {
             ),
             (
                 format!("+++\nslug = \"x\"\ngaol = 5\n+++{letter}"),
-                "front matter, line 3: unknown setting `gaol`; the accepted settings are slug, title, headline, intro, asks, goal, closes_at, delivery, organisation, privacy_url and [[targets]] with name, title and email".to_string(),
+                "front matter, line 3: unknown setting `gaol`; the accepted settings are slug, title, headline, intro, asks, goal, closes_at, delivery, delivery_window, delivery_min, reply_to, public_log, include_postcode, organisation, privacy_url and [[targets]] with name, title, email and timezone".to_string(),
             ),
             (
                 format!("+++\n[[targets]]\nname = \"Jane Roe\"\nemail = \"jane@example.org\"\nphone = \"123\"\n+++{letter}"),
-                "front matter, line 5: unknown setting `phone`; the accepted settings are slug, title, headline, intro, asks, goal, closes_at, delivery, organisation, privacy_url and [[targets]] with name, title and email".to_string(),
+                "front matter, line 5: unknown setting `phone`; the accepted settings are slug, title, headline, intro, asks, goal, closes_at, delivery, delivery_window, delivery_min, reply_to, public_log, include_postcode, organisation, privacy_url and [[targets]] with name, title, email and timezone".to_string(),
             ),
             (
                 format!("+++\ngoal = \"many\"\n+++{letter}"),

@@ -9,3 +9,4 @@ pub mod name;
 pub mod schedule;
 pub mod text;
 pub mod web_address;
+pub mod window;

@@ -149,13 +149,13 @@ fn parse_count(s: &str) -> Result<u32, ScheduleError> {
     }
 }
 
-fn parse_time(s: &str) -> Result<NaiveTime, ScheduleError> {
+pub(crate) fn parse_time(s: &str) -> Result<NaiveTime, ScheduleError> {
     NaiveTime::parse_from_str(s, "%H:%M")
         .or_else(|_| NaiveTime::parse_from_str(s, "%H:%M:%S"))
         .map_err(|_| ScheduleError::BadTime(s.to_string()))
 }
 
-fn parse_tz(s: &str) -> Result<Tz, ScheduleError> {
+pub(crate) fn parse_tz(s: &str) -> Result<Tz, ScheduleError> {
     s.parse::<Tz>()
         .ok()
         .or_else(|| {
@@ -167,7 +167,7 @@ fn parse_tz(s: &str) -> Result<Tz, ScheduleError> {
         .ok_or_else(|| ScheduleError::BadTimeZone(s.to_string()))
 }
 
-fn parse_weekday(s: &str) -> Result<Weekday, ScheduleError> {
+pub(crate) fn parse_weekday(s: &str) -> Result<Weekday, ScheduleError> {
     s.parse::<Weekday>()
         .map_err(|_| ScheduleError::BadWeekday(s.to_string()))
 }

@@ -1,6 +1,8 @@
-//! `undersign deliver`: everything due, then exit. Today that is draining the outbox and
-//! forgetting stale rate-limit windows; it is safe to overlap with itself and with `serve`.
+//! `undersign deliver`: everything due, then exit: closing campaigns past their closing time,
+//! cutting due petition batches, draining the outbox and forgetting stale rate-limit windows.
+//! It is safe to overlap with itself and with `serve`.
 
+use crate::batches::{self, CampaignDelivery};
 use crate::db::{self, DbPool};
 use crate::mail::outbox::{self, DrainError, DrainReport};
 use crate::mail::transport::Mailer;
@@ -12,6 +14,8 @@ pub struct DeliverReport {
     pub due_before: i64,
     pub drained: DrainReport,
     pub dry_run: bool,
+    /// Batches cut and messages queued (or, in a dry run, that would be).
+    pub batches: Vec<CampaignDelivery>,
 }
 
 /// Runs one delivery pass, stopping early (and leaving the rest for the next run) after
@@ -22,11 +26,17 @@ pub async fn run(
     dry_run: bool,
     max_seconds: Option<u64>,
 ) -> Result<DeliverReport, DrainError> {
+    let domain = mailer.domain();
+    let batches = db::run(pool, move |conn| {
+        batches::run_due(conn, chrono::Utc::now(), &domain, dry_run)
+    })
+    .await?;
     let due_before = db::run(pool, outbox::due_count).await?;
     if dry_run {
         return Ok(DeliverReport {
             due_before,
             dry_run,
+            batches,
             ..DeliverReport::default()
         });
     }
@@ -40,5 +50,6 @@ pub async fn run(
         due_before,
         drained,
         dry_run,
+        batches,
     })
 }

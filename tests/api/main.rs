@@ -1,5 +1,6 @@
 //! Integration tests: the app over HTTP on a real PostgreSQL and a real SMTP server.
 
+mod batches;
 mod browser;
 mod cli;
 mod drafts;

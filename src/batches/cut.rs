@@ -1,0 +1,334 @@
+//! Cutting batches and choosing their recipients, one campaign per transaction. The cut sets
+//! the new batch on every confirmed, counted signature that is in no batch yet, so a signature
+//! whose confirmation commits after the cut is simply in the next batch; a target is then sent
+//! every batch it is behind on, which is how a target added later receives everyone before.
+
+use super::due::{self, CampaignClock, Decision, TargetClock};
+use super::{CampaignDelivery, CutReason, Dispatched};
+use crate::db::schema::{batch_targets, batches, campaigns};
+use crate::domain::schedule::DeliverySchedule;
+use crate::domain::window::DeliveryWindow;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use uuid::Uuid;
+
+/// How a pass treats a campaign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// `deliver`: only what the schedule makes due; a campaign another process is working on
+    /// is left to it.
+    Schedule,
+    /// `campaign deliver-now`: cut now and send to every target, whatever the schedule.
+    ByHand,
+}
+
+/// The campaign's delivery settings, read under its row lock.
+#[derive(Debug, QueryableByName)]
+struct Locked {
+    #[diesel(sql_type = Text)]
+    slug: String,
+    #[diesel(sql_type = Text)]
+    status: String,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    closes_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Text)]
+    delivery: String,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    launched_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    delivery_ticked_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Integer>)]
+    delivery_min: Option<i32>,
+    #[diesel(sql_type = Nullable<Text>)]
+    delivery_window: Option<String>,
+}
+
+#[derive(Debug, QueryableByName)]
+struct Pending {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    oldest: Option<DateTime<Utc>>,
+}
+
+/// Closes live campaigns whose closing time has passed; returns how many.
+pub fn close_expired(conn: &mut PgConnection, now: DateTime<Utc>) -> anyhow::Result<usize> {
+    Ok(diesel::update(
+        campaigns::table
+            .filter(campaigns::status.eq("live"))
+            .filter(campaigns::closes_at.le(now)),
+    )
+    .set((campaigns::status.eq("closed"), campaigns::closed_at.eq(now)))
+    .execute(conn)?)
+}
+
+/// Campaigns that may have something to deliver: launched, with at least one target.
+pub fn deliverable(conn: &mut PgConnection) -> anyhow::Result<Vec<Uuid>> {
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = SqlUuid)]
+        id: Uuid,
+    }
+    let ids: Vec<Id> = diesel::sql_query(
+        "SELECT c.id FROM campaigns c WHERE c.status IN ('live', 'closed') \
+         AND EXISTS (SELECT 1 FROM targets t WHERE t.campaign_id = c.id) ORDER BY c.id",
+    )
+    .load(conn)?;
+    Ok(ids.into_iter().map(|i| i.id).collect())
+}
+
+/// One campaign's pass in one transaction: cut a batch if one is due, then queue a message
+/// to each target that may receive what it is behind on. `None` when another process holds
+/// the campaign (scheduled passes only; by hand waits for it).
+pub fn campaign_pass(
+    conn: &mut PgConnection,
+    campaign_id: Uuid,
+    now: DateTime<Utc>,
+    message_id_domain: &str,
+    trigger: Trigger,
+) -> anyhow::Result<Option<CampaignDelivery>> {
+    conn.transaction(|conn| {
+        // NO KEY UPDATE leaves signing alone: its foreign-key check takes KEY SHARE.
+        let lock = match trigger {
+            Trigger::Schedule => "FOR NO KEY UPDATE SKIP LOCKED",
+            Trigger::ByHand => "FOR NO KEY UPDATE",
+        };
+        let Some(c) = diesel::sql_query(format!(
+            "SELECT slug, status, closes_at, delivery, launched_at, delivery_ticked_at, \
+                    delivery_min, delivery_window \
+             FROM campaigns WHERE id = $1 {lock}"
+        ))
+        .bind::<SqlUuid, _>(campaign_id)
+        .get_result::<Locked>(conn)
+        .optional()?
+        else {
+            return Ok(None);
+        };
+        let schedule = DeliverySchedule::parse(&c.delivery).unwrap_or(DeliverySchedule::Manual);
+        let window = c
+            .delivery_window
+            .as_deref()
+            .and_then(|w| DeliveryWindow::parse(w).ok());
+        let pending: Pending = diesel::sql_query(
+            "SELECT count(*) AS n, min(confirmed_at) AS oldest FROM signatures \
+             WHERE campaign_id = $1 AND batch_id IS NULL AND state = 'counted' \
+               AND confirmed_at IS NOT NULL",
+        )
+        .bind::<SqlUuid, _>(campaign_id)
+        .get_result(conn)?;
+        let decision = match trigger {
+            Trigger::ByHand if pending.n > 0 => Decision::Cut(CutReason::Manual),
+            Trigger::ByHand => Decision::Nothing,
+            Trigger::Schedule => due::decide(
+                &CampaignClock {
+                    schedule: &schedule,
+                    closed: c.status == "closed" || c.closes_at.is_some_and(|at| at <= now),
+                    launched_at: c.launched_at,
+                    ticked_at: c.delivery_ticked_at,
+                    delivery_min: c.delivery_min,
+                    pending: pending.n,
+                    oldest_pending: pending.oldest,
+                },
+                now,
+            ),
+        };
+        let mut cut = None;
+        match decision {
+            Decision::Cut(reason) => {
+                let n = cut_batch(conn, campaign_id, reason, now)?;
+                cut = Some((reason, n));
+                if matches!(reason, CutReason::Schedule { .. }) {
+                    mark_ticked(conn, campaign_id, now)?;
+                }
+            }
+            Decision::SkipTick => mark_ticked(conn, campaign_id, now)?,
+            Decision::Nothing => {}
+        }
+        let dispatched = dispatch(
+            conn,
+            campaign_id,
+            &schedule,
+            window.as_ref(),
+            now,
+            message_id_domain,
+            trigger == Trigger::ByHand,
+        )?;
+        Ok(Some(CampaignDelivery {
+            slug: c.slug,
+            cut,
+            dispatched,
+        }))
+    })
+}
+
+fn mark_ticked(conn: &mut PgConnection, id: Uuid, now: DateTime<Utc>) -> anyhow::Result<()> {
+    diesel::update(campaigns::table.find(id))
+        .set(campaigns::delivery_ticked_at.eq(now))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Creates the next batch and moves every pending signature into it; returns how many.
+fn cut_batch(
+    conn: &mut PgConnection,
+    campaign_id: Uuid,
+    reason: CutReason,
+    now: DateTime<Utc>,
+) -> anyhow::Result<i64> {
+    let (seq, total_before): (i32, i64) = batches::table
+        .filter(batches::campaign_id.eq(campaign_id))
+        .order(batches::seq.desc())
+        .select((batches::seq, batches::total_through))
+        .first(conn)
+        .optional()?
+        .unwrap_or((0, 0));
+    let id = Uuid::now_v7();
+    diesel::insert_into(batches::table)
+        .values((
+            batches::id.eq(id),
+            batches::campaign_id.eq(campaign_id),
+            batches::seq.eq(seq + 1),
+            batches::reason.eq(reason.as_str()),
+            batches::tick_at.eq(reason.tick_at()),
+            batches::cut_at.eq(now),
+            batches::signature_count.eq(0),
+            batches::total_through.eq(total_before),
+        ))
+        .execute(conn)?;
+    #[derive(QueryableByName)]
+    struct Moved {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+        #[diesel(sql_type = BigInt)]
+        bytes: i64,
+    }
+    // The size estimate lets a message choose a link over an attachment without reading rows.
+    let moved: Moved = diesel::sql_query(
+        "WITH moved AS ( \
+             UPDATE signatures SET batch_id = $1 \
+             WHERE campaign_id = $2 AND batch_id IS NULL AND state = 'counted' \
+               AND confirmed_at IS NOT NULL \
+             RETURNING octet_length(name) + coalesce(octet_length(postcode), 0) \
+                       + coalesce(octet_length(comment), 0) + 48 AS bytes) \
+         SELECT count(*) AS n, coalesce(sum(bytes), 0)::bigint AS bytes FROM moved",
+    )
+    .bind::<SqlUuid, _>(id)
+    .bind::<SqlUuid, _>(campaign_id)
+    .get_result(conn)?;
+    diesel::update(batches::table.find(id))
+        .set((
+            batches::signature_count.eq(moved.n),
+            batches::total_through.eq(total_before + moved.n),
+            batches::csv_bytes.eq(moved.bytes),
+        ))
+        .execute(conn)?;
+    tracing::info!(campaign_id = %campaign_id, batch_id = %id, signatures = moved.n, reason = reason.as_str(), "batch cut");
+    Ok(moved.n)
+}
+
+#[derive(Debug, QueryableByName)]
+struct TargetState {
+    #[diesel(sql_type = SqlUuid)]
+    id: Uuid,
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    timezone: Option<String>,
+    #[diesel(sql_type = Bool)]
+    failed: bool,
+    #[diesel(sql_type = Bool)]
+    in_flight: bool,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    covered: i32,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    last_scheduled_at: Option<DateTime<Utc>>,
+}
+
+/// Queues a message to every target that may now receive the batches it is behind on.
+fn dispatch(
+    conn: &mut PgConnection,
+    campaign_id: Uuid,
+    schedule: &DeliverySchedule,
+    window: Option<&DeliveryWindow>,
+    now: DateTime<Utc>,
+    message_id_domain: &str,
+    by_hand: bool,
+) -> anyhow::Result<Vec<Dispatched>> {
+    let cut: Vec<(i32, i64, i64)> = batches::table
+        .filter(batches::campaign_id.eq(campaign_id))
+        .order(batches::seq)
+        .select((batches::seq, batches::total_through, batches::csv_bytes))
+        .load(conn)?;
+    let Some(&(last_seq, total, _)) = cut.last() else {
+        return Ok(Vec::new());
+    };
+    let targets: Vec<TargetState> = diesel::sql_query(
+        "SELECT t.id, t.name, t.timezone, t.failed_at IS NOT NULL AS failed, \
+                EXISTS (SELECT 1 FROM batch_targets bt WHERE bt.target_id = t.id \
+                        AND bt.state IN ('queued', 'retrying')) AS in_flight, \
+                coalesce((SELECT max(bt.to_seq) FROM batch_targets bt \
+                          WHERE bt.target_id = t.id AND bt.state <> 'failed'), 0) AS covered, \
+                (SELECT max(bt.created_at) FROM batch_targets bt \
+                 WHERE bt.target_id = t.id AND NOT bt.manual AND bt.state <> 'failed') \
+                    AS last_scheduled_at \
+         FROM targets t WHERE t.campaign_id = $1 ORDER BY t.position",
+    )
+    .bind::<SqlUuid, _>(campaign_id)
+    .load(conn)?;
+    let mut dispatched = Vec::new();
+    for t in targets {
+        let clock = TargetClock {
+            window,
+            tz: due::target_tz(t.timezone.as_deref(), schedule),
+            last_scheduled_at: t.last_scheduled_at,
+            behind: t.covered < last_seq,
+            in_flight: t.in_flight,
+            failed: t.failed,
+        };
+        if !due::may_send(&clock, now, by_hand) {
+            continue;
+        }
+        let before = cut
+            .iter()
+            .find(|(seq, _, _)| *seq == t.covered)
+            .map_or(0, |(_, total, _)| *total);
+        let bytes: i64 = cut
+            .iter()
+            .filter(|(seq, _, _)| *seq > t.covered)
+            .map(|(_, _, bytes)| bytes)
+            .sum();
+        if total == before {
+            continue;
+        }
+        let id = Uuid::now_v7();
+        diesel::insert_into(batch_targets::table)
+            .values((
+                batch_targets::id.eq(id),
+                batch_targets::campaign_id.eq(campaign_id),
+                batch_targets::target_id.eq(t.id),
+                batch_targets::from_seq.eq(t.covered),
+                batch_targets::to_seq.eq(last_seq),
+                batch_targets::first_number.eq(before + 1),
+                batch_targets::last_number.eq(total),
+                batch_targets::signature_count.eq(total - before),
+                batch_targets::csv_bytes.eq(bytes),
+                batch_targets::manual.eq(by_hand),
+                batch_targets::message_id.eq(message_id(id, message_id_domain)),
+                batch_targets::created_at.eq(now),
+            ))
+            .execute(conn)?;
+        dispatched.push(Dispatched {
+            batch_target_id: id,
+            target_name: t.name,
+            signatures: total - before,
+        });
+    }
+    Ok(dispatched)
+}
+
+/// The Message-ID of a batch message: stable, so a message sent twice after a crash is
+/// recognised as one.
+pub fn message_id(batch_target_id: Uuid, domain: &str) -> String {
+    format!("<batch.{batch_target_id}@{domain}>")
+}

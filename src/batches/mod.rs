@@ -1,0 +1,134 @@
+//! Petition batches: cutting the confirmed, not yet delivered signatures into a batch (in one
+//! transaction, by setting the batch on the signature rows), choosing which targets receive
+//! it and when, rendering the message each target receives, and the delivery log.
+
+pub mod cut;
+pub mod delivery;
+pub mod due;
+pub mod report;
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+/// Why a batch was cut; stored in `batches.reason`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CutReason {
+    /// A daily or weekly tick of the schedule.
+    Schedule { tick_at: DateTime<Utc> },
+    /// `every N`: N new signatures gathered.
+    Every,
+    /// The campaign closed: the final batch.
+    Close,
+    /// Signatures were held back below `delivery_min` for 7 days.
+    Held,
+    /// The organizer delivered by hand.
+    Manual,
+}
+
+impl CutReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CutReason::Schedule { .. } => "schedule",
+            CutReason::Every => "every",
+            CutReason::Close => "close",
+            CutReason::Held => "held",
+            CutReason::Manual => "manual",
+        }
+    }
+
+    fn tick_at(self) -> Option<DateTime<Utc>> {
+        match self {
+            CutReason::Schedule { tick_at } => Some(tick_at),
+            _ => None,
+        }
+    }
+}
+
+/// A message to one target that a cut queued (or, in a dry run, would queue).
+#[derive(Debug, Clone)]
+pub struct Dispatched {
+    pub batch_target_id: Uuid,
+    pub target_name: String,
+    pub signatures: i64,
+}
+
+/// What happened to one campaign in a delivery pass.
+#[derive(Debug, Clone)]
+pub struct CampaignDelivery {
+    pub slug: String,
+    /// The batch cut, with its number of signatures.
+    pub cut: Option<(CutReason, i64)>,
+    pub dispatched: Vec<Dispatched>,
+}
+
+use crate::db::schema::campaigns;
+use anyhow::bail;
+use diesel::prelude::*;
+
+/// The scheduled pass of `deliver`: closes campaigns past their closing time, cuts the batches
+/// that are due and queues their messages. With `dry_run` all of it is rolled back and only
+/// reported.
+pub fn run_due(
+    conn: &mut PgConnection,
+    now: DateTime<Utc>,
+    message_id_domain: &str,
+    dry_run: bool,
+) -> anyhow::Result<Vec<CampaignDelivery>> {
+    if dry_run {
+        return rolled_back(conn, |conn| run_due(conn, now, message_id_domain, false));
+    }
+    cut::close_expired(conn, now)?;
+    let mut done = Vec::new();
+    for id in cut::deliverable(conn)? {
+        let pass = cut::campaign_pass(conn, id, now, message_id_domain, cut::Trigger::Schedule)?;
+        if let Some(pass) = pass.filter(|p| p.cut.is_some() || !p.dispatched.is_empty()) {
+            done.push(pass);
+        }
+    }
+    Ok(done)
+}
+
+/// `campaign deliver-now`: cuts a batch of everything pending and queues a message to every
+/// target that is behind, whatever the schedule, window or daily limit.
+pub fn deliver_now(
+    conn: &mut PgConnection,
+    slug: &str,
+    now: DateTime<Utc>,
+    message_id_domain: &str,
+) -> anyhow::Result<CampaignDelivery> {
+    let Some((id, status)) = campaigns::table
+        .filter(campaigns::slug.eq(slug))
+        .select((campaigns::id, campaigns::status))
+        .first::<(Uuid, String)>(conn)
+        .optional()?
+    else {
+        bail!("no campaign with the slug {slug:?}");
+    };
+    if status == "draft" {
+        bail!("{slug} is a draft: launch it first (nobody can have signed it yet)");
+    }
+    cut::campaign_pass(conn, id, now, message_id_domain, cut::Trigger::ByHand)?
+        .ok_or_else(|| anyhow::anyhow!("{slug} could not be locked"))
+}
+
+/// Runs `work` in a transaction that is always rolled back, and returns what it returned.
+fn rolled_back<T>(
+    conn: &mut PgConnection,
+    work: impl FnOnce(&mut PgConnection) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    #[derive(Debug, thiserror::Error)]
+    #[error("rolled back on purpose")]
+    struct RolledBack;
+    let mut out = None;
+    let result = conn.transaction::<(), anyhow::Error, _>(|conn| {
+        out = Some(work(conn)?);
+        Err(RolledBack.into())
+    });
+    match result {
+        Err(e) if e.is::<RolledBack>() => {
+            out.ok_or_else(|| anyhow::anyhow!("the rolled-back work returned nothing"))
+        }
+        Err(e) => Err(e),
+        Ok(()) => bail!("a rolled-back transaction committed"),
+    }
+}

@@ -1,0 +1,59 @@
+//! The words `deliver` and the `campaign` commands print about batches.
+
+use super::delivery::LogLine;
+use super::CampaignDelivery;
+
+/// One line per batch cut and per message queued; `dry_run` says "would".
+pub fn pass_lines(done: &[CampaignDelivery], dry_run: bool) -> Vec<String> {
+    let (cut, queue) = if dry_run {
+        ("would cut", "would send")
+    } else {
+        ("cut", "queued")
+    };
+    let mut lines = Vec::new();
+    for d in done {
+        if let Some((reason, n)) = d.cut {
+            lines.push(format!(
+                "{}: {cut} a batch of {n} signature(s) ({})",
+                d.slug,
+                reason.as_str()
+            ));
+        }
+        for m in &d.dispatched {
+            lines.push(format!(
+                "{}: {queue} {} signature(s) to {}",
+                d.slug, m.signatures, m.target_name
+            ));
+        }
+    }
+    lines
+}
+
+/// The delivery log as a table.
+pub fn log_lines(log: &[LogLine]) -> Vec<String> {
+    let time = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M").to_string();
+    let mut lines = vec![format!(
+        "{:<16}  {:<16}  {:<16}  {:<30}  {:>17}  {:<8}  message-id",
+        "cut (UTC)", "queued", "sent", "target", "signatures", "state"
+    )];
+    for l in log {
+        let state = match &l.last_reply {
+            Some(reply) if l.state != "sent" => format!("{} ({reply})", l.state),
+            _ => l.state.clone(),
+        };
+        lines.push(format!(
+            "{:<16}  {:<16}  {:<16}  {:<30}  {:>17}  {:<8}  {}",
+            time(l.cut_at),
+            time(l.queued_at),
+            l.sent_at.map(time).unwrap_or_else(|| "-".into()),
+            format!("{} <{}>", l.target_name, l.target_email),
+            format!(
+                "#{}-{} ({})",
+                l.first_number, l.last_number, l.signature_count
+            ),
+            state,
+            l.message_id
+        ));
+    }
+    lines
+}
