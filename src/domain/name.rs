@@ -25,7 +25,7 @@ pub enum NameError {
     #[error("Please enter your name.")]
     Empty,
     /// Longer than [`NAME_MAX_CHARS`].
-    #[error("Please shorten your name to at most 120 characters.")]
+    #[error("Please shorten your name to at most {max} characters.", max = NAME_MAX_CHARS)]
     TooLong,
     /// A tab, line break, NUL or other control character.
     #[error("Your name contains a control character, such as a tab or a line break. Please type it on one line.")]

@@ -129,7 +129,7 @@ pub struct Postcode(String);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum PostcodeError {
     /// Longer than [`POSTCODE_MAX_CHARS`].
-    #[error("Please shorten your postcode to at most 16 characters.")]
+    #[error("Please shorten your postcode to at most {max} characters.", max = POSTCODE_MAX_CHARS)]
     TooLong,
     /// Something other than letters, digits, spaces and hyphens, or no letter or digit at all.
     #[error("A postcode can only contain letters, digits, spaces and hyphens. Please check yours, or leave it empty.")]
@@ -182,10 +182,10 @@ pub struct Comment(String);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum CommentError {
     /// Longer than [`COMMENT_MAX_CHARS`]; carries the length the supporter typed.
-    #[error("Please shorten your comment to at most 1000 characters (it has {0}).")]
+    #[error("Please shorten your comment to at most {max} characters (it has {0}).", max = COMMENT_MAX_CHARS)]
     TooLong(usize),
     /// More than [`COMMENT_MAX_LINES`] lines.
-    #[error("Please keep your comment to at most 20 lines.")]
+    #[error("Please keep your comment to at most {max} lines.", max = COMMENT_MAX_LINES)]
     TooManyLines,
     /// A control character other than a line break.
     #[error("Your comment contains a control character, such as a tab. Please remove it.")]

@@ -23,12 +23,30 @@ async fn invalid_fields_get_422_with_the_form_re_rendered_values_kept_and_a_mess
             "name",
             "invisible formatting",
         ),
-        ("Ana\u{0007}", "ana@example.org", "HR", "name", ""),
+        (
+            "Ana\u{0007}",
+            "ana@example.org",
+            "HR",
+            "name",
+            "Your name contains a control character",
+        ),
         ("Ana", "", "HR", "email", "Please enter your e-mail address"),
         ("Ana", "ana@[192.0.2.1]", "HR", "email", "IP address"),
         ("Ana", "ana@192.0.2.1", "HR", "email", "IP address"),
-        ("Ana", "ana@localhost", "HR", "email", ""),
-        ("Ana", "not-an-address", "HR", "email", ""),
+        (
+            "Ana",
+            "ana@localhost",
+            "HR",
+            "email",
+            "Please enter the full domain name after the @",
+        ),
+        (
+            "Ana",
+            "not-an-address",
+            "HR",
+            "email",
+            "look like an e-mail address",
+        ),
         (
             "Ana",
             "ana@example.org",
@@ -62,12 +80,21 @@ async fn invalid_fields_get_422_with_the_form_re_rendered_values_kept_and_a_mess
             "{field}: {name:?} {email:?} {country:?}"
         );
         let page = response.text().await.unwrap();
+        let message = field_message(&page, field);
+        assert!(!words.is_empty());
         assert!(
-            page.contains(&format!("id=\"{field}-error\"")),
-            "a message tied to {field}"
+            message.contains(words),
+            "{field}: {message:?} says {words:?}"
         );
-        assert!(page.contains(words), "{field}: expected {words:?}");
-        assert!(page.contains(&format!("aria-describedby=\"{field}-error\"")) || field == "email");
+        let described_by = if field == "email" {
+            "email-hint email-error".to_string()
+        } else {
+            format!("{field}-error")
+        };
+        assert!(
+            page.contains(&format!("aria-describedby=\"{described_by}\"")),
+            "the {field} input points at its message"
+        );
         assert!(page.contains("value=\"10020\""), "values are kept");
     }
     assert_eq!(app.signature_total(), 0);
@@ -115,6 +142,79 @@ async fn names_with_links_piled_marks_or_direction_marks_and_invisible_comments_
     }
     assert_eq!(app.signature_total(), 0);
     assert_eq!(app.outbox_total(), 0);
+}
+
+/// The text of the message shown for `field` (panics when there is none).
+fn field_message(page: &str, field: &str) -> String {
+    let start = format!("<p class=\"field-error\" id=\"{field}-error\">");
+    let at = page
+        .find(&start)
+        .unwrap_or_else(|| panic!("no message tied to {field}"));
+    let rest = &page[at + start.len()..];
+    rest[..rest.find("</p>").unwrap()].to_string()
+}
+
+#[actix_web::test]
+async fn each_length_limit_is_the_domains_in_the_form_attribute_and_the_message() {
+    use undersign::domain::{email::EMAIL_MAX_BYTES, name::NAME_MAX_CHARS, text};
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    let page = app.get(&format!("/c/{slug}")).await.text().await.unwrap();
+    for (field, max) in [
+        ("name", NAME_MAX_CHARS),
+        ("email", EMAIL_MAX_BYTES),
+        ("postcode", text::POSTCODE_MAX_CHARS),
+        ("comment", text::COMMENT_MAX_CHARS),
+    ] {
+        let tag = &page[page.find(&format!("id=\"{field}\"")).unwrap()..];
+        let tag = &tag[..tag.find('>').unwrap()];
+        assert!(
+            tag.contains(&format!("maxlength=\"{max}\"")),
+            "{field}: {tag}"
+        );
+    }
+    // Over the limit by one and by far: the message names the domain's limit.
+    for (field, value, said) in [
+        (
+            "name",
+            "a".repeat(NAME_MAX_CHARS + 1),
+            format!("at most {NAME_MAX_CHARS} characters"),
+        ),
+        (
+            "name",
+            "a".repeat(501),
+            format!("at most {NAME_MAX_CHARS} characters"),
+        ),
+        (
+            "postcode",
+            "1".repeat(text::POSTCODE_MAX_CHARS + 1),
+            format!("at most {} characters", text::POSTCODE_MAX_CHARS),
+        ),
+        (
+            "comment",
+            "a".repeat(4001),
+            format!(
+                "at most {} characters (it has 4001)",
+                text::COMMENT_MAX_CHARS
+            ),
+        ),
+    ] {
+        let mut fields = vec![
+            ("name", "Ana"),
+            ("email", "ana@example.org"),
+            ("country", "HR"),
+        ];
+        fields.retain(|(f, _)| *f != field);
+        fields.push((field, &value));
+        let response = app.post_form(&format!("/c/{slug}/sign"), &fields).await;
+        assert_eq!(response.status().as_u16(), 422, "{field}");
+        let message = field_message(&response.text().await.unwrap(), field);
+        assert!(
+            message.contains(&said),
+            "{field}: {message:?} names {said:?}"
+        );
+    }
+    assert_eq!(app.signature_total(), 0);
 }
 
 #[actix_web::test]

@@ -7,22 +7,15 @@ use crate::domain::name::SignerName;
 use crate::domain::text::{Comment, Postcode};
 use crate::signatures::NewSignature;
 use std::collections::BTreeMap;
-use validator::Validate;
 
-/// The fields of `POST /c/{slug}/sign`, as typed (kept to re-render the form).
-#[derive(Debug, Clone, Default, Validate)]
+/// The fields of `POST /c/{slug}/sign`, as typed (kept to re-render the form). Each field's
+/// limits live in its domain type alone; the form's `maxlength` attributes read them there.
+#[derive(Debug, Clone, Default)]
 pub struct SignForm {
-    #[validate(length(max = 500, message = "Your name is too long."))]
     pub name: String,
-    #[validate(length(max = 320, message = "This e-mail address is too long."))]
     pub email: String,
     pub country: String,
-    #[validate(length(max = 100, message = "This postcode is too long."))]
     pub postcode: String,
-    #[validate(length(
-        max = 4000,
-        message = "Your comment is too long: please keep it under 1,000 characters."
-    ))]
     pub comment: String,
     pub updates: bool,
     /// The honeypot: hidden from people, filled in by bots.
@@ -85,17 +78,6 @@ impl SignForm {
     /// The parsed signature, or a message for every field that needs fixing.
     pub fn parse(&self) -> Result<NewSignature, FieldErrors> {
         let mut errors = FieldErrors::new();
-        if let Err(too_long) = self.validate() {
-            for (field, problems) in too_long.field_errors() {
-                if let (Some(field), Some(problem)) =
-                    (static_field(field.as_ref()), problems.first())
-                {
-                    let message = problem.message.as_deref().unwrap_or("This is too long.");
-                    errors.insert(field, message.to_string());
-                }
-            }
-            return Err(errors);
-        }
         // Bytes that were not UTF-8 arrive as U+FFFD: refuse them rather than store a guess.
         for (field, value) in [
             ("name", &self.name),
@@ -132,12 +114,6 @@ impl SignForm {
             _ => Err(errors),
         }
     }
-}
-
-fn static_field(name: &str) -> Option<&'static str> {
-    ["name", "email", "country", "postcode", "comment"]
-        .into_iter()
-        .find(|f| *f == name)
 }
 
 #[cfg(test)]
