@@ -3,12 +3,29 @@
 use chrono::{DateTime, DurationRound, Utc};
 use diesel::prelude::*;
 
+/// How long one counting window lasts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    Hour,
+    /// A calendar day in UTC.
+    Day,
+}
+
 /// Counts one hit on `bucket` in the current hour and returns the hits so far this hour.
+pub fn hit_this_hour(conn: &mut PgConnection, bucket: &str) -> anyhow::Result<i32> {
+    hit(conn, bucket, Window::Hour)
+}
+
+/// Counts one hit on `bucket` in the current `window` and returns the hits so far in it.
 /// Written with the query builder so PostgreSQL gets a cached prepared statement: this runs
 /// once per signature.
-pub fn hit_this_hour(conn: &mut PgConnection, bucket: &str) -> anyhow::Result<i32> {
+pub fn hit(conn: &mut PgConnection, bucket: &str, window: Window) -> anyhow::Result<i32> {
     use crate::db::schema::rate_limits;
-    let window = Utc::now().duration_trunc(chrono::Duration::hours(1))?;
+    let length = match window {
+        Window::Hour => chrono::Duration::hours(1),
+        Window::Day => chrono::Duration::days(1),
+    };
+    let window = Utc::now().duration_trunc(length)?;
     Ok(diesel::insert_into(rate_limits::table)
         .values((
             rate_limits::bucket.eq(bucket),

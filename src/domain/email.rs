@@ -105,6 +105,25 @@ impl SignerEmail {
         &self.canonical
     }
 
+    /// The mailbox the address delivers to, as providers treat it: the canonical form without
+    /// a `+tag`, and for Gmail without the dots of the local part and with `googlemail.com`
+    /// read as `gmail.com`. It caps how many e-mails one inbox gets; duplicates are still
+    /// found on [`canonical`](Self::canonical), so two addresses stay two signers.
+    pub fn mailbox(&self) -> String {
+        let (local, domain) = self
+            .canonical
+            .rsplit_once('@')
+            .unwrap_or((self.canonical.as_str(), ""));
+        let local = match local.split_once('+') {
+            Some((base, _)) if !base.is_empty() => base,
+            _ => local,
+        };
+        match domain {
+            "gmail.com" | "googlemail.com" => format!("{}@gmail.com", local.replace('.', "")),
+            _ => format!("{local}@{domain}"),
+        }
+    }
+
     /// The domain in lower-case ASCII (punycode for international domains).
     pub fn domain(&self) -> &str {
         &self.as_typed[self.domain_start..]
@@ -220,6 +239,26 @@ mod tests {
             assert_eq!(email.canonical(), canonical, "{input:?}");
             assert_eq!(email.domain(), domain, "{input:?}");
         }
+    }
+
+    #[test]
+    fn variants_of_one_inbox_share_a_mailbox_but_stay_separate_signers() {
+        let rows = [
+            ("ana.p+petition@gmail.com", "anap@gmail.com"),
+            ("A.N.A.P@GoogleMail.com", "anap@gmail.com"),
+            ("anap@gmail.com", "anap@gmail.com"),
+            ("Ana.P+x@example.org", "ana.p@example.org"),
+            ("ana.p@example.org", "ana.p@example.org"),
+            ("+only@example.org", "+only@example.org"),
+            ("Анна+tag@Пример.РФ", "анна@xn--e1afmkfd.xn--p1ai"),
+        ];
+        for (input, mailbox) in rows {
+            assert_eq!(parsed(input).mailbox(), mailbox, "{input:?}");
+        }
+        assert_ne!(
+            parsed("ana.p+1@gmail.com").canonical(),
+            parsed("anap@gmail.com").canonical()
+        );
     }
 
     #[test]

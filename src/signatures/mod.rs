@@ -3,6 +3,7 @@
 
 mod confirm;
 pub mod export;
+pub mod mail_cap;
 mod sign;
 
 pub use confirm::{confirm, link_state, Confirmed, LinkState, CONFIRM_GRACE_HOURS};
@@ -48,12 +49,13 @@ pub struct Origin {
 /// What the service did with a submission. The supporter sees the same page for all of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Signed {
-    /// A new signature waiting for confirmation; the confirmation e-mail is queued.
+    /// A new signature waiting for confirmation; the confirmation e-mail is queued unless
+    /// its inbox reached the [`mail_cap`].
     New,
     /// Stored but held for review (honeypot or rate limit); nothing is sent and nothing counts.
     /// It never stands in the way of a later clean signature from the same address.
     Held,
-    /// This address had signed before; a notice was queued unless the cap was reached.
+    /// This address had signed before; a notice was queued unless a cap was reached.
     Duplicate { notified: bool },
 }
 
@@ -61,4 +63,6 @@ pub enum Signed {
 pub struct MailContext<'a> {
     pub base_url: &'a str,
     pub message_id_domain: &'a str,
+    /// Keys the hashes under which inboxes are counted for [`mail_cap`].
+    pub secret_key: &'a [u8],
 }

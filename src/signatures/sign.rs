@@ -3,7 +3,7 @@
 //! confirmation e-mail; a repeat sends a capped notice with one more working link.
 
 use super::{
-    MailContext, NewSignature, Origin, Signed, DUPLICATE_NOTICES_PER_CAMPAIGN,
+    mail_cap, MailContext, NewSignature, Origin, Signed, DUPLICATE_NOTICES_PER_CAMPAIGN,
     SIGNATURES_PER_IP_PER_HOUR,
 };
 use crate::campaigns::Campaign;
@@ -76,6 +76,9 @@ pub fn sign(
             name: new.name.as_str(),
         };
         if let Some(signature_id) = inserted {
+            if !mail_cap::take(conn, mail.secret_key, campaign.id(), &new.email)? {
+                return Ok(Signed::New);
+            }
             let link = new_confirm_link(conn, signature_id, mail.base_url)?;
             let email = messages::confirm(&signer_mail, &link)?;
             outbox::enqueue(conn, &email, mail.message_id_domain)?;
@@ -97,6 +100,9 @@ pub fn sign(
         let Some((signature_id, confirmed_at)) = previous else {
             return Ok(Signed::Duplicate { notified: false });
         };
+        if !mail_cap::take(conn, mail.secret_key, campaign.id(), &new.email)? {
+            return Ok(Signed::Duplicate { notified: false });
+        }
         let fresh_link = match confirmed_at {
             None => Some(new_confirm_link(conn, signature_id, mail.base_url)?),
             Some(_) => None,

@@ -501,3 +501,96 @@ async fn one_ipv6_network_shares_one_limit_and_a_mapped_ipv4_address_is_that_add
         "every spelling of one IPv4 address is one client, never the proxy"
     );
 }
+
+#[actix_web::test]
+async fn spellings_of_one_inbox_are_separate_signers_but_it_gets_at_most_five_mails_per_campaign() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    let spellings = [
+        "ana.p@gmail.com",
+        "anap@gmail.com",
+        "a.n.a.p@googlemail.com",
+        "ana.p+1@gmail.com",
+        "anap+2@googlemail.com",
+        "ANA.P+3@GMAIL.COM",
+        "a.nap+4@gmail.com",
+        "anap+5@gmail.com",
+    ];
+
+    for email in spellings {
+        assert_eq!(app.sign(&slug, "Ana", email).await.status().as_u16(), 303);
+    }
+
+    assert_eq!(
+        app.signature_total(),
+        8,
+        "exact addresses decide who signed"
+    );
+    assert_eq!(
+        app.outbox_total(),
+        undersign::signatures::mail_cap::MAILS_PER_MAILBOX_PER_CAMPAIGN as i64,
+        "one inbox, one cap"
+    );
+}
+
+#[actix_web::test]
+async fn one_inbox_gets_at_most_ten_signing_mails_a_day_from_all_campaigns() {
+    let app = spawn_app().await;
+    let mut slugs = Vec::new();
+    for name in ["dam-one", "dam-two", "dam-three"] {
+        let letter = crate::helpers::RIVER_COMMONS.replace("stop-the-dam", name);
+        slugs.push(app.import(&letter, true).await);
+    }
+
+    for slug in &slugs {
+        for i in 0..4 {
+            let email = format!("victim+{slug}{i}@example.org");
+            assert_eq!(app.sign(slug, "Ana", &email).await.status().as_u16(), 303);
+        }
+    }
+
+    assert_eq!(app.signature_total(), 12);
+    assert_eq!(
+        app.outbox_total(),
+        undersign::signatures::mail_cap::MAILS_PER_MAILBOX_PER_DAY as i64
+    );
+}
+
+#[actix_web::test]
+async fn a_held_submission_for_an_address_that_already_signed_sends_it_nothing() {
+    let app = spawn_app_with(Options {
+        trusted_proxies: vec!["127.0.0.1/32".parse().unwrap()],
+        ..Options::default()
+    })
+    .await;
+    let slug = app.live_campaign().await;
+    let mine = [
+        ("name", "Ana Petrović"),
+        ("email", "ana@example.org"),
+        ("country", "HR"),
+    ];
+    assert_eq!(sign_from(&app, &slug, "203.0.113.9", &mine).await, 303);
+    let bot = [
+        ("name", "Mallory"),
+        ("email", "ana@example.org"),
+        ("country", "US"),
+        ("website", "http://spam.example"),
+    ];
+    assert_eq!(sign_from(&app, &slug, "198.51.100.1", &bot).await, 303);
+    let limit = undersign::signatures::SIGNATURES_PER_IP_PER_HOUR as usize;
+    let crowd = "198.51.100.7";
+    for i in 0..limit {
+        let email = format!("crowd{i}@example.org");
+        let fields = [("name", "Crowd"), ("email", &email), ("country", "DE")];
+        assert_eq!(sign_from(&app, &slug, crowd, &fields).await, 303);
+    }
+
+    assert_eq!(sign_from(&app, &slug, crowd, &mine).await, 303);
+
+    assert_eq!(app.signature_count("held"), 2);
+    assert_eq!(
+        app.outbox_total(),
+        1 + limit as i64,
+        "the owner's confirmation and the crowd's, no notice for held submissions"
+    );
+}

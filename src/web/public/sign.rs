@@ -69,6 +69,7 @@ pub async fn sign(
         let mail = MailContext {
             base_url: &app.settings.base_url,
             message_id_domain: &app.message_id_domain,
+            secret_key: app.settings.secret_key.bytes(),
         };
         signatures::sign(conn, &c, &new, &origin, &mail)
     })
