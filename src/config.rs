@@ -132,7 +132,7 @@ impl Settings {
         if let Some(url) = self
             .privacy_url
             .as_deref()
-            .filter(|u| !crate::domain::letter_file::is_web_address(u))
+            .filter(|u| !crate::domain::web_address::is_http_url(u))
         {
             bail!("UNDERSIGN_PRIVACY_URL must be an http:// or https:// address, not {url:?}");
         }

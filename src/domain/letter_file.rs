@@ -236,7 +236,10 @@ fn read_front_matter(toml_text: &str, first_line: usize) -> Result<FrontMatter, 
     }
     let text = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let privacy_url = text(raw.privacy_url);
-    if let Some(url) = privacy_url.as_deref().filter(|u| !is_web_address(u)) {
+    if let Some(url) = privacy_url
+        .as_deref()
+        .filter(|u| !super::web_address::is_http_url(u))
+    {
         return Err(LetterFileError::BadPrivacyUrl(url.to_string()));
     }
     Ok(FrontMatter {
@@ -262,11 +265,6 @@ fn read_front_matter(toml_text: &str, first_line: usize) -> Result<FrontMatter, 
         organisation: text(raw.organisation),
         privacy_url,
     })
-}
-
-/// Whether `url` is an absolute http(s) address a page may link to.
-pub fn is_web_address(url: &str) -> bool {
-    url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
 }
 
 /// `closes_at` as a TOML offset date-time or as a quoted RFC 3339 string.

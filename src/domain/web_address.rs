@@ -15,6 +15,12 @@ pub fn contains_web_address(text: &str) -> bool {
     })
 }
 
+/// Whether `url` is an absolute `http://` or `https://` address with a host: something a
+/// page may link to (a privacy notice), unlike `javascript:` or a bare path.
+pub fn is_http_url(url: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+}
+
 /// `local@domain.tld`, with something before the `@` and a dotted domain after it.
 fn is_email_address(word: &str) -> bool {
     word.split_once('@')
