@@ -77,6 +77,14 @@ pub enum CampaignCommand {
     DeliverNow { slug: String },
     /// The delivery log: each batch message per target, with its state.
     Deliveries { slug: String },
+    /// Print the next batch message to each target (headers and text) as it would be sent
+    /// now; changes nothing.
+    Preview {
+        slug: String,
+        /// Only the target with this address.
+        #[arg(long, value_name = "EMAIL")]
+        target: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -237,6 +245,27 @@ async fn campaign(settings: &Settings, command: CampaignCommand) -> anyhow::Resu
                 println!("{line}");
             }
             println!("run `undersign deliver` (or let cron run it) to send");
+            Ok(())
+        }
+        CampaignCommand::Preview { slug, target } => {
+            let pool = open_database(settings).await?;
+            let (base_url, key) = (settings.base_url.clone(), settings.secret_key.clone());
+            let messages = db::run(&pool, move |conn| {
+                let ctx = crate::batches::message::BatchContext {
+                    base_url: &base_url,
+                    secret_key: key.bytes(),
+                    attachment_max: crate::batches::message::DEFAULT_ATTACHMENT_MAX,
+                    now: chrono::Utc::now(),
+                };
+                crate::batches::preview(conn, &slug, target.as_deref(), &ctx, false)
+            })
+            .await?;
+            for (i, message) in messages.iter().enumerate() {
+                if i > 0 {
+                    println!("\n{}\n", "=".repeat(72));
+                }
+                print!("{}", crate::batches::report::preview_lines(message));
+            }
             Ok(())
         }
         CampaignCommand::Deliveries { slug } => {

@@ -5,7 +5,10 @@
 pub mod cut;
 pub mod delivery;
 pub mod due;
+pub mod link;
+pub mod message;
 pub mod report;
+pub mod signers;
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -131,4 +134,52 @@ fn rolled_back<T>(
         Err(e) => Err(e),
         Ok(()) => bail!("a rolled-back transaction committed"),
     }
+}
+
+/// The next message to each target of `slug` (or only to `target_email`) as it would be sent
+/// now, changing nothing.
+pub fn preview(
+    conn: &mut PgConnection,
+    slug: &str,
+    target_email: Option<&str>,
+    ctx: &message::BatchContext<'_>,
+    test: bool,
+) -> anyhow::Result<Vec<message::BatchMessage>> {
+    use crate::db::schema::targets;
+    let Some(campaign_id) = campaigns::table
+        .filter(campaigns::slug.eq(slug))
+        .select(campaigns::id)
+        .first::<Uuid>(conn)
+        .optional()?
+    else {
+        bail!("no campaign with the slug {slug:?}");
+    };
+    let mut query = targets::table
+        .filter(targets::campaign_id.eq(campaign_id))
+        .order(targets::position)
+        .select(targets::id)
+        .into_boxed();
+    if let Some(email) = target_email {
+        query = query.filter(targets::email.ilike(email.trim()));
+    }
+    let ids: Vec<Uuid> = query.load(conn)?;
+    if ids.is_empty() {
+        match target_email {
+            Some(email) => bail!("{slug} has no target with the address {email:?}"),
+            None => bail!("{slug} has no targets; add [[targets]] to its letter file"),
+        }
+    }
+    ids.into_iter()
+        .map(|target_id| {
+            message::render(
+                conn,
+                message::Which::Next {
+                    campaign_id,
+                    target_id,
+                },
+                ctx,
+                test,
+            )
+        })
+        .collect()
 }

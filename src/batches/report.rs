@@ -57,3 +57,24 @@ pub fn log_lines(log: &[LogLine]) -> Vec<String> {
     }
     lines
 }
+
+/// A batch message as `campaign preview` prints it: its headers and text part.
+pub fn preview_lines(m: &super::message::BatchMessage) -> String {
+    let mut out = format!("To: {} <{}>\n", m.to_name, m.to);
+    if let Some(reply_to) = &m.reply_to {
+        out.push_str(&format!("Reply-To: {reply_to}\n"));
+    }
+    out.push_str(&format!("Subject: {}\n", m.subject));
+    if let Some(parent) = &m.in_reply_to {
+        out.push_str(&format!("In-Reply-To: {parent}\n"));
+    }
+    if let Some(references) = &m.references {
+        out.push_str(&format!("References: {references}\n"));
+    }
+    if let Some((name, bytes)) = &m.csv {
+        out.push_str(&format!("Attachment: {name} ({} bytes)\n", bytes.len()));
+    }
+    out.push('\n');
+    out.push_str(&m.text);
+    out
+}

@@ -65,6 +65,12 @@ pub struct CampaignRow {
     pub organisation: Option<String>,
     /// The action's own privacy notice (else the installation's).
     pub privacy_url: Option<String>,
+    /// Reply-To of the batch messages to the targets.
+    pub reply_to: Option<String>,
+    /// Whether the action page says what was delivered to whom and when.
+    pub public_log: bool,
+    /// Whether the targets are given the signers' postcodes.
+    pub include_postcode: bool,
 }
 
 /// A target of the petition: an official who receives the batches.
@@ -86,6 +92,8 @@ pub struct Campaign {
     pub signer: Option<Signer>,
     pub cc: Vec<String>,
     pub signatures: i64,
+    /// What was delivered to each target, when the organizer made that public (`public_log`).
+    pub delivered: Vec<crate::batches::delivery::Delivered>,
 }
 
 impl Campaign {
@@ -197,6 +205,11 @@ fn load_parts(conn: &mut PgConnection, row: CampaignRow) -> anyhow::Result<Campa
         .select(Target::as_select())
         .load(conn)?;
     let signatures = signature_count(conn, row.id)?;
+    let delivered = if row.public_log {
+        crate::batches::delivery::delivered(conn, row.id)?
+    } else {
+        Vec::new()
+    };
     Ok(Campaign {
         recipients: serde_json::from_value(row.recipients.clone()).unwrap_or_default(),
         signer: row
@@ -208,5 +221,6 @@ fn load_parts(conn: &mut PgConnection, row: CampaignRow) -> anyhow::Result<Campa
         asks,
         targets,
         signatures,
+        delivered,
     })
 }

@@ -78,15 +78,21 @@ const FORMULA_STARTERS: [char; 14] = [
 /// A CSV cell: quoted when needed, and prefixed with `'` when a spreadsheet would take it for
 /// a formula.
 pub fn cell(value: &str) -> String {
-    let value = if value.starts_with(FORMULA_STARTERS) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
+    let value = defused(value);
     if value.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
-        value
+        value.into_owned()
+    }
+}
+
+/// `value` with a `'` in front when a spreadsheet would take it for a formula; quoting is left
+/// to the caller (or to a CSV writer).
+pub fn defused(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(FORMULA_STARTERS) {
+        format!("'{value}").into()
+    } else {
+        value.into()
     }
 }
 

@@ -34,7 +34,7 @@ pub fn add_signatures(app: &TestApp, slug: &str, from: usize, n: usize, confirme
                                  confirmed_at) \
          SELECT gen_random_uuid(), c.id, s.id, 'Signer ' || substr(s.email, 7, strpos(s.email, '@') - 7), \
                 'HR', 'Comment of ' || s.email, 'counted', \
-                CASE WHEN $4 THEN now() END \
+                CASE WHEN $4 THEN now() + substr(s.email, 7, strpos(s.email, '@') - 7)::int * interval '1 millisecond' END \
          FROM c, s",
     )
     .bind::<Text, _>(slug)
@@ -328,4 +328,39 @@ async fn a_campaign_past_its_closing_time_is_closed_and_sends_a_final_batch() {
         ),
         1
     );
+}
+
+#[actix_web::test]
+async fn the_action_page_says_what_was_delivered_to_whom_only_when_the_log_is_public() {
+    let app = spawn_app().await;
+    let public = letter("manual", &[("Philip T. Reeker", "reeker@state.example")]).replacen(
+        "+++\n",
+        "+++\npublic_log = true\n",
+        1,
+    );
+    let slug = app.import(&public, true).await;
+    add_signatures(&app, &slug, 1, 1204, true);
+    deliver_now(&app, &slug).await;
+    mark_all_sent(&app);
+    let quiet = app
+        .import(
+            &letter("manual", &[("Philip T. Reeker", "reeker@state.example")])
+                .replace("stop-the-dam", "quiet"),
+            true,
+        )
+        .await;
+    add_signatures(&app, &quiet, 2000, 3, true);
+    deliver_now(&app, &quiet).await;
+    mark_all_sent(&app);
+
+    let page = app.get(&format!("/c/{slug}")).await.text().await.unwrap();
+    let quiet_page = app.get(&format!("/c/{quiet}")).await.text().await.unwrap();
+
+    let today = chrono::Utc::now().format("%-d %B %Y").to_string();
+    assert!(
+        page.contains("1,204 signatures delivered to Philip T. Reeker on <time"),
+        "{page}"
+    );
+    assert!(page.contains(&format!(">{today}</time>")));
+    assert!(!quiet_page.contains("delivered to"));
 }

@@ -5,6 +5,7 @@ mod api;
 pub mod assets;
 mod campaign;
 mod confirm;
+mod download;
 pub mod form;
 pub mod numbers;
 mod share;
@@ -35,5 +36,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(unsubscribe::unsubscribe)),
         )
         .service(web::resource("/api/v1/campaigns/{slug}").route(read().to(api::campaign)))
+        .service(web::resource("/d/{token}").route(read().to(download::csv)))
         .configure(assets::routes);
 }

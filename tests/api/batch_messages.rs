@@ -1,0 +1,195 @@
+//! What a target reads: the batch message rendered from the rows it covers.
+
+use crate::batches::{add_signatures, deliver_now, letter, mark_all_sent};
+use crate::helpers::{spawn_app, TestApp, BASE_URL};
+use undersign::batches::message::{self, BatchContext, BatchMessage, Which};
+use undersign::db;
+
+const KEY: &[u8] = b"test secret key, at least 32 bytes long";
+
+fn context(attachment_max: usize) -> BatchContext<'static> {
+    BatchContext {
+        base_url: BASE_URL,
+        secret_key: KEY,
+        attachment_max,
+        now: chrono::Utc::now(),
+    }
+}
+
+async fn preview(app: &TestApp, slug: &str) -> Vec<BatchMessage> {
+    let slug = slug.to_string();
+    db::run(&app.pool, move |conn| {
+        undersign::batches::preview(
+            conn,
+            &slug,
+            None,
+            &context(message::DEFAULT_ATTACHMENT_MAX),
+            false,
+        )
+    })
+    .await
+    .unwrap()
+}
+
+async fn queued(app: &TestApp, id: uuid::Uuid, attachment_max: usize) -> BatchMessage {
+    db::run(&app.pool, move |conn| {
+        message::render(conn, Which::Queued(id), &context(attachment_max), false)
+    })
+    .await
+    .unwrap()
+}
+
+#[actix_web::test]
+async fn the_first_message_carries_the_whole_letter_the_signers_and_a_csv_but_no_addresses() {
+    let app = spawn_app().await;
+    let slug = app
+        .import(
+            &letter("manual", &[("Marta Kovač", "minister@energy.example")]),
+            true,
+        )
+        .await;
+    add_signatures(&app, &slug, 1, 120, true);
+
+    let m = &preview(&app, &slug).await[0];
+
+    assert_eq!(m.to, "minister@energy.example");
+    assert!(m.subject.contains("120 signatures"), "{}", m.subject);
+    assert!(m.text.starts_with("Dear Minister Kovač"), "{}", m.text);
+    assert!(
+        m.text.contains("Postpone the licensing vote"),
+        "the letter is in it"
+    );
+    assert!(m
+        .text
+        .contains("- Signer 1 (HR): \"Comment of signer1@example.org\""));
+    assert!(
+        m.text.contains("... and 20 more."),
+        "100 inline, the rest in the CSV"
+    );
+    assert!(m.html.contains("<li>Signer 100 (HR)"), "{}", m.html);
+    let (name, csv) = m.csv.as_ref().expect("the CSV is attached");
+    assert_eq!(name, "stop-the-dam-signatures-1-120.csv");
+    let csv = String::from_utf8(csv.clone()).unwrap();
+    assert_eq!(csv.lines().count(), 121);
+    assert!(csv.starts_with("number,name,country,comment,signed_at\n1,Signer 1,HR,"));
+    assert_eq!(m.in_reply_to, None);
+}
+
+#[actix_web::test]
+async fn later_messages_carry_the_asks_and_a_link_and_thread_under_the_first() {
+    let app = spawn_app().await;
+    let slug = app
+        .import(
+            &letter("manual", &[("Marta Kovač", "minister@energy.example")]),
+            true,
+        )
+        .await;
+    add_signatures(&app, &slug, 1, 3, true);
+    let first = deliver_now(&app, &slug).await.dispatched[0].batch_target_id;
+    mark_all_sent(&app);
+    add_signatures(&app, &slug, 4, 2, true);
+    let second = deliver_now(&app, &slug).await.dispatched[0].batch_target_id;
+
+    let m = queued(&app, second, message::DEFAULT_ATTACHMENT_MAX).await;
+
+    let first_id = format!("<batch.{first}@rivercommons.example>");
+    assert_eq!(m.in_reply_to.as_deref(), Some(first_id.as_str()));
+    assert_eq!(m.references.as_deref(), Some(first_id.as_str()));
+    assert!(
+        m.subject.ends_with("2 new signatures, 5 in all"),
+        "{}",
+        m.subject
+    );
+    assert!(m.text.contains("2 more people have signed"), "{}", m.text);
+    assert!(
+        m.text.contains("1. Postpone the licensing vote"),
+        "{}",
+        m.text
+    );
+    assert!(m.text.contains(&format!("The letter: {BASE_URL}/c/{slug}")));
+    assert!(!m.text.contains("Sincerely"), "not the whole letter again");
+    assert!(m.text.contains("Signers 4–5:"), "{}", m.text);
+    let csv = String::from_utf8(m.csv.unwrap().1).unwrap();
+    assert!(
+        csv.contains("\n4,Signer 4,") && csv.contains("\n5,Signer 5,"),
+        "{csv}"
+    );
+    assert!(!csv.contains("Signer 3"));
+}
+
+#[actix_web::test]
+async fn a_csv_too_large_to_attach_becomes_a_signed_link() {
+    let app = spawn_app().await;
+    let slug = app
+        .import(
+            &letter("manual", &[("Marta Kovač", "minister@energy.example")]),
+            true,
+        )
+        .await;
+    add_signatures(&app, &slug, 1, 50, true);
+    let id = deliver_now(&app, &slug).await.dispatched[0].batch_target_id;
+
+    let m = queued(&app, id, 1000).await;
+
+    assert!(m.csv.is_none());
+    let link = m
+        .text
+        .lines()
+        .find(|l| l.starts_with(&format!("{BASE_URL}/d/")))
+        .expect("a download link");
+    let token = link.rsplit('/').next().unwrap();
+    assert_eq!(
+        undersign::batches::link::verify(KEY, token, chrono::Utc::now()),
+        Ok(id)
+    );
+}
+
+#[actix_web::test]
+async fn the_download_link_streams_the_whole_csv_and_refuses_changed_or_expired_tokens() {
+    let app = spawn_app().await;
+    let slug = app
+        .import(
+            &letter("manual", &[("Marta Kovač", "minister@energy.example")]),
+            true,
+        )
+        .await;
+    add_signatures(&app, &slug, 1, 5000, true);
+    let id = deliver_now(&app, &slug).await.dispatched[0].batch_target_id;
+    let now = chrono::Utc::now();
+    let token = undersign::batches::link::token(KEY, id, now + chrono::Duration::days(30));
+
+    let response = app.get(&format!("/d/{token}")).await;
+
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(
+        response.headers()["content-type"].to_str().unwrap(),
+        "text/csv; charset=utf-8"
+    );
+    assert!(response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("stop-the-dam-signatures-1-5000.csv"));
+    let body = response.text().await.unwrap();
+    assert_eq!(body.lines().count(), 5001);
+    assert!(body
+        .lines()
+        .nth(5000)
+        .unwrap()
+        .starts_with("5000,Signer 5000,HR,"));
+    assert!(
+        body.starts_with("number,name,country,comment,signed_at\n"),
+        "no e-mail address column"
+    );
+
+    let expired = undersign::batches::link::token(KEY, id, now - chrono::Duration::seconds(1));
+    assert_eq!(
+        app.get(&format!("/d/{expired}")).await.status().as_u16(),
+        410
+    );
+    let changed = token.replacen('.', ".1", 1);
+    assert_eq!(
+        app.get(&format!("/d/{changed}")).await.status().as_u16(),
+        404
+    );
+    assert_eq!(app.get("/d/nonsense").await.status().as_u16(), 404);
+}
