@@ -78,21 +78,28 @@ async fn when_every_pool_connection_is_busy_requests_answer_503_quickly_instead_
     assert_eq!(app.signature_total(), 1);
 }
 
-/// Opens a connection that declares a 100-byte form and sends only its first byte.
-async fn slow_body(app: &TestApp, slug: &str) -> tokio::net::TcpStream {
+/// Opens a connection that sends `start` of a request and then nothing more.
+async fn stalled(app: &TestApp, start: &str) -> tokio::net::TcpStream {
     let mut stream = tokio::net::TcpStream::connect(app.address.trim_start_matches("http://"))
         .await
         .expect("connects");
-    let head = format!(
-        "POST /c/{slug}/sign HTTP/1.1\r\nHost: undersign.test\r\n\
-         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nn"
-    );
-    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(start.as_bytes()).await.unwrap();
     stream
 }
 
+/// What the server answered on `stream` within `limit`, until it closed the connection.
+async fn answer(mut stream: tokio::net::TcpStream, limit: Duration) -> String {
+    let mut answer = Vec::new();
+    let read = stream.read_to_end(&mut answer);
+    match tokio::time::timeout(limit, read).await {
+        Ok(Ok(_)) => String::from_utf8_lossy(&answer).into_owned(),
+        Ok(Err(e)) => format!("read failed: {e}"),
+        Err(_) => "no answer: the connection is still open".to_string(),
+    }
+}
+
 #[actix_web::test]
-async fn slow_request_bodies_get_408_while_signing_and_health_checks_still_answer() {
+async fn slow_headers_and_bodies_get_408_while_signing_and_health_checks_still_answer() {
     undersign::web::limits::raise_open_file_limit().unwrap();
     let body_timeout = Duration::from_secs(2);
     let app = spawn_app_with(Options {
@@ -101,10 +108,18 @@ async fn slow_request_bodies_get_408_while_signing_and_health_checks_still_answe
     })
     .await;
     let slug = app.live_campaign().await;
+    let sign = format!("POST /c/{slug}/sign HTTP/1.1\r\nHost: undersign.test\r\n");
+    let body_first_byte = format!(
+        "{sign}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nn"
+    );
     let opened = Instant::now();
-    let mut slow = Vec::new();
+    let mut slow_bodies = Vec::new();
     for _ in 0..300 {
-        slow.push(slow_body(&app, &slug).await);
+        slow_bodies.push(stalled(&app, &body_first_byte).await);
+    }
+    let mut slow_headers = Vec::new();
+    for _ in 0..50 {
+        slow_headers.push(stalled(&app, &sign).await);
     }
 
     let started = Instant::now();
@@ -117,21 +132,18 @@ async fn slow_request_bodies_get_408_while_signing_and_health_checks_still_answe
         started.elapsed()
     );
 
-    let answers = slow.into_iter().map(|mut stream| async move {
-        let mut answer = Vec::new();
-        let read = stream.read_to_end(&mut answer);
-        match tokio::time::timeout(Duration::from_secs(10), read).await {
-            Ok(Ok(_)) => String::from_utf8_lossy(&answer).into_owned(),
-            Ok(Err(e)) => format!("read failed: {e}"),
-            Err(_) => "no answer: the connection is still open".to_string(),
-        }
-    });
-    for answer in futures::future::join_all(answers).await {
+    let limit = Duration::from_secs(12);
+    let bodies = slow_bodies.into_iter().map(|s| answer(s, limit));
+    for answer in futures::future::join_all(bodies).await {
         assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
         assert!(answer.to_ascii_lowercase().contains("connection: close"));
     }
+    let headers = slow_headers.into_iter().map(|s| answer(s, limit));
+    for answer in futures::future::join_all(headers).await {
+        assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    }
     assert!(
-        opened.elapsed() < body_timeout + Duration::from_secs(8),
+        opened.elapsed() < undersign::web::limits::HEADER_TIMEOUT + Duration::from_secs(5),
         "every slow connection was closed by its deadline"
     );
     assert_eq!(app.signature_total(), 1, "no partial body was stored");
