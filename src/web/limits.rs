@@ -19,8 +19,12 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-/// How long a whole request body may take to arrive, counted from its headers.
+/// How long a request body may take to arrive, counted from its headers, plus a second for
+/// every [`SLOWEST_BODY_RATE`] bytes it declares (a large upload on a slow line still fits).
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The slowest upload, in bytes per second, that a declared body length buys time for.
+pub const SLOWEST_BODY_RATE: u64 = 16 * 1024;
 
 /// How long the request line and headers may take (actix's `client_request_timeout`).
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
@@ -39,9 +43,15 @@ pub async fn bound_body_time(
     if !has_body {
         return Ok(next.call(req).await?.map_into_left_body());
     }
-    let timeout = req
+    let base = req
         .app_data::<web::Data<AppState>>()
         .map_or(BODY_TIMEOUT, |state| state.settings.body_timeout);
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let timeout = body_deadline(base, declared);
     let expired = Rc::new(Cell::new(false));
     let payload = Deadline {
         inner: req.take_payload(),
@@ -64,6 +74,14 @@ pub async fn bound_body_time(
         .head_mut()
         .set_connection_type(ConnectionType::Close);
     Ok(res.into_response(timed_out).map_into_right_body())
+}
+
+/// The time a body of `declared` bytes may take: `base`, plus a second per
+/// [`SLOWEST_BODY_RATE`] bytes. Route limits refuse oversized declarations before reading, so
+/// a large declared length buys time only where a large body is accepted.
+pub fn body_deadline(base: Duration, declared: Option<u64>) -> Duration {
+    let bytes = declared.unwrap_or(0).min(1 << 30);
+    base + Duration::from_secs(bytes / SLOWEST_BODY_RATE)
 }
 
 /// A request body that fails with a timeout once its deadline has passed.
@@ -131,6 +149,17 @@ pub fn connections_per_worker(open_files: u64, workers: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_large_declared_body_gets_time_at_the_slowest_rate_and_a_form_gets_the_base() {
+        let base = Duration::from_secs(10);
+        assert_eq!(body_deadline(base, None), base);
+        assert_eq!(body_deadline(base, Some(100)), base);
+        assert_eq!(
+            body_deadline(base, Some(5 * 1024 * 1024)),
+            base + Duration::from_secs(320)
+        );
+    }
 
     #[test]
     fn connections_per_worker_leave_room_for_the_pool_and_never_pass_the_file_limit() {
