@@ -82,14 +82,10 @@ async fn the_consent_label_is_the_wording_stored_with_the_consent_and_the_footer
     app.drain().await;
     let mail = app.wait_for_mail(1, Duration::from_secs(5)).await.remove(0);
     app.confirm_from(&mail).await;
-    let stored: String = {
-        use diesel::prelude::*;
-        use undersign::db::schema::supporters;
-        supporters::table
-            .select(supporters::alerts_consent_wording.assume_not_null())
-            .first(&mut app.conn())
-            .unwrap()
-    };
+    let stored = app.supporter_rows()[0]
+        .alerts_consent_wording
+        .clone()
+        .expect("consent is recorded");
     let (_version, wording) = stored.split_once(": ").unwrap();
     let page = app.get(&format!("/c/{slug}")).await.text().await.unwrap();
     assert!(

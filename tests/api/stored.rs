@@ -34,6 +34,8 @@ pub struct SignatureRow {
 pub struct SupporterRow {
     pub email: String,
     pub alerts_consent_at: Option<DateTime<Utc>>,
+    /// The consent text as stored: `version: wording`.
+    pub alerts_consent_wording: Option<String>,
     pub unsubscribed_at: Option<DateTime<Utc>>,
 }
 
@@ -200,6 +202,7 @@ impl TestApp {
             .select((
                 supporters::email,
                 supporters::alerts_consent_at,
+                supporters::alerts_consent_wording,
                 supporters::unsubscribed_at,
             ))
             .load(&mut self.conn())
