@@ -1,6 +1,6 @@
 -- The SQL transaction `POST /c/{slug}/sign` runs for a new signature (src/signatures/sign.rs),
--- for pgbench: the per-IP counter, the supporter, the signature with its confirmation link,
--- and its confirmation e-mail.
+-- for pgbench: the per-IP counter, the inbox's e-mail counters (per campaign and per day), the
+-- supporter, the signature with its confirmation link, and its confirmation e-mail.
 -- Variables: :campaign (the benchmark campaign's id).
 \set ip random(1, 2000000000)
 SELECT gen_random_uuid() AS supporter_key, gen_random_uuid() AS token \gset
@@ -9,6 +9,11 @@ INSERT INTO rate_limits (bucket, window_start, hits)
   VALUES ('sign:' || md5(:ip::text), date_trunc('hour', now()), 1)
   ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1
   RETURNING hits;
+INSERT INTO rate_limits (bucket, window_start, hits)
+  VALUES ('mail:' || :campaign || ':' || md5(:supporter_key::text), date_trunc('day', now()), 1),
+         ('mail:' || md5(:supporter_key::text), date_trunc('day', now()), 1)
+  ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1
+  RETURNING bucket, hits;
 INSERT INTO supporters (id, email, email_canonical)
   VALUES (gen_random_uuid(), :supporter_key || '@bench.example', :supporter_key || '@bench.example')
   ON CONFLICT (email_canonical) DO UPDATE SET email_canonical = excluded.email_canonical

@@ -20,23 +20,45 @@ pub fn hit_this_hour(conn: &mut PgConnection, bucket: &str) -> anyhow::Result<i3
 /// Written with the query builder so PostgreSQL gets a cached prepared statement: this runs
 /// once per signature.
 pub fn hit(conn: &mut PgConnection, bucket: &str, window: Window) -> anyhow::Result<i32> {
+    let [hits] = hit_each(conn, [bucket], window)?;
+    Ok(hits)
+}
+
+/// Counts one hit on each of `buckets` in the current `window`, in one statement, and returns
+/// the hits so far of each, in the order given. The buckets must differ from each other.
+pub fn hit_each<const N: usize>(
+    conn: &mut PgConnection,
+    buckets: [&str; N],
+    window: Window,
+) -> anyhow::Result<[i32; N]> {
     use crate::db::schema::rate_limits;
     let length = match window {
         Window::Hour => chrono::Duration::hours(1),
         Window::Day => chrono::Duration::days(1),
     };
     let window = Utc::now().duration_trunc(length)?;
-    Ok(diesel::insert_into(rate_limits::table)
-        .values((
-            rate_limits::bucket.eq(bucket),
-            rate_limits::window_start.eq(window),
-            rate_limits::hits.eq(1),
-        ))
+    let counted: Vec<(String, i32)> = diesel::insert_into(rate_limits::table)
+        .values(buckets.map(|bucket| {
+            (
+                rate_limits::bucket.eq(bucket),
+                rate_limits::window_start.eq(window),
+                rate_limits::hits.eq(1),
+            )
+        }))
         .on_conflict((rate_limits::bucket, rate_limits::window_start))
         .do_update()
         .set(rate_limits::hits.eq(rate_limits::hits + 1))
-        .returning(rate_limits::hits)
-        .get_result(conn)?)
+        .returning((rate_limits::bucket, rate_limits::hits))
+        .get_results(conn)?;
+    let mut hits = [0; N];
+    for (slot, bucket) in hits.iter_mut().zip(buckets) {
+        *slot = counted
+            .iter()
+            .find(|(b, _)| b == bucket)
+            .map(|(_, h)| *h)
+            .ok_or_else(|| anyhow::anyhow!("a rate-limit bucket was not counted"))?;
+    }
+    Ok(hits)
 }
 
 /// Drops windows that can no longer matter.

@@ -22,7 +22,13 @@ pub fn take(
     email: &SignerEmail,
 ) -> anyhow::Result<bool> {
     let inbox = tokens::keyed_hash(key, &email.mailbox());
-    let for_campaign = rate_limit::hit(conn, &format!("mail:{campaign}:{inbox}"), Window::Day)?;
-    let for_all = rate_limit::hit(conn, &format!("mail:{inbox}"), Window::Day)?;
+    let [for_campaign, for_all] = rate_limit::hit_each(
+        conn,
+        [
+            &format!("mail:{campaign}:{inbox}"),
+            &format!("mail:{inbox}"),
+        ],
+        Window::Day,
+    )?;
     Ok(for_campaign <= MAILS_PER_MAILBOX_PER_CAMPAIGN && for_all <= MAILS_PER_MAILBOX_PER_DAY)
 }

@@ -128,6 +128,19 @@ async fn a_duplicate_signature_looks_the_same_adds_no_row_and_sends_at_most_thre
             .is_some(),
         "an unconfirmed signer gets a fresh link"
     );
+    let links: std::collections::HashSet<_> = mails
+        .iter()
+        .filter_map(|m| m.link_starting_with(&format!("{BASE_URL}/confirm/")))
+        .collect();
+    assert_eq!(
+        links.len(),
+        undersign::signatures::CONFIRM_LINKS_PER_SIGNATURE as usize,
+        "each e-mail carries its own link, and the notice cap bounds them"
+    );
+    for link in &links {
+        let page = app.get(link.trim_start_matches(BASE_URL)).await;
+        assert_eq!(page.status().as_u16(), 200, "every link sent still works");
+    }
     let confirmed = app.confirm_from(notices[2]).await;
     assert_eq!(confirmed.status().as_u16(), 200);
     assert_eq!(app.counter(&slug), 1);
