@@ -12,8 +12,10 @@ use crate::domain::email::SignerEmail;
 use crate::mail::{messages, outbox};
 use crate::{rate_limit, tokens};
 use chrono::{DateTime, Utc};
-use diesel::dsl::sql;
+use diesel::expression::{is_aggregate, ValidGrouping};
+use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::Bool;
 use diesel::upsert::DecoratableTarget;
 use uuid::Uuid;
@@ -60,9 +62,7 @@ pub fn sign(
                 signatures::state.eq("counted"),
             ))
             .on_conflict((signatures::campaign_id, signatures::supporter_id))
-            // A literal, not a bind parameter: PostgreSQL must see that the predicate matches
-            // the partial unique index's, also in a generic plan.
-            .filter_target(sql::<Bool>("state <> 'held'"))
+            .filter_target(NotHeld)
             .do_nothing()
             .returning(signatures::id)
             .get_result(conn)
@@ -155,4 +155,25 @@ fn upsert_supporter(conn: &mut PgConnection, email: &SignerEmail) -> anyhow::Res
         .set(supporters::email_canonical.eq(diesel::upsert::excluded(supporters::email_canonical)))
         .returning(supporters::id)
         .get_result(conn)?)
+}
+
+/// `state <> 'held'`, the predicate of the one-signature-per-supporter index, written as SQL
+/// text rather than with a bind parameter: PostgreSQL must see that it matches the partial
+/// index also in the generic plan of the cached prepared statement.
+#[derive(Debug, Clone, Copy, QueryId)]
+struct NotHeld;
+
+impl Expression for NotHeld {
+    type SqlType = Bool;
+}
+
+impl ValidGrouping<()> for NotHeld {
+    type IsAggregate = is_aggregate::Never;
+}
+
+impl QueryFragment<Pg> for NotHeld {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql("state <> 'held'");
+        Ok(())
+    }
 }
