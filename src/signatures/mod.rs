@@ -49,9 +49,9 @@ pub struct Origin {
 /// What the service did with a submission. The supporter sees the same page for all of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Signed {
-    /// A new signature waiting for confirmation; the confirmation e-mail is queued unless
-    /// its inbox reached the [`mail_cap`].
-    New,
+    /// A new signature waiting for confirmation; the confirmation e-mail was queued unless
+    /// its inbox had reached the [`mail_cap`] (`mailed: false`).
+    New { mailed: bool },
     /// Stored but held for review (honeypot or rate limit); nothing is sent and nothing counts.
     /// It never stands in the way of a later clean signature from the same address.
     Held,

@@ -77,12 +77,12 @@ pub fn sign(
         };
         if let Some(signature_id) = inserted {
             if !mail_cap::take(conn, mail.secret_key, campaign.id(), &new.email)? {
-                return Ok(Signed::New);
+                return Ok(Signed::New { mailed: false });
             }
             let link = new_confirm_link(conn, signature_id, mail.base_url)?;
             let email = messages::confirm(&signer_mail, &link)?;
             outbox::enqueue(conn, &email, mail.message_id_domain)?;
-            return Ok(Signed::New);
+            return Ok(Signed::New { mailed: true });
         }
         // A second signature from this address: tell its owner, a few times at most. An
         // unconfirmed first signature gets one more link; the earlier ones keep working.
