@@ -1,8 +1,13 @@
-//! Error pages: one template for every status, and the mapping from internal failures to a
-//! 503 that says we are at fault (internal details go to the log, never to the page).
+//! Errors at the HTTP edge: [`PageError`] is what handlers return with `?`; it picks the
+//! status and renders the styled message page (JSON under `/api`). Internal failures become a
+//! 503 whose cause goes to the log, never to the page. actix's own 4xx (an oversized body, a
+//! bad path) are given the same page by [`style_framework_errors`].
 
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{header, StatusCode};
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::middleware::Next;
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
 
 #[derive(Template)]
@@ -11,6 +16,122 @@ pub struct MessagePage<'a> {
     pub title: &'a str,
     pub message: &'a str,
     pub link: Option<(&'a str, &'a str)>,
+}
+
+/// Why a request could not be answered as asked. Each variant carries what the visitor
+/// should read; none carries internal detail.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    /// 401: the page needs a signed-in organizer.
+    #[error("sign-in required")]
+    Unauthorized,
+    /// 403: signed in, but this role may not do it; or a missing or stale form token.
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    /// 404 with a title and a sentence about what was not found.
+    #[error("not found")]
+    NotFound {
+        title: &'static str,
+        message: &'static str,
+    },
+    /// 409: the thing moved on since the page was shown (e.g. launched in another tab).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// 413: the body is larger than this endpoint accepts.
+    #[error("payload too large")]
+    TooLarge,
+    /// 415: not the form encoding this endpoint reads.
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    /// 422: input that cannot be used, with what to fix (forms re-render instead where they can).
+    #[error("unprocessable: {0}")]
+    Unprocessable(String),
+    /// 429: too many attempts; try again after this many seconds.
+    #[error("too many requests")]
+    TooManyRequests { retry_after: u64 },
+    /// 503: our fault (database down, a bug). The cause is logged, not shown.
+    #[error("unavailable")]
+    Unavailable(#[from] anyhow::Error),
+}
+
+impl PageError {
+    /// A 404 for a page that does not exist.
+    pub fn not_found() -> PageError {
+        PageError::NotFound {
+            title: "Page not found",
+            message: "There is no page at this address. It may have been mistyped or moved.",
+        }
+    }
+
+    /// What the visitor reads: a title and one sentence.
+    fn text(&self) -> (&str, &str) {
+        match self {
+            PageError::Unauthorized => ("Please sign in", "This page is for organizers. Please sign in first."),
+            PageError::Forbidden(why) => ("Not allowed", why),
+            PageError::NotFound { title, message } => (title, message),
+            PageError::Conflict(why) => ("This has changed", why),
+            PageError::TooLarge => ("That was too much", "What you sent is larger than this page accepts."),
+            PageError::UnsupportedMediaType => ("Please use the form", "This address accepts only its form."),
+            PageError::Unprocessable(why) => ("Please check what you sent", why),
+            PageError::TooManyRequests { .. } => (
+                "Please wait a moment",
+                "There were too many attempts. Please wait a little and try again.",
+            ),
+            PageError::Unavailable(_) => (
+                "Please try again in a moment",
+                "We could not complete your request just now. Nothing was stored: please send it again in a few seconds.",
+            ),
+        }
+    }
+
+    /// The same error as JSON `{"error": "..."}`, for `/api`.
+    pub fn json_response(&self) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status_code())
+            .insert_header(("Access-Control-Allow-Origin", "*"))
+            .json(serde_json::json!({ "error": self.text().1 }));
+        self.add_headers(&mut response);
+        response
+    }
+
+    fn add_headers(&self, response: &mut HttpResponse) {
+        if let PageError::Unavailable(_) = self {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(RETRY_AFTER_SECONDS),
+            );
+        }
+        if let PageError::TooManyRequests { retry_after } = self {
+            if let Ok(value) = header::HeaderValue::from_str(&retry_after.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
+    }
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            PageError::Unauthorized => StatusCode::UNAUTHORIZED,
+            PageError::Forbidden(_) => StatusCode::FORBIDDEN,
+            PageError::NotFound { .. } => StatusCode::NOT_FOUND,
+            PageError::Conflict(_) => StatusCode::CONFLICT,
+            PageError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            PageError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            PageError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            PageError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            PageError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let PageError::Unavailable(e) = self {
+            tracing::error!(error = format!("{e:#}"), "request failed");
+        }
+        let (title, text) = self.text();
+        let mut response = message(self.status_code(), title, text);
+        self.add_headers(&mut response);
+        response
+    }
 }
 
 /// A page with a title and one paragraph, at `status`.
@@ -44,12 +165,7 @@ pub const RETRY_AFTER_SECONDS: u32 = 5;
 /// Our fault (database down, a bug): logged with its cause, answered with a 503 page that
 /// says when to try again.
 pub fn unavailable(e: anyhow::Error) -> HttpResponse {
-    tracing::error!(error = format!("{e:#}"), "request failed");
-    retry_later(message(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Please try again in a moment",
-        "We could not complete your request just now. Nothing was stored: please send it again in a few seconds.",
-    ))
+    PageError::Unavailable(e).error_response()
 }
 
 /// Adds `Retry-After` to a 503.
@@ -61,15 +177,81 @@ pub fn retry_later(mut response: HttpResponse) -> HttpResponse {
     response
 }
 
-pub async fn not_found(_req: HttpRequest) -> HttpResponse {
-    page_not_found()
+pub async fn not_found(_req: HttpRequest) -> Result<HttpResponse, PageError> {
+    Err(PageError::not_found())
 }
 
 /// The 404 page for an address that leads nowhere (or nowhere this client may see).
 pub fn page_not_found() -> HttpResponse {
-    message(
-        StatusCode::NOT_FOUND,
-        "Page not found",
-        "There is no page at this address. It may have been mistyped or moved.",
-    )
+    PageError::not_found().error_response()
+}
+
+/// Gives errors the page they deserve: a [`PageError`] under `/api` becomes JSON, and an
+/// error raised by actix itself (an oversized body, an extractor that refused the input)
+/// gets the styled message page at its own status instead of a bare text line.
+pub async fn style_framework_errors(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let is_api = req.path().starts_with("/api/");
+    let res = next.call(req).await?.map_into_boxed_body();
+    let Some(error) = res.response().error() else {
+        return Ok(res);
+    };
+    let replacement = match error.as_error::<PageError>() {
+        Some(page) if is_api => page.json_response(),
+        Some(_) => return Ok(res),
+        None => framework_error(res.status(), is_api),
+    };
+    Ok(res.into_response(replacement))
+}
+
+fn framework_error(status: StatusCode, is_api: bool) -> HttpResponse {
+    let error = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => PageError::TooLarge,
+        StatusCode::NOT_FOUND => PageError::not_found(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => PageError::UnsupportedMediaType,
+        s if s.is_client_error() => PageError::Unprocessable(
+            "What you sent could not be read. Please go back and try again.".into(),
+        ),
+        _ => PageError::Unavailable(anyhow::anyhow!("framework error {status}")),
+    };
+    let mut response = if is_api {
+        error.json_response()
+    } else {
+        error.error_response()
+    };
+    if status.is_client_error() {
+        *response.status_mut() = status;
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_answers_with_its_own_status() {
+        let cases = [
+            (PageError::Unauthorized, 401),
+            (PageError::Forbidden("no"), 403),
+            (PageError::not_found(), 404),
+            (PageError::Conflict("moved".into()), 409),
+            (PageError::TooLarge, 413),
+            (PageError::Unprocessable("bad".into()), 422),
+            (PageError::TooManyRequests { retry_after: 5 }, 429),
+            (PageError::Unavailable(anyhow::anyhow!("db down")), 503),
+        ];
+        for (error, status) in cases {
+            assert_eq!(error.error_response().status().as_u16(), status, "{error}");
+            assert_eq!(error.json_response().status().as_u16(), status);
+        }
+    }
+
+    #[test]
+    fn too_many_requests_says_when_to_retry() {
+        let response = PageError::TooManyRequests { retry_after: 30 }.error_response();
+        assert_eq!(response.headers().get("retry-after").unwrap(), "30");
+    }
 }
