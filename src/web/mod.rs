@@ -10,19 +10,17 @@ pub mod limits;
 pub mod ops;
 pub mod public;
 pub mod routing;
+pub mod urls;
 
-use crate::campaigns::Campaign;
+use crate::campaigns::cache::CampaignCache;
 use crate::config::Settings;
 use crate::db::DbPool;
 use crate::mail::transport::Mailer;
-use crate::ttl_cache::TtlCache;
 use crate::worker;
 use actix_web::dev::Server;
-use actix_web::web::Bytes;
 use actix_web::{web, App, HttpServer};
 use std::net::TcpListener;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// Largest request body accepted; a sign form is far smaller.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -33,12 +31,8 @@ pub struct AppState {
     pub pool: DbPool,
     pub message_id_domain: String,
     pub metrics: ops::Metrics,
-    /// Campaigns by slug, read again after two seconds.
-    pub campaigns: TtlCache<String, Arc<Campaign>>,
-    /// Rendered action pages by slug, for one second (a confirmation here drops its page).
-    pub pages: TtlCache<String, Bytes>,
-    /// Rendered `/api/v1/campaigns/{slug}` answers by slug, likewise.
-    pub counters: TtlCache<String, Bytes>,
+    /// Campaigns and their rendered public answers; every change calls `forget(slug)`.
+    pub cache: CampaignCache,
 }
 
 /// A bound, not yet running, web server.
@@ -68,15 +62,16 @@ impl Application {
             settings,
             pool: pool.clone(),
             metrics: ops::Metrics::default(),
-            campaigns: TtlCache::new(Duration::from_secs(2)),
-            pages: TtlCache::new(Duration::from_secs(1)),
-            counters: TtlCache::new(Duration::from_secs(1)),
+            cache: CampaignCache::default(),
         }));
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
                 .wrap(actix_web::middleware::from_fn(limits::bound_body_time))
+                .wrap(actix_web::middleware::from_fn(
+                    errors::style_framework_errors,
+                ))
                 .wrap(compression::compress())
                 .wrap(actix_web::middleware::from_fn(
                     compression::drop_identity_marker,

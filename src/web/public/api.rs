@@ -18,7 +18,7 @@ struct CampaignJson<'a> {
 
 pub async fn campaign(state: web::Data<AppState>, slug: web::Path<String>) -> HttpResponse {
     let slug = slug.into_inner();
-    if let Some(body) = state.counters.get(&slug) {
+    if let Some(body) = state.cache.counters.get(&slug) {
         return json(body);
     }
     let c = match campaign::load(&state, slug).await {
@@ -41,7 +41,7 @@ pub async fn campaign(state: web::Data<AppState>, slug: web::Path<String>) -> Ht
         Ok(body) => Bytes::from(body),
         Err(e) => return crate::web::errors::unavailable(e.into()),
     };
-    state.counters.put(c.slug().to_string(), body.clone());
+    state.cache.counters.put(c.slug().to_string(), body.clone());
     json(body)
 }
 

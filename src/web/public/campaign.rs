@@ -104,7 +104,7 @@ async fn find_cached(
     if !crate::campaigns::import::is_valid_slug(&slug) {
         return Err(missing());
     }
-    if let Some(cached) = state.campaigns.get(&slug) {
+    if let Some(cached) = state.cache.campaigns.get(&slug) {
         return Ok((cached, false));
     }
     match db::run(&state.pool, move |conn| {
@@ -114,7 +114,7 @@ async fn find_cached(
     {
         Ok(Some(c)) => {
             let c = Arc::new(c);
-            state.campaigns.put(c.slug().to_string(), c.clone());
+            state.cache.campaigns.put(c.slug().to_string(), c.clone());
             Ok((c, true))
         }
         Ok(None) => Err(missing()),
@@ -141,7 +141,7 @@ pub async fn show(
             return response;
         }
     }
-    if let Some(body) = state.pages.get(&slug) {
+    if let Some(body) = state.cache.pages.get(&slug) {
         return HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .body(body);
@@ -153,6 +153,7 @@ pub async fn show(
     let page = page(&state, &c, &SignForm::default(), &FieldErrors::new()).render();
     if let Ok(body) = &page {
         state
+            .cache
             .pages
             .put(c.slug().to_string(), Bytes::from(body.clone()));
     }

@@ -114,8 +114,8 @@ async fn respond(state: &AppState, token: &str, outcome: anyhow::Result<Outcome>
             signatures,
         }) => {
             tracing::info!("signature confirmed");
-            state.pages.forget(slug.as_str());
-            state.counters.forget(slug.as_str());
+            state.cache.pages.forget(slug.as_str());
+            state.cache.counters.forget(slug.as_str());
             let trust = match super::campaign::load_cached(state, slug.clone()).await {
                 Ok((c, _)) => super::trust::Trust::of(&c, &state.settings),
                 Err(_) => super::trust::Trust {
