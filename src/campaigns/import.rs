@@ -146,14 +146,7 @@ pub fn import(
 
 /// Whether `slug` may appear in `/c/{slug}`.
 pub fn is_valid_slug(slug: &str) -> bool {
-    !slug.is_empty()
-        && slug.len() <= 80
-        && !slug.starts_with('-')
-        && !slug.ends_with('-')
-        && !slug.contains("--")
-        && slug
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    crate::domain::slug::Slug::parse(slug).is_ok_and(|s| s.as_str() == slug)
 }
 
 /// A URL slug from a title: letters transliterated to ASCII (so "Спасите Байкал" gives

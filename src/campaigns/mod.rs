@@ -1,23 +1,31 @@
 //! Campaigns as stored: the letter's parts, its asks and targets, the status a campaign moves
-//! through (draft → live → closed), and the cached signature count shown on every page.
+//! through (draft → live → closed → archived), and the cached signature count shown on every
+//! page.
 
+pub mod cache;
 pub mod import;
 pub mod lifecycle;
 
 use crate::db::schema::{asks, campaign_counters, campaigns, targets};
+use crate::db::types::CampaignId;
 use crate::domain::letter::{Recipient, Signer};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-/// Where a campaign stands. Only live campaigns take signatures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+/// Where a campaign stands. Only live campaigns take signatures; archived ones are hidden
+/// from the organizers' list and the public alike.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, diesel::AsExpression, diesel::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "lowercase")]
 pub enum CampaignStatus {
     Draft,
     Live,
     Closed,
+    Archived,
 }
 
 impl CampaignStatus {
@@ -26,25 +34,31 @@ impl CampaignStatus {
             CampaignStatus::Draft => "draft",
             CampaignStatus::Live => "live",
             CampaignStatus::Closed => "closed",
+            CampaignStatus::Archived => "archived",
         }
     }
 
-    fn from_db(s: &str) -> CampaignStatus {
-        match s {
-            "live" => CampaignStatus::Live,
-            "closed" => CampaignStatus::Closed,
-            _ => CampaignStatus::Draft,
-        }
+    pub fn parse(s: &str) -> Option<CampaignStatus> {
+        [
+            CampaignStatus::Draft,
+            CampaignStatus::Live,
+            CampaignStatus::Closed,
+            CampaignStatus::Archived,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == s)
     }
 }
+
+crate::db::types::text_enum!(CampaignStatus);
 
 /// A campaign row as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = campaigns)]
 pub struct CampaignRow {
-    pub id: Uuid,
+    pub id: CampaignId,
     pub slug: String,
-    pub status: String,
+    pub status: CampaignStatus,
     pub title: String,
     pub headline: Option<String>,
     pub intro: Option<String>,
@@ -98,6 +112,10 @@ pub struct Campaign {
 
 impl Campaign {
     pub fn id(&self) -> Uuid {
+        self.row.id.0
+    }
+
+    pub fn campaign_id(&self) -> CampaignId {
         self.row.id
     }
 
@@ -107,7 +125,7 @@ impl Campaign {
 
     /// The status as the public sees it: a live campaign past its closing time is closed.
     pub fn status(&self, now: DateTime<Utc>) -> CampaignStatus {
-        match CampaignStatus::from_db(&self.row.status) {
+        match self.row.status {
             CampaignStatus::Live if self.row.closes_at.is_some_and(|at| at <= now) => {
                 CampaignStatus::Closed
             }
@@ -170,7 +188,7 @@ pub fn list(
         .order(campaigns::created_at.desc())
         .into_boxed();
     if let Some(status) = status {
-        query = query.filter(campaigns::status.eq(status.as_str()));
+        query = query.filter(campaigns::status.eq(status));
     }
     let rows = query.load(conn).context("listing campaigns")?;
     let now = Utc::now();
@@ -204,9 +222,9 @@ fn load_parts(conn: &mut PgConnection, row: CampaignRow) -> anyhow::Result<Campa
         .order(targets::position)
         .select(Target::as_select())
         .load(conn)?;
-    let signatures = signature_count(conn, row.id)?;
+    let signatures = signature_count(conn, row.id.0)?;
     let delivered = if row.public_log {
-        crate::batches::delivery::delivered(conn, row.id)?
+        crate::batches::delivery::delivered(conn, row.id.0)?
     } else {
         Vec::new()
     };

@@ -3,6 +3,7 @@
 
 pub mod local;
 pub mod schema;
+pub mod types;
 
 use anyhow::Context;
 use diesel::connection::SimpleConnection;

@@ -7,6 +7,7 @@ pub mod letter;
 pub mod letter_file;
 pub mod name;
 pub mod schedule;
+pub mod slug;
 pub mod text;
 pub mod web_address;
 pub mod window;
