@@ -11,6 +11,7 @@ use crate::mail::transport::Mailer;
 use crate::web::Application;
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -46,6 +47,9 @@ pub enum Command {
     /// Create, list and export campaigns.
     #[command(subcommand)]
     Campaign(CampaignCommand),
+    /// Manage organizer accounts.
+    #[command(subcommand)]
+    User(crate::organizers::cli::UserCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -104,11 +108,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let pool = open_database(&settings).await?;
             let mailer = Mailer::new(&settings.mail, &settings.from)?;
             let base_url = settings.base_url.clone();
+            let setup = db::run(&pool, |conn| {
+                Ok(crate::organizers::setup::issue_if_needed(conn)?)
+            })
+            .await?;
             let app = Application::build(settings, pool, mailer, !no_worker)?;
             println!(
                 "Undersign is serving on {base_url} (listening on port {})",
                 app.port()
             );
+            if let Some(token) = setup {
+                // Ignoring a closed stdout: a supervisor that stopped reading must not stop us.
+                let _ = writeln!(
+                    std::io::stdout(),
+                    "No organizer exists yet. Create the first one within 24 hours at:\n  {}",
+                    crate::web::urls::absolute(&base_url, &crate::web::urls::admin_setup(&token))
+                );
+            }
             app.run_until_stopped().await?;
             Ok(())
         }
@@ -149,6 +165,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Campaign(command) => campaign(&settings, command).await,
+        Command::User(command) => {
+            let pool = open_database(&settings).await?;
+            crate::organizers::cli::run(&pool, command).await
+        }
     }
 }
 
@@ -315,12 +335,7 @@ async fn change(settings: &Settings, slug: String, wanted: Move) -> anyhow::Resu
             println!("{slug} is already {}; nothing changed", status.as_str())
         }
         Err(refused) => {
-            let verb = match wanted {
-                Move::Launch => "launch",
-                Move::Close => "close",
-                Move::Reopen => "reopen",
-            };
-            bail!("cannot {verb} {slug}: {refused}");
+            bail!("cannot {} {slug}: {refused}", wanted.verb());
         }
     }
     Ok(())

@@ -1,5 +1,5 @@
-//! Moving a campaign through its life: launch (draft → live), close (live → closed) and
-//! reopen (closed → live). Each is idempotent: asking for the state a campaign is already in
+//! Moving a campaign through its life: launch (draft → live), close (live → closed),
+//! reopen (closed → live) and archive (draft or closed → archived, out of the lists). Each is idempotent: asking for the state a campaign is already in
 //! changes nothing and says so; a move the state does not allow is refused with the reason.
 
 use super::CampaignStatus;
@@ -13,6 +13,19 @@ pub enum Move {
     Launch,
     Close,
     Reopen,
+    Archive,
+}
+
+impl Move {
+    /// The word for this move in messages ("cannot launch …").
+    pub fn verb(self) -> &'static str {
+        match self {
+            Move::Launch => "launch",
+            Move::Close => "close",
+            Move::Reopen => "reopen",
+            Move::Archive => "archive",
+        }
+    }
 }
 
 /// What happened.
@@ -40,6 +53,10 @@ pub enum Refused {
     LaunchClosed,
     #[error("it is a draft that was never launched; launch it instead")]
     NotLaunched,
+    #[error("it is live; close it before archiving it")]
+    ArchiveLive,
+    #[error("it is archived")]
+    Archived,
 }
 
 /// The campaign as far as a move needs it.
@@ -52,9 +69,13 @@ pub struct Facts {
 
 /// Decides `wanted` for a campaign described by `facts` at `now`, without touching anything.
 pub fn decide(wanted: Move, facts: &Facts, now: DateTime<Utc>) -> Result<Moved, Refused> {
-    use CampaignStatus::{Closed, Draft, Live};
+    use CampaignStatus::{Archived, Closed, Draft, Live};
     let passed = facts.closes_at.filter(|at| *at <= now);
     match (wanted, facts.status) {
+        (Move::Archive, Archived) => Ok(Moved::Already(Archived)),
+        (Move::Archive, Live) if passed.is_none() => Err(Refused::ArchiveLive),
+        (Move::Archive, _) => Ok(Moved::Done(Archived)),
+        (_, Archived) => Err(Refused::Archived),
         (Move::Launch, Live) | (Move::Reopen, Live) if passed.is_none() => Ok(Moved::Already(Live)),
         (Move::Launch, Draft) if facts.targets == 0 => Err(Refused::NoTargets),
         (Move::Launch, Draft) => match passed {
@@ -83,7 +104,7 @@ pub fn apply(
     wanted: Move,
 ) -> anyhow::Result<Result<Moved, Refused>> {
     conn.transaction(|conn| {
-        let row: Option<(uuid::Uuid, String, Option<DateTime<Utc>>)> = campaigns::table
+        let row: Option<(uuid::Uuid, CampaignStatus, Option<DateTime<Utc>>)> = campaigns::table
             .filter(campaigns::slug.eq(slug))
             .select((campaigns::id, campaigns::status, campaigns::closes_at))
             .for_update()
@@ -93,7 +114,7 @@ pub fn apply(
             return Ok(Err(Refused::NotFound(slug.to_string())));
         };
         let facts = Facts {
-            status: CampaignStatus::from_db(&status),
+            status,
             closes_at,
             targets: targets::table
                 .filter(targets::campaign_id.eq(id))
@@ -124,6 +145,11 @@ pub fn apply(
                     ))
                     .execute(conn)?;
             }
+            (_, Move::Archive) => {
+                diesel::update(row)
+                    .set(campaigns::status.eq(CampaignStatus::Archived))
+                    .execute(conn)?;
+            }
             (_, Move::Reopen) => {
                 diesel::update(row)
                     .set((
@@ -142,7 +168,7 @@ pub fn apply(
 mod tests {
     use super::*;
     use chrono::Duration;
-    use CampaignStatus::{Closed, Draft, Live};
+    use CampaignStatus::{Archived, Closed, Draft, Live};
 
     fn facts(status: CampaignStatus, closes_in_hours: Option<i64>, targets: i64) -> Facts {
         Facts {
@@ -186,6 +212,12 @@ mod tests {
             ),
             (Move::Reopen, facts(Closed, None, 1), Ok(Moved::Done(Live))),
             (Move::Reopen, facts(Live, None, 1), Ok(Moved::Already(Live))),
+            (Move::Archive, facts(Closed, None, 1), Ok(Moved::Done(Archived))),
+            (Move::Archive, facts(Draft, None, 0), Ok(Moved::Done(Archived))),
+            (Move::Archive, facts(Live, None, 1), Err(Refused::ArchiveLive)),
+            (Move::Archive, facts(Archived, None, 1), Ok(Moved::Already(Archived))),
+            (Move::Launch, facts(Archived, None, 1), Err(Refused::Archived)),
+            (Move::Reopen, facts(Archived, None, 1), Err(Refused::Archived)),
             (
                 Move::Reopen,
                 facts(Draft, None, 1),

@@ -185,11 +185,83 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    audit_log (id) {
+        id -> Uuid,
+        organizer_id -> Nullable<Uuid>,
+        action -> Text,
+        campaign_id -> Nullable<Uuid>,
+        detail -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    campaign_countries (campaign_id, country) {
+        campaign_id -> Uuid,
+        country -> Text,
+        signatures -> Int8,
+    }
+}
+
+diesel::table! {
+    campaign_hourly (campaign_id, hour) {
+        campaign_id -> Uuid,
+        hour -> Timestamptz,
+        signatures -> Int8,
+    }
+}
+
+diesel::table! {
+    login_failures (key) {
+        key -> Text,
+        failures -> Int4,
+        last_failed_at -> Timestamptz,
+        blocked_until -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    organizer_sessions (id_hash) {
+        id_hash -> Text,
+        organizer_id -> Uuid,
+        csrf_token -> Text,
+        created_at -> Timestamptz,
+        last_seen_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    organizers (id) {
+        id -> Uuid,
+        email -> Text,
+        email_canonical -> Text,
+        password_hash -> Text,
+        role -> Text,
+        created_at -> Timestamptz,
+        disabled_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    setup_tokens (token_hash) {
+        token_hash -> Text,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(asks -> campaigns (campaign_id));
 diesel::joinable!(batch_targets -> campaigns (campaign_id));
 diesel::joinable!(batch_targets -> targets (target_id));
 diesel::joinable!(batches -> campaigns (campaign_id));
+diesel::joinable!(audit_log -> campaigns (campaign_id));
+diesel::joinable!(audit_log -> organizers (organizer_id));
+diesel::joinable!(campaign_countries -> campaigns (campaign_id));
+diesel::joinable!(campaign_hourly -> campaigns (campaign_id));
 diesel::joinable!(campaign_counters -> campaigns (campaign_id));
+diesel::joinable!(organizer_sessions -> organizers (organizer_id));
 diesel::joinable!(outbox -> campaigns (campaign_id));
 diesel::joinable!(signature_confirm_tokens -> signatures (signature_id));
 diesel::joinable!(signatures -> batches (batch_id));
@@ -199,13 +271,20 @@ diesel::joinable!(targets -> campaigns (campaign_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     asks,
+    audit_log,
     batch_targets,
     batches,
     campaign_counters,
+    campaign_countries,
+    campaign_hourly,
     campaigns,
+    login_failures,
     mail_status,
+    organizer_sessions,
+    organizers,
     outbox,
     rate_limits,
+    setup_tokens,
     signature_confirm_tokens,
     signatures,
     supporters,

@@ -2,6 +2,7 @@
 //! shared state, the security middleware and the routes, and optionally runs the outbox
 //! worker beside the server.
 
+pub mod admin;
 pub mod client_ip;
 pub mod compression;
 pub mod errors;
@@ -78,6 +79,7 @@ impl Application {
                 ))
                 .wrap(headers::security_headers(https))
                 .wrap(actix_web::middleware::from_fn(ops::observe))
+                .service(admin::scope())
                 .configure(public::routes)
                 .configure(ops::routes)
                 .default_service(web::to(errors::not_found))

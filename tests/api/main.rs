@@ -1,5 +1,6 @@
 //! Integration tests: the app over HTTP on a real PostgreSQL and a real SMTP server.
 
+mod admin;
 mod batch_messages;
 mod batches;
 mod browser;

@@ -1,0 +1,298 @@
+//! Signing in and out, and the first-run setup page that creates the owner account.
+
+use super::guard::{self, Organizer};
+use super::page;
+use crate::db;
+use crate::organizers::password::{self, Verified};
+use crate::organizers::{self, sessions, setup, throttle, CreateError, Role};
+use crate::tokens;
+use crate::web::admin::form::Fields;
+use crate::web::client_ip::client_ip;
+use crate::web::errors::PageError;
+use crate::web::{urls, AppState};
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use std::collections::BTreeMap;
+
+#[derive(Template)]
+#[template(path = "admin/login.html")]
+struct LoginPage<'a> {
+    me: Option<&'a sessions::Session>,
+    csrf_token: &'a str,
+    email: &'a str,
+    problem: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/setup.html")]
+struct SetupPage<'a> {
+    me: Option<&'a sessions::Session>,
+    csrf_token: &'a str,
+    token: &'a str,
+    email: &'a str,
+    errors: BTreeMap<&'static str, String>,
+}
+
+const WRONG: &str = "The e-mail address or the password is not right.";
+
+/// The pre-session form token: the one the browser already holds, or a new one to set.
+fn form_token(req: &HttpRequest, state: &AppState) -> (String, bool) {
+    match req.cookie(guard::pre_session_cookie(state)) {
+        Some(c) if tokens::looks_valid(c.value()) => (c.value().to_string(), false),
+        _ => (tokens::generate().0, true),
+    }
+}
+
+fn with_form_token(
+    state: &AppState,
+    mut response: HttpResponse,
+    token: String,
+    is_new: bool,
+) -> HttpResponse {
+    if is_new {
+        let _ = response.add_cookie(&guard::cookie(
+            state,
+            guard::pre_session_cookie(state),
+            token,
+        ));
+    }
+    response
+}
+
+pub async fn login_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    if req.extensions_session().is_some() {
+        return Ok(page::see_other(urls::ADMIN));
+    }
+    let (token, is_new) = form_token(&req, &state);
+    let body = LoginPage {
+        me: None,
+        csrf_token: &token,
+        email: "",
+        problem: None,
+    }
+    .render();
+    Ok(with_form_token(
+        &state,
+        page::html(StatusCode::OK, body),
+        token,
+        is_new,
+    ))
+}
+
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let fields = Fields::from_request(&req, &body);
+    let email = fields.get("email").trim().to_string();
+    let password_typed = fields.get("password").to_string();
+    let key = state.settings.secret_key.bytes();
+    let mut keys = vec![format!(
+        "account:{}",
+        tokens::keyed_hash(key, &email.to_lowercase())
+    )];
+    if let Some(ip) = client_ip(&req, &state.settings) {
+        keys.push(format!("ip:{}", tokens::keyed_hash(key, &ip.to_string())));
+    }
+    let now = chrono::Utc::now();
+    let (blocked, organizer) = {
+        let (keys, email) = (keys.clone(), email.clone());
+        db::run(&state.pool, move |conn| {
+            Ok((
+                throttle::blocked_for(conn, &keys, now)?,
+                organizers::find_by_email(conn, &email)?,
+            ))
+        })
+        .await?
+    };
+    if let Some(retry_after) = blocked {
+        return Err(PageError::TooManyRequests { retry_after });
+    }
+    let stored = organizer.as_ref().map(|o| o.password_hash.clone());
+    let verified = web::block(move || password::verify(&password_typed, stored.as_deref()))
+        .await
+        .map_err(|e| PageError::Unavailable(e.into()))?;
+    let Some(organizer) = organizer.filter(|_| verified != Verified::No) else {
+        db::run(&state.pool, move |conn| {
+            Ok(throttle::record_failure(conn, &keys, now)?)
+        })
+        .await?;
+        tracing::info!("sign-in refused");
+        let (token, is_new) = form_token(&req, &state);
+        let body = LoginPage {
+            me: None,
+            csrf_token: &token,
+            email: &email,
+            problem: Some(WRONG),
+        }
+        .render();
+        return Ok(with_form_token(
+            &state,
+            page::html(StatusCode::UNAUTHORIZED, body),
+            token,
+            is_new,
+        ));
+    };
+    let previous = req
+        .cookie(guard::session_cookie(&state))
+        .map(|c| c.value().to_string());
+    let session_id = db::run(&state.pool, move |conn| {
+        throttle::clear(conn, &keys)?;
+        if let Verified::YesRehash(new) = &verified {
+            organizers::store_hash(conn, organizer.id, new)?;
+        }
+        Ok(sessions::start(conn, &organizer, previous.as_deref())?)
+    })
+    .await?;
+    tracing::info!("organizer signed in");
+    Ok(signed_in(&state, session_id))
+}
+
+fn signed_in(state: &AppState, session_id: String) -> HttpResponse {
+    let mut response = page::see_other(urls::ADMIN);
+    let _ = response.add_cookie(&guard::cookie(
+        state,
+        guard::session_cookie(state),
+        session_id,
+    ));
+    let _ = response.add_cookie(&guard::removal(state, guard::pre_session_cookie(state)));
+    response
+}
+
+pub async fn logout(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _me: Organizer,
+) -> Result<HttpResponse, PageError> {
+    if let Some(c) = req.cookie(guard::session_cookie(&state)) {
+        let id = c.value().to_string();
+        db::run(&state.pool, move |conn| Ok(sessions::end(conn, &id)?)).await?;
+    }
+    let mut response = page::see_other(urls::ADMIN_LOGIN);
+    let _ = response.add_cookie(&guard::removal(&state, guard::session_cookie(&state)));
+    Ok(response)
+}
+
+fn setup_gone() -> PageError {
+    PageError::NotFound {
+        title: "This setup link does not work",
+        message: "It was used already, it expired, or an organizer exists. Ask an owner to invite you, or run `undersign user add`.",
+    }
+}
+
+pub async fn setup_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let setup_token = token.into_inner();
+    let check = setup_token.clone();
+    if !db::run(&state.pool, move |conn| Ok(setup::is_usable(conn, &check)?)).await? {
+        return Err(setup_gone());
+    }
+    let (form, is_new) = form_token(&req, &state);
+    let body = SetupPage {
+        me: None,
+        csrf_token: &form,
+        token: &setup_token,
+        email: "",
+        errors: BTreeMap::new(),
+    }
+    .render();
+    Ok(with_form_token(
+        &state,
+        page::html(StatusCode::OK, body),
+        form,
+        is_new,
+    ))
+}
+
+pub async fn setup(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let setup_token = token.into_inner();
+    let check = setup_token.clone();
+    if !db::run(&state.pool, move |conn| Ok(setup::is_usable(conn, &check)?)).await? {
+        return Err(setup_gone());
+    }
+    let fields = Fields::from_request(&req, &body);
+    let email_typed = fields.get("email").trim().to_string();
+    let problem = match organizers::check_new(&email_typed, fields.get("password")) {
+        Ok(email) => {
+            let password_typed = fields.get("password").to_string();
+            let hash = web::block(move || password::hash(&password_typed))
+                .await
+                .map_err(|e| PageError::Unavailable(e.into()))??;
+            let created = db::run(&state.pool, move |conn| {
+                use diesel::Connection;
+                Ok(conn.transaction(|conn| {
+                    if !setup::consume(conn, &setup_token)? {
+                        return Ok(None);
+                    }
+                    let id = match organizers::insert(conn, &email, &hash, Role::Owner) {
+                        Ok(id) => id,
+                        Err(CreateError::Storage(e)) => return Err(e),
+                        Err(_) => return Err(diesel::result::Error::RollbackTransaction),
+                    };
+                    let organizer =
+                        organizers::find(conn, id)?.ok_or(diesel::result::Error::NotFound)?;
+                    Ok(Some(sessions::start(conn, &organizer, None)?))
+                })?)
+            })
+            .await?;
+            let Some(session_id) = created else {
+                return Err(setup_gone());
+            };
+            tracing::info!("first organizer created");
+            return Ok(signed_in(&state, session_id));
+        }
+        Err(e) => e,
+    };
+    let mut errors = BTreeMap::new();
+    match problem {
+        CreateError::Email(m) => errors.insert("email", m),
+        other => errors.insert("password", other.to_string()),
+    };
+    let (form, is_new) = form_token(&req, &state);
+    let body = SetupPage {
+        me: None,
+        csrf_token: &form,
+        token: req.match_info().get("token").unwrap_or(""),
+        email: &email_typed,
+        errors,
+    }
+    .render();
+    Ok(with_form_token(
+        &state,
+        page::html(StatusCode::UNPROCESSABLE_ENTITY, body),
+        form,
+        is_new,
+    ))
+}
+
+/// Whether this request carries a session (set by the guard).
+trait SessionOf {
+    fn extensions_session(&self) -> Option<sessions::Session>;
+}
+
+impl SessionOf for HttpRequest {
+    fn extensions_session(&self) -> Option<sessions::Session> {
+        use actix_web::HttpMessage;
+        self.extensions().get::<sessions::Session>().cloned()
+    }
+}
+
+pub async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(include_str!("../../../templates/admin/admin.css"))
+}

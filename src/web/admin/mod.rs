@@ -1,0 +1,66 @@
+//! The organizers' side under `/admin`: one module per screen, all behind [`guard::guard`].
+//! [`route_table`] is the single list the scope is built from, so tests can walk it.
+
+pub mod auth;
+pub mod campaigns;
+pub mod form;
+pub mod guard;
+pub mod page;
+
+use actix_web::http::Method;
+use actix_web::{web, Route};
+
+/// One admin route: its method, its path under `/admin`, and how to build its handler.
+pub struct AdminRoute {
+    pub method: Method,
+    pub path: &'static str,
+    pub route: fn() -> Route,
+}
+
+const fn get(path: &'static str, route: fn() -> Route) -> AdminRoute {
+    AdminRoute {
+        method: Method::GET,
+        path,
+        route,
+    }
+}
+
+const fn post(path: &'static str, route: fn() -> Route) -> AdminRoute {
+    AdminRoute {
+        method: Method::POST,
+        path,
+        route,
+    }
+}
+
+/// Every route under `/admin`, as registered.
+pub fn route_table() -> Vec<AdminRoute> {
+    vec![
+        get("/admin.css", || web::get().to(auth::stylesheet)),
+        get("/login", || web::get().to(auth::login_form)),
+        post("/login", || web::post().to(auth::login)),
+        post("/logout", || web::post().to(auth::logout)),
+        get("/setup/{token}", || web::get().to(auth::setup_form)),
+        post("/setup/{token}", || web::post().to(auth::setup)),
+        get("", || web::get().to(campaigns::list)),
+    ]
+}
+
+/// The `/admin` scope: the guard in front of every route in [`route_table`].
+pub fn scope() -> actix_web::Scope<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let mut scope = web::scope("/admin")
+        .app_data(web::PayloadConfig::new(guard::MAX_BODY_BYTES))
+        .wrap(actix_web::middleware::from_fn(guard::guard));
+    for r in route_table() {
+        scope = scope.route(r.path, (r.route)());
+    }
+    scope.default_service(web::to(crate::web::errors::not_found))
+}

@@ -1,0 +1,25 @@
+//! Small helpers every admin screen uses to answer.
+
+use crate::web::errors::PageError;
+use actix_web::http::{header, StatusCode};
+use actix_web::HttpResponse;
+
+/// A rendered admin page at `status`; a template failure is our fault (503).
+pub fn html(status: StatusCode, body: askama::Result<String>) -> HttpResponse {
+    crate::web::errors::html(status, body)
+}
+
+/// A rendered page at 200, or the error that stopped it.
+pub fn ok(body: askama::Result<String>) -> Result<HttpResponse, PageError> {
+    let body = body.map_err(|e| PageError::Unavailable(e.into()))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(body))
+}
+
+/// 303 to `location`: the answer to every successful form.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}

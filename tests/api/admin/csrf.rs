@@ -1,0 +1,111 @@
+//! S1/S2: every state-changing admin route, taken from the app's own route table, refuses a
+//! request without the session's form token or from another origin, and changes nothing.
+
+use super::Admin;
+use crate::helpers::{spawn_app, TestApp};
+use actix_web::http::Method;
+use undersign::organizers::Role;
+use undersign::web::admin::route_table;
+
+/// What is wrong with a request, who sends it, its fields, and its `Origin`.
+type Attempt<'a> = (&'a str, &'a Admin, Vec<(&'a str, &'a str)>, Option<&'a str>);
+
+/// A fingerprint of every table an admin action could change.
+fn snapshot(app: &TestApp) -> Vec<i64> {
+    [
+        "campaigns",
+        "asks",
+        "targets",
+        "organizers",
+        "organizer_sessions",
+        "audit_log",
+        "setup_tokens",
+        "signatures",
+    ]
+    .iter()
+    .map(|t| app.table_fingerprint(t))
+    .collect()
+}
+
+fn concrete(path: &str, slug: &str, token: &str) -> String {
+    format!("/admin{path}")
+        .replace("{slug}", slug)
+        .replace("{token}", token)
+}
+
+#[actix_web::test]
+async fn every_admin_post_without_a_valid_token_or_from_another_origin_is_refused_and_changes_nothing(
+) {
+    let app = spawn_app().await;
+    let slug = app.import(crate::helpers::RIVER_COMMONS, false).await;
+    let admin = app.admin(Role::Owner).await;
+    let other = app.admin(Role::Editor).await;
+    let posts: Vec<String> = route_table()
+        .into_iter()
+        .filter(|r| r.method != Method::GET && r.method != Method::HEAD)
+        .map(|r| concrete(r.path, &slug, &"t".repeat(43)))
+        .chain(["/admin/a-route-nobody-registered".to_string()])
+        .collect();
+    assert!(
+        posts.len() >= 4,
+        "the inventory lists the admin's actions: {posts:?}"
+    );
+    let before = snapshot(&app);
+
+    for path in &posts {
+        let attempts: Vec<Attempt> = vec![
+            ("no token", &admin, vec![], None),
+            (
+                "another session's token",
+                &admin,
+                vec![("csrf_token", other.csrf_token.as_str())],
+                None,
+            ),
+            ("a made-up token", &admin, vec![("csrf_token", "x")], None),
+            (
+                "another origin",
+                &admin,
+                vec![("csrf_token", admin.csrf_token.as_str())],
+                Some("https://evil.test"),
+            ),
+        ];
+        for (what, who, mut fields, origin) in attempts {
+            fields.extend([
+                ("title", "<script>pwned</script>"),
+                ("letter", "Dear Minister,"),
+            ]);
+            let mut request = who
+                .client
+                .post(format!("{}{path}", who.address))
+                .form(&fields);
+            if let Some(origin) = origin {
+                request = request.header("Origin", origin);
+            }
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status().as_u16(), 403, "{path} with {what}");
+        }
+    }
+    assert_eq!(snapshot(&app), before, "nothing changed");
+
+    // Without any session a POST is refused the same way.
+    for path in &posts {
+        let response = app.post_form(path, &[("csrf_token", "x")]).await;
+        assert_eq!(response.status().as_u16(), 403, "{path} without a session");
+    }
+    assert_eq!(snapshot(&app), before, "nothing changed");
+}
+
+#[actix_web::test]
+async fn a_post_with_the_session_token_from_our_own_origin_is_accepted() {
+    let app = spawn_app().await;
+    let admin = app.admin(Role::Owner).await;
+    let response = admin
+        .client
+        .post(format!("{}/admin/logout", admin.address))
+        .header("Origin", &app.address)
+        .form(&[("csrf_token", admin.csrf_token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 303);
+}

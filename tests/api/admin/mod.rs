@@ -1,0 +1,118 @@
+//! The organizers' side under `/admin`, through HTTP: sign-in, sessions, the CSRF guard,
+//! roles, and every screen.
+
+mod auth;
+mod cli;
+mod csrf;
+mod stored;
+
+use crate::helpers::TestApp;
+use undersign::db;
+use undersign::organizers::{self, password, Role};
+
+pub const PASSWORD: &str = "a long enough password";
+
+/// A browser of one organizer: its own cookie jar, signed in.
+pub struct Admin {
+    pub client: reqwest::Client,
+    pub address: String,
+    pub csrf_token: String,
+}
+
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
+/// The value of the first `csrf_token` field on `page`.
+pub fn csrf_token_in(page: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = page.find(marker).expect("the page has a form token") + marker.len();
+    page[start..][..page[start..].find('"').unwrap()].to_string()
+}
+
+impl TestApp {
+    /// Creates an account with `email` and `role` directly in the database.
+    pub async fn organizer_account(&self, email: &str, role: Role) {
+        let email = organizers::check_new(email, PASSWORD).unwrap();
+        let hash = password::hash(PASSWORD).unwrap();
+        db::run(&self.pool, move |conn| {
+            organizers::insert(conn, &email, &hash, role)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    }
+
+    /// Signs in through the login form with a fresh browser.
+    pub async fn sign_in(&self, email: &str, password: &str) -> (Admin, reqwest::Response) {
+        let client = browser();
+        let form = client
+            .get(format!("{}/admin/login", self.address))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let response = client
+            .post(format!("{}/admin/login", self.address))
+            .form(&[
+                ("csrf_token", csrf_token_in(&form).as_str()),
+                ("email", email),
+                ("password", password),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let mut admin = Admin {
+            client,
+            address: self.address.clone(),
+            csrf_token: String::new(),
+        };
+        if response.status().as_u16() == 303 {
+            let home = admin.get("/admin").await.text().await.unwrap();
+            admin.csrf_token = csrf_token_in(&home);
+        }
+        (admin, response)
+    }
+
+    /// A signed-in organizer with `role`.
+    pub async fn admin(&self, role: Role) -> Admin {
+        let email = format!("{}@rivercommons.example", role.as_str());
+        self.organizer_account(&email, role).await;
+        let (admin, response) = self.sign_in(&email, PASSWORD).await;
+        assert_eq!(response.status().as_u16(), 303, "sign-in works");
+        admin
+    }
+}
+
+impl Admin {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Posts `fields` with the session's form token.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut all = vec![("csrf_token", self.csrf_token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(path, &all).await
+    }
+
+    /// Posts exactly `fields`.
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.address))
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+}

@@ -1,0 +1,91 @@
+//! What the admin tests read from and nudge in the database, by name.
+
+use crate::helpers::TestApp;
+use diesel::prelude::*;
+use undersign::db::schema::{login_failures, organizer_sessions, organizers, setup_tokens};
+
+#[derive(QueryableByName)]
+struct Number {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+impl TestApp {
+    pub fn session_count(&self) -> i64 {
+        organizer_sessions::table
+            .count()
+            .get_result(&mut self.conn())
+            .unwrap()
+    }
+
+    pub fn owner_count(&self) -> i64 {
+        organizers::table
+            .filter(organizers::role.eq("owner"))
+            .count()
+            .get_result(&mut self.conn())
+            .unwrap()
+    }
+
+    pub fn password_hashes(&self) -> Vec<String> {
+        organizers::table
+            .select(organizers::password_hash)
+            .load(&mut self.conn())
+            .unwrap()
+    }
+
+    /// Moves every session's last use `minutes` into the past.
+    pub fn idle_sessions_for(&self, minutes: i64) {
+        diesel::update(organizer_sessions::table)
+            .set(
+                organizer_sessions::last_seen_at
+                    .eq(chrono::Utc::now() - chrono::Duration::minutes(minutes)),
+            )
+            .execute(&mut self.conn())
+            .unwrap();
+    }
+
+    /// Moves every session's sign-in `minutes` into the past.
+    pub fn age_sessions_by(&self, minutes: i64) {
+        diesel::update(organizer_sessions::table)
+            .set(
+                organizer_sessions::created_at
+                    .eq(chrono::Utc::now() - chrono::Duration::minutes(minutes)),
+            )
+            .execute(&mut self.conn())
+            .unwrap();
+    }
+
+    /// Seconds until the longest sign-in wait ends (0 when none).
+    pub fn longest_login_wait(&self) -> i64 {
+        let until: Option<chrono::DateTime<chrono::Utc>> = login_failures::table
+            .select(diesel::dsl::max(login_failures::blocked_until))
+            .first(&mut self.conn())
+            .unwrap();
+        until.map_or(0, |u| (u - chrono::Utc::now()).num_seconds() + 1)
+    }
+
+    /// Ends every sign-in wait now.
+    pub fn end_login_waits(&self) {
+        diesel::update(login_failures::table)
+            .set(login_failures::blocked_until.eq(chrono::Utc::now()))
+            .execute(&mut self.conn())
+            .unwrap();
+    }
+
+    pub fn expire_setup_links(&self) {
+        diesel::update(setup_tokens::table)
+            .set(setup_tokens::expires_at.eq(chrono::Utc::now() - chrono::Duration::seconds(1)))
+            .execute(&mut self.conn())
+            .unwrap();
+    }
+
+    /// A number that changes whenever any row of `table` changes.
+    pub fn table_fingerprint(&self, table: &str) -> i64 {
+        diesel::sql_query(format!(
+            "SELECT coalesce(sum(hashtext(x::text)), 0)::bigint + count(*) AS n FROM {table} x"
+        ))
+        .get_result::<Number>(&mut self.conn())
+        .unwrap()
+        .n
+    }
+}
