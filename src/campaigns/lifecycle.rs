@@ -212,12 +212,36 @@ mod tests {
             ),
             (Move::Reopen, facts(Closed, None, 1), Ok(Moved::Done(Live))),
             (Move::Reopen, facts(Live, None, 1), Ok(Moved::Already(Live))),
-            (Move::Archive, facts(Closed, None, 1), Ok(Moved::Done(Archived))),
-            (Move::Archive, facts(Draft, None, 0), Ok(Moved::Done(Archived))),
-            (Move::Archive, facts(Live, None, 1), Err(Refused::ArchiveLive)),
-            (Move::Archive, facts(Archived, None, 1), Ok(Moved::Already(Archived))),
-            (Move::Launch, facts(Archived, None, 1), Err(Refused::Archived)),
-            (Move::Reopen, facts(Archived, None, 1), Err(Refused::Archived)),
+            (
+                Move::Archive,
+                facts(Closed, None, 1),
+                Ok(Moved::Done(Archived)),
+            ),
+            (
+                Move::Archive,
+                facts(Draft, None, 0),
+                Ok(Moved::Done(Archived)),
+            ),
+            (
+                Move::Archive,
+                facts(Live, None, 1),
+                Err(Refused::ArchiveLive),
+            ),
+            (
+                Move::Archive,
+                facts(Archived, None, 1),
+                Ok(Moved::Already(Archived)),
+            ),
+            (
+                Move::Launch,
+                facts(Archived, None, 1),
+                Err(Refused::Archived),
+            ),
+            (
+                Move::Reopen,
+                facts(Archived, None, 1),
+                Err(Refused::Archived),
+            ),
             (
                 Move::Reopen,
                 facts(Draft, None, 1),
