@@ -1,8 +1,10 @@
 //! The organizers' side under `/admin`: one module per screen, all behind [`guard::guard`].
 //! [`route_table`] is the single list the scope is built from, so tests can walk it.
 
+pub mod actions;
 pub mod auth;
 pub mod campaigns;
+pub mod dashboard;
 pub mod form;
 pub mod guard;
 pub mod page;
@@ -43,6 +45,17 @@ pub fn route_table() -> Vec<AdminRoute> {
         get("/setup/{token}", || web::get().to(auth::setup_form)),
         post("/setup/{token}", || web::post().to(auth::setup)),
         get("", || web::get().to(campaigns::list)),
+        get("/campaigns/{slug}", || web::get().to(dashboard::show)),
+        post("/campaigns/{slug}/launch", || {
+            web::post().to(actions::launch)
+        }),
+        post("/campaigns/{slug}/close", || web::post().to(actions::close)),
+        post("/campaigns/{slug}/reopen", || {
+            web::post().to(actions::reopen)
+        }),
+        post("/campaigns/{slug}/archive", || {
+            web::post().to(actions::archive)
+        }),
     ]
 }
 

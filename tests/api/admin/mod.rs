@@ -2,6 +2,7 @@
 //! roles, and every screen.
 
 mod auth;
+mod campaigns;
 mod cli;
 mod csrf;
 mod stored;

@@ -1,0 +1,90 @@
+//! `POST /admin/campaigns/{slug}/launch|close|reopen|archive`: editors move a campaign
+//! through its life. Pressing twice (a double click, two tabs) changes it once; a move the
+//! state no longer allows answers 409 with the reason.
+
+use super::guard::Organizer;
+use super::page;
+use crate::campaigns::lifecycle::{self, Move, Refused};
+use crate::db;
+use crate::domain::slug::Slug;
+use crate::organizers::{audit, Role};
+use crate::web::errors::PageError;
+use crate::web::{urls, AppState};
+use actix_web::{web, HttpResponse};
+
+async fn apply(
+    state: &AppState,
+    me: &Organizer,
+    slug: Slug,
+    wanted: Move,
+) -> Result<HttpResponse, PageError> {
+    let organizer = me.require(Role::Editor)?.organizer_id;
+    let key = slug.clone();
+    let outcome = db::run(&state.pool, move |conn| {
+        let outcome = lifecycle::apply(conn, key.as_str(), wanted)?;
+        if let Ok(moved) = &outcome {
+            if !matches!(moved, lifecycle::Moved::Already(_)) {
+                let id =
+                    crate::campaigns::find_by_slug(conn, key.as_str())?.map(|c| c.campaign_id());
+                audit::record(
+                    conn,
+                    Some(organizer),
+                    wanted.verb(),
+                    id,
+                    serde_json::json!({}),
+                )?;
+            }
+        }
+        Ok(outcome)
+    })
+    .await?;
+    state.cache.forget(slug.as_str());
+    match outcome {
+        Ok(_) => Ok(page::see_other(&urls::admin_campaign(&slug))),
+        Err(Refused::NotFound(_)) => Err(PageError::NotFound {
+            title: "Campaign not found",
+            message: "There is no campaign at this address.",
+        }),
+        Err(refused) => Err(PageError::Conflict(format!(
+            "This campaign cannot be {}: {refused}.",
+            match wanted {
+                Move::Launch => "launched",
+                Move::Close => "closed",
+                Move::Reopen => "reopened",
+                Move::Archive => "archived",
+            }
+        ))),
+    }
+}
+
+pub async fn launch(
+    state: web::Data<AppState>,
+    me: Organizer,
+    slug: web::Path<Slug>,
+) -> Result<HttpResponse, PageError> {
+    apply(&state, &me, slug.into_inner(), Move::Launch).await
+}
+
+pub async fn close(
+    state: web::Data<AppState>,
+    me: Organizer,
+    slug: web::Path<Slug>,
+) -> Result<HttpResponse, PageError> {
+    apply(&state, &me, slug.into_inner(), Move::Close).await
+}
+
+pub async fn reopen(
+    state: web::Data<AppState>,
+    me: Organizer,
+    slug: web::Path<Slug>,
+) -> Result<HttpResponse, PageError> {
+    apply(&state, &me, slug.into_inner(), Move::Reopen).await
+}
+
+pub async fn archive(
+    state: web::Data<AppState>,
+    me: Organizer,
+    slug: web::Path<Slug>,
+) -> Result<HttpResponse, PageError> {
+    apply(&state, &me, slug.into_inner(), Move::Archive).await
+}
