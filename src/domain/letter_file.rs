@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::email::SignerEmail;
-use super::letter::{parse_letter, Letter};
+use super::letter::{parse_letter, recipient_named, Letter};
 use super::schedule::{parse_tz, DeliverySchedule, ScheduleError};
 use super::window::{DeliveryWindow, WindowError};
 
@@ -139,7 +139,7 @@ enum Written {
 /// Reads a letter file: front matter (if any), then the letter.
 pub fn parse_letter_file(input: &str) -> Result<LetterFile, LetterFileError> {
     let input = input.strip_prefix('\u{feff}').unwrap_or(input);
-    let (front, letter_text) = match split_front_matter(input)? {
+    let (mut front, letter_text) = match split_front_matter(input)? {
         Some((toml_text, first_line, letter_text)) => {
             (read_front_matter(&toml_text, first_line)?, letter_text)
         }
@@ -157,6 +157,9 @@ pub fn parse_letter_file(input: &str) -> Result<LetterFile, LetterFileError> {
     }
     if let Some(asks) = &front.asks {
         letter.asks = asks.clone();
+    }
+    for target in front.targets.iter_mut().filter(|t| t.title.is_none()) {
+        target.title = recipient_named(&letter.recipients, &target.name).and_then(|r| r.office());
     }
     Ok(LetterFile { front, letter })
 }
@@ -496,6 +499,33 @@ mod tests {
             let input = format!("+++\n{setting}\n+++{letter}");
             assert_eq!(error_of(&input), message, "{setting}");
         }
+    }
+
+    #[test]
+    fn a_target_without_a_title_takes_it_from_the_recipient_block_with_the_same_name() {
+        let input = format!(
+            "+++\n[[targets]]\nname = \"marta kovac\"\nemail = \"marta@energy.example\"\n\
+             [[targets]]\nname = \"Ilir Deda\"\ntitle = \"Governor\"\nemail = \"ilir@north.example\"\n\
+             [[targets]]\nname = \"Jane Roe\"\nemail = \"jane@energy.example\"\n+++\n{}",
+            include_str!("../../tests/fixtures/letters/river-commons-dam.txt")
+        );
+
+        let file = parse_letter_file(&input).expect("valid letter file");
+
+        let titles: Vec<Option<&str>> = file
+            .front
+            .targets
+            .iter()
+            .map(|t| t.title.as_deref())
+            .collect();
+        assert_eq!(
+            titles,
+            vec![
+                Some("Minister of Energy, Ministry of Energy and Mines"),
+                Some("Governor"),
+                None
+            ]
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod asks;
 mod dates;
 mod debris;
 mod debris_words;
+mod names;
 mod people;
 mod recognise;
 mod text;
@@ -17,6 +18,7 @@ mod tests;
 mod tests_pages;
 
 use debris::{is_block_heading, is_debris};
+pub use names::recipient_named;
 use recognise::{
     cc_of, closing_of, is_closing_sentence, is_enclosure, is_salutation, subject_of, to_of,
 };
