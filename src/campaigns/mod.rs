@@ -4,6 +4,7 @@
 
 pub mod cache;
 pub mod import;
+pub mod letter;
 pub mod lifecycle;
 
 use crate::db::schema::{asks, campaign_counters, campaigns, targets};
@@ -148,11 +149,6 @@ impl Campaign {
             .organisation
             .as_deref()
             .or_else(|| self.signer.as_ref()?.organisation.as_deref())
-    }
-
-    /// The letter's body as paragraphs of display lines.
-    pub fn body_paragraphs(&self) -> Vec<Vec<String>> {
-        crate::domain::letter::body_paragraphs(&self.row.body)
     }
 
     /// Progress toward the goal, 0–100.

@@ -189,3 +189,80 @@ async fn the_front_matter_headline_heads_the_page_while_the_title_names_it() {
         "the title names the page"
     );
 }
+
+#[actix_web::test]
+async fn a_markdown_letter_is_shown_rendered_and_without_the_html_it_carries() {
+    let app = spawn_app().await;
+    let letter = include_str!("../fixtures/letters/markdown-front-matter.md").replace(
+        "We would be glad to show the committee around the site.",
+        "We would be glad to show the committee [around the site](https://friendsofeastside.example/visit).\n\n\
+         <script>alert('letter')</script>\n\n\
+         Read [our notes](javascript:alert('link')) <img src=\"x\" onerror=\"alert('img')\">.",
+    );
+    let slug = app.import(&letter, true).await;
+
+    let page = app.get(&format!("/c/{slug}")).await.text().await.unwrap();
+
+    for expected in [
+        "<li><strong>Reject</strong> planning application 27/0412;</li>",
+        "<a href=\"https://friendsofeastside.example/visit\">around the site</a>",
+        "<p>Read our notes .</p>",
+    ] {
+        assert!(page.contains(expected), "the page shows {expected:?}");
+    }
+    for absent in [
+        "**Reject**",
+        "<script",
+        "alert(",
+        "javascript:",
+        "onerror",
+        "<img",
+    ] {
+        assert!(!page.contains(absent), "the page has no {absent:?}");
+    }
+}
+
+#[actix_web::test]
+async fn the_letter_renders_for_e_mails_as_html_and_as_plain_text_with_the_same_parts() {
+    let app = spawn_app().await;
+    let slug = app
+        .import(
+            include_str!("../fixtures/letters/markdown-front-matter.md"),
+            true,
+        )
+        .await;
+    let campaign = undersign::campaigns::find_by_slug(&mut app.conn(), &slug)
+        .unwrap()
+        .expect("campaign stored");
+
+    let letter = undersign::campaigns::letter::render_letter(&campaign).unwrap();
+
+    assert!(letter
+        .html
+        .as_str()
+        .contains("<li><strong>Reject</strong> planning application 27/0412;</li>"));
+    assert!(letter
+        .html
+        .as_str()
+        .contains("<p class=\"signer\">Lena Fischer<br>"));
+    assert_eq!(
+        letter.text,
+        "March 15, 2027\n\n\
+         Councillor Priya Raman\n\
+         Chair, Planning Committee\n\
+         Riverton City Council\n\n\
+         Re: Planning application 27/0412, Eastside wetlands\n\n\
+         Dear Councillor Raman,\n\n\
+         The Eastside wetlands hold back flood water for 3,000 homes and shelter the only heron \
+         colony left in the county. Planning application 27/0412 would replace them with a \
+         six-storey parking garage.\n\n\
+         We ask that the Planning Committee:\n\n\
+         - Reject planning application 27/0412;\n\
+         - Designate the Eastside wetlands as a local nature reserve; and\n\
+         - Commission a flood-risk study for the east bank before any new building is approved.\n\n\
+         We would be glad to show the committee around the site.\n\n\
+         Kind regards,\n\n\
+         Lena Fischer\n\
+         Coordinator, Friends of Eastside"
+    );
+}

@@ -9,6 +9,7 @@ mod debris_words;
 mod names;
 mod people;
 mod recognise;
+mod render;
 mod text;
 mod words;
 
@@ -22,6 +23,7 @@ pub use names::recipient_named;
 use recognise::{
     cc_of, closing_of, is_closing_sentence, is_enclosure, is_salutation, subject_of, to_of,
 };
+pub use render::{body_html, body_text, is_markdown, SafeHtml};
 use text::{clean, unwrap};
 
 /// A letter split into its parts.

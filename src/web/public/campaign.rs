@@ -4,9 +4,11 @@
 use super::form::{FieldErrors, SignForm};
 use super::share::Share;
 use super::trust::Trust;
+use crate::campaigns::letter::render_letter;
 use crate::campaigns::{self, Campaign, CampaignStatus};
 use crate::db;
 use crate::domain::country::Country;
+use crate::domain::letter::SafeHtml;
 use crate::web::errors::{self, html};
 use crate::web::AppState;
 use actix_web::http::StatusCode;
@@ -33,6 +35,7 @@ struct CampaignPage<'a> {
     share: Share,
     description: String,
     trust: Trust,
+    letter: SafeHtml,
 }
 
 impl CampaignPage<'_> {
@@ -150,7 +153,7 @@ pub async fn show(
         Ok(c) => c,
         Err(response) => return response,
     };
-    let page = page(&state, &c, &SignForm::default(), &FieldErrors::new()).render();
+    let page = page(&state, &c, &SignForm::default(), &FieldErrors::new()).and_then(|p| p.render());
     if let Ok(body) = &page {
         state
             .cache
@@ -195,7 +198,10 @@ pub fn render(
     errors: &FieldErrors,
     status: StatusCode,
 ) -> HttpResponse {
-    html(status, page(state, c, form, errors).render())
+    html(
+        status,
+        page(state, c, form, errors).and_then(|p| p.render()),
+    )
 }
 
 fn page<'a>(
@@ -203,7 +209,7 @@ fn page<'a>(
     c: &'a Campaign,
     form: &'a SignForm,
     errors: &'a FieldErrors,
-) -> CampaignPage<'a> {
+) -> Result<CampaignPage<'a>, askama::Error> {
     let description = c
         .row
         .intro
@@ -211,7 +217,7 @@ fn page<'a>(
         .or_else(|| c.asks.first().cloned())
         .or_else(|| c.row.subject.clone())
         .unwrap_or_default();
-    CampaignPage {
+    Ok(CampaignPage {
         c,
         status: c.status(Utc::now()),
         form,
@@ -220,7 +226,8 @@ fn page<'a>(
         share: Share::new(&state.settings.base_url, c.slug(), &c.row.title),
         description: truncate(&description, 200),
         trust: Trust::of(c, &state.settings),
-    }
+        letter: render_letter(c)?.html,
+    })
 }
 
 /// `GET /c/{slug}/sign`: the address of a re-shown form, reloaded or shared; the form lives
