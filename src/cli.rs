@@ -7,8 +7,11 @@ use crate::config::{DatabaseSource, Settings};
 use crate::db::{self, local, DbPool};
 use crate::domain::letter_file;
 use crate::jobs::deliver;
+use crate::mail::drain::{Drain, SEND_CONNECTIONS};
 use crate::mail::transport::Mailer;
+use crate::mail::RenderContext;
 use crate::web::Application;
+use crate::worker::OutboxWorker;
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -106,13 +109,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { no_worker, .. } => {
             let pool = open_database(&settings).await?;
-            let mailer = Mailer::new(&settings.mail, &settings.from)?;
+            let drain = drain(&settings, &pool)?;
             let base_url = settings.base_url.clone();
             let setup = db::run(&pool, |conn| {
                 Ok(crate::organizers::setup::issue_if_needed(conn)?)
             })
             .await?;
-            let app = Application::build(settings, pool, mailer, !no_worker)?;
+            let app = Application::build(settings, pool)?;
             println!(
                 "Undersign is serving on {base_url} (listening on port {})",
                 app.port()
@@ -125,7 +128,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     crate::web::urls::absolute(&base_url, &crate::web::urls::admin_setup(&token))
                 );
             }
-            app.run_until_stopped().await?;
+            let worker = (!no_worker).then(|| OutboxWorker::spawn(drain));
+            let served = app.run_until_stopped().await;
+            if let Some(worker) = worker {
+                worker.stop().await;
+            }
+            served?;
             Ok(())
         }
         Command::Deliver {
@@ -133,8 +141,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             max_seconds,
         } => {
             let pool = open_database(&settings).await?;
-            let mailer = Mailer::new(&settings.mail, &settings.from)?;
-            let report = deliver::run(&pool, &mailer, dry_run, max_seconds).await?;
+            let drain = drain(&settings, &pool)?;
+            let report = deliver::run(&pool, &drain, dry_run, max_seconds).await?;
             for line in crate::batches::report::pass_lines(&report.batches, report.dry_run) {
                 println!("{line}");
             }
@@ -252,7 +260,7 @@ async fn campaign(settings: &Settings, command: CampaignCommand) -> anyhow::Resu
         }
         CampaignCommand::DeliverNow { slug } => {
             let pool = open_database(settings).await?;
-            let domain = Mailer::new(&settings.mail, &settings.from)?.domain();
+            let domain = settings.message_id_domain();
             let done = db::run(&pool, move |conn| {
                 crate::batches::deliver_now(conn, &slug, chrono::Utc::now(), &domain)
             })
@@ -342,6 +350,19 @@ async fn change(settings: &Settings, slug: String, wanted: Move) -> anyhow::Resu
 }
 
 /// Connects to `DATABASE_URL` or starts the managed local cluster, then migrates.
+/// The outbox drain as `settings` ask: the mailer, its connections and DKIM key.
+pub fn drain(settings: &Settings, pool: &DbPool) -> anyhow::Result<Drain> {
+    let mut mailer = Mailer::new(&settings.mail, &settings.from, SEND_CONNECTIONS)?;
+    if let Some(dkim) = &settings.dkim {
+        mailer = mailer.with_dkim(dkim)?;
+    }
+    Ok(Drain::new(
+        pool.clone(),
+        mailer,
+        RenderContext::new(settings),
+    ))
+}
+
 pub async fn open_database(settings: &Settings) -> anyhow::Result<DbPool> {
     let url = match &settings.database {
         DatabaseSource::Url(url) => url.clone(),

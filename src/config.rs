@@ -47,6 +47,16 @@ pub struct Settings {
     pub metrics_token: Option<SecretString>,
     /// `UNDERSIGN_METRICS_ALLOW`: client addresses that may read `/metrics` without a token.
     pub metrics_allow: Vec<IpNet>,
+    /// Signs every message when set.
+    pub dkim: Option<DkimSettings>,
+}
+
+/// DKIM signing for the sender's domain: `UNDERSIGN_DKIM_KEY_FILE` (an RSA key in PKCS#1 PEM,
+/// or an Ed25519 key as base64 of its 32 bytes) and `UNDERSIGN_DKIM_SELECTOR`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DkimSettings {
+    pub key_file: PathBuf,
+    pub selector: String,
 }
 
 /// The key behind tokens, cookies and the hashes of IP addresses.
@@ -98,6 +108,17 @@ impl Settings {
             .map(|v| parse_ipv6_prefix(&v))
             .transpose()?
             .unwrap_or(DEFAULT_IPV6_PREFIX);
+        let dkim = match (
+            var("UNDERSIGN_DKIM_KEY_FILE"),
+            var("UNDERSIGN_DKIM_SELECTOR"),
+        ) {
+            (Some(key_file), Some(selector)) => Some(DkimSettings {
+                key_file: key_file.into(),
+                selector,
+            }),
+            (None, None) => None,
+            _ => bail!("set both UNDERSIGN_DKIM_KEY_FILE and UNDERSIGN_DKIM_SELECTOR, or neither"),
+        };
         let settings = Settings {
             database: var("DATABASE_URL")
                 .map(|url| DatabaseSource::Url(url.into()))
@@ -116,6 +137,7 @@ impl Settings {
             metrics_token: var("UNDERSIGN_METRICS_TOKEN").map(SecretString::from),
             metrics_allow,
             data_dir,
+            dkim,
         };
         settings.check()?;
         Ok(settings)
@@ -148,6 +170,14 @@ impl Settings {
     /// Whether the base URL is HTTPS, so browsers may be told to use nothing else.
     pub fn is_https(&self) -> bool {
         self.base_url.starts_with("https://")
+    }
+
+    /// The domain of generated Message-IDs: the sender's.
+    pub fn message_id_domain(&self) -> String {
+        self.from
+            .parse::<lettre::message::Mailbox>()
+            .map(|from| from.email.domain().to_string())
+            .unwrap_or_else(|_| "localhost".to_string())
     }
 
     /// Whether `peer` may tell us the client's address in `X-Forwarded-For`.

@@ -1,9 +1,7 @@
 //! The outbox worker that `serve` runs beside the web server, so confirmation e-mails leave
-//! within seconds. It calls the same drain as `deliver`.
+//! within seconds. It runs the same drain as `deliver`.
 
-use crate::db::DbPool;
-use crate::mail::outbox::{self, DrainError};
-use crate::mail::transport::Mailer;
+use crate::mail::drain::{Drain, DrainError};
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -20,11 +18,11 @@ pub struct OutboxWorker {
 }
 
 impl OutboxWorker {
-    pub fn spawn(pool: DbPool, mailer: Mailer) -> OutboxWorker {
+    pub fn spawn(drain: Drain) -> OutboxWorker {
         let (stop, mut stopped) = watch::channel(false);
         let handle = tokio::spawn(async move {
             loop {
-                let wait = match outbox::drain(&pool, &mailer, None).await {
+                let wait = match drain.run(None).await {
                     Ok(_) => IDLE_POLL,
                     Err(DrainError::AuthFailed(_)) => AUTH_PAUSE,
                     Err(e) => {

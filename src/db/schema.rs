@@ -98,8 +98,8 @@ diesel::table! {
         campaign_id -> Nullable<Uuid>,
         recipient -> Text,
         recipient_name -> Nullable<Text>,
-        subject -> Text,
-        body_text -> Text,
+        subject -> Nullable<Text>,
+        body_text -> Nullable<Text>,
         body_html -> Nullable<Text>,
         message_id -> Text,
         state -> Text,
@@ -110,6 +110,10 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamptz,
         sent_at -> Nullable<Timestamptz>,
+        signature_id -> Nullable<Uuid>,
+        batch_target_id -> Nullable<Uuid>,
+        alert_id -> Nullable<Uuid>,
+        params -> Jsonb,
     }
 }
 
@@ -262,7 +266,9 @@ diesel::joinable!(campaign_countries -> campaigns (campaign_id));
 diesel::joinable!(campaign_hourly -> campaigns (campaign_id));
 diesel::joinable!(campaign_counters -> campaigns (campaign_id));
 diesel::joinable!(organizer_sessions -> organizers (organizer_id));
+diesel::joinable!(outbox -> batch_targets (batch_target_id));
 diesel::joinable!(outbox -> campaigns (campaign_id));
+diesel::joinable!(outbox -> signatures (signature_id));
 diesel::joinable!(signature_confirm_tokens -> signatures (signature_id));
 diesel::joinable!(signatures -> batches (batch_id));
 diesel::joinable!(signatures -> campaigns (campaign_id));

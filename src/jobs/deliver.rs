@@ -4,8 +4,8 @@
 
 use crate::batches::{self, CampaignDelivery};
 use crate::db::{self, DbPool};
-use crate::mail::outbox::{self, DrainError, DrainReport};
-use crate::mail::transport::Mailer;
+use crate::mail::drain::{Drain, DrainError, DrainReport};
+use crate::mail::outbox;
 use std::time::{Duration, Instant};
 
 /// What a `deliver` run did or, with `dry_run`, would do.
@@ -22,11 +22,11 @@ pub struct DeliverReport {
 /// `max_seconds`.
 pub async fn run(
     pool: &DbPool,
-    mailer: &Mailer,
+    drain: &Drain,
     dry_run: bool,
     max_seconds: Option<u64>,
 ) -> Result<DeliverReport, DrainError> {
-    let domain = mailer.domain();
+    let domain = drain.message_id_domain();
     let batches = db::run(pool, move |conn| {
         batches::run_due(conn, chrono::Utc::now(), &domain, dry_run)
     })
@@ -45,7 +45,7 @@ pub async fn run(
     })
     .await?;
     let deadline = max_seconds.map(|s| Instant::now() + Duration::from_secs(s));
-    let drained = outbox::drain(pool, mailer, deadline).await?;
+    let drained = drain.run(deadline).await?;
     Ok(DeliverReport {
         due_before,
         drained,

@@ -1,22 +1,53 @@
 //! E-mail: what a message holds before it is queued, how it is rendered, the outbox it waits
-//! in, and the transport that finally sends it.
+//! in, the drain that sends it, and the transport that finally hands it over.
 
+mod build;
+pub mod compose;
+pub mod drain;
+pub mod kind;
 pub mod messages;
 pub mod outbox;
+pub mod outcome;
+pub mod render;
+pub mod reply;
 pub mod smtp;
 pub mod transport;
 
+pub use compose::{Attachment, Composed, ExtraHeaders};
+pub use kind::MailKind;
+pub use render::RenderContext;
+
 use uuid::Uuid;
 
-/// A rendered e-mail on its way into the outbox.
+/// An e-mail on its way into the outbox (see [`outbox::enqueue`]).
 #[derive(Debug, Clone)]
 pub struct OutgoingEmail {
-    /// What the message is for (`confirm`, `already_signed`, …), shown in logs and metrics.
-    pub kind: &'static str,
+    pub kind: MailKind,
     pub campaign_id: Option<Uuid>,
+    /// What the message is about or rendered from.
+    pub refs: MailRefs,
+    /// The few parameters a kind needs at send time.
+    pub params: serde_json::Value,
     /// The address exactly as it should appear in `To:`.
     pub to: String,
     pub to_name: Option<String>,
+    /// Fixed by the caller (e.g. stable per batch and target); `<row id@domain>` otherwise.
+    pub message_id: Option<String>,
+    /// The stored message, for kinds that cannot be rendered again at send time.
+    pub stored: Option<StoredMessage>,
+}
+
+/// The rows an outbox row points at.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MailRefs {
+    pub signature_id: Option<Uuid>,
+    pub batch_target_id: Option<Uuid>,
+    pub alert_id: Option<Uuid>,
+}
+
+/// A message rendered when it was queued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMessage {
     pub subject: String,
     pub text: String,
     pub html: Option<String>,

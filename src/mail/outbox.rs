@@ -1,29 +1,22 @@
-//! The outbox: every e-mail is a row written in the same transaction as the change that causes
-//! it; workers claim due rows with `FOR UPDATE SKIP LOCKED` and a lease, send, and record the
-//! result only while their lease still holds (the fence), so concurrent workers never send a
-//! row twice unless one crashed between the server's `250` and its record.
+//! The outbox queue: every e-mail is a row written in the same transaction as the change that
+//! causes it. Workers claim due rows with `FOR UPDATE SKIP LOCKED` under a lease token, keep
+//! the lease alive while they send, and record results only while their lease still holds
+//! (the fence), many rows per statement. The loop that drives this is [`super::drain`].
 
-use super::transport::{Envelope, Mailer, SendResult};
-use super::OutgoingEmail;
+use super::outcome::{self, Outcome};
+use super::transport::SendResult;
+use super::{MailKind, OutgoingEmail};
 use crate::db::schema::{mail_status, outbox};
-use crate::db::{self, DbPool};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Int4, Int8, Nullable, Text, Uuid as SqlUuid};
-use futures_util::stream::{self, StreamExt};
+use diesel::sql_types::{Array, Float8, Int8, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use rand::Rng;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::collections::HashMap;
+use std::time::Duration;
 use uuid::Uuid;
 
 /// Attempts before a message that keeps failing temporarily is given up as `failed`.
 pub const MAX_ATTEMPTS: i32 = 8;
-/// How long a claim protects a row from other workers.
-const LEASE_SECONDS: i64 = 300;
-/// Rows claimed per round trip.
-const BATCH: i64 = 200;
-/// Messages in flight at once per drain (the SMTP pool holds as many connections).
-pub const SEND_CONCURRENCY: usize = 8;
 
 /// Queues `email` on `conn` (call it inside the transaction that causes the message).
 pub fn enqueue(
@@ -32,66 +25,219 @@ pub fn enqueue(
     message_id_domain: &str,
 ) -> anyhow::Result<Uuid> {
     let id = Uuid::now_v7();
+    let message_id = email
+        .message_id
+        .clone()
+        .unwrap_or_else(|| format!("<{id}@{message_id_domain}>"));
+    let stored = email.stored.as_ref();
     diesel::insert_into(outbox::table)
         .values((
             outbox::id.eq(id),
             outbox::kind.eq(email.kind),
             outbox::campaign_id.eq(email.campaign_id),
+            outbox::signature_id.eq(email.refs.signature_id),
+            outbox::batch_target_id.eq(email.refs.batch_target_id),
+            outbox::alert_id.eq(email.refs.alert_id),
+            outbox::params.eq(&email.params),
             outbox::recipient.eq(&email.to),
             outbox::recipient_name.eq(&email.to_name),
-            outbox::subject.eq(&email.subject),
-            outbox::body_text.eq(&email.text),
-            outbox::body_html.eq(&email.html),
-            outbox::message_id.eq(format!("<{id}@{message_id_domain}>")),
+            outbox::subject.eq(stored.map(|s| &s.subject)),
+            outbox::body_text.eq(stored.map(|s| &s.text)),
+            outbox::body_html.eq(stored.and_then(|s| s.html.as_ref())),
+            outbox::message_id.eq(message_id),
         ))
         .execute(conn)?;
     Ok(id)
 }
 
-#[derive(Debug, QueryableByName)]
-struct Claimed {
-    #[diesel(sql_type = SqlUuid)]
-    id: Uuid,
-    #[diesel(sql_type = Text)]
-    kind: String,
-    #[diesel(sql_type = Text)]
-    recipient: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    recipient_name: Option<String>,
-    #[diesel(sql_type = Text)]
-    subject: String,
-    #[diesel(sql_type = Text)]
-    body_text: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    body_html: Option<String>,
-    #[diesel(sql_type = Text)]
-    message_id: String,
-    #[diesel(sql_type = Int4)]
-    attempts: i32,
-    #[diesel(sql_type = diesel::sql_types::Bool)]
-    suppressed: bool,
+/// Cancels pending rows: they are never claimed again. Returns how many changed.
+pub fn cancel(conn: &mut PgConnection, ids: &[Uuid]) -> anyhow::Result<usize> {
+    Ok(diesel::update(
+        outbox::table
+            .filter(outbox::id.eq_any(ids))
+            .filter(outbox::state.eq("pending")),
+    )
+    .set(outbox::state.eq("cancelled"))
+    .execute(conn)?)
 }
 
-/// Claims up to `limit` due rows for `lease` (a fresh token per claim).
-fn claim(conn: &mut PgConnection, lease: Uuid, limit: i64) -> anyhow::Result<Vec<Claimed>> {
-    Ok(diesel::sql_query(
+/// A claimed row, as the drain renders and sends it.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Queued {
+    #[diesel(sql_type = SqlUuid)]
+    pub id: Uuid,
+    #[diesel(sql_type = Text)]
+    pub kind: MailKind,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    pub campaign_id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    pub signature_id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    pub batch_target_id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    pub alert_id: Option<Uuid>,
+    #[diesel(sql_type = Jsonb)]
+    pub params: serde_json::Value,
+    #[diesel(sql_type = Text)]
+    pub recipient: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub recipient_name: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub subject: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub body_text: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub body_html: Option<String>,
+    #[diesel(sql_type = Text)]
+    pub message_id: String,
+    /// Sends tried before this claim.
+    #[diesel(sql_type = diesel::sql_types::Int4)]
+    pub attempts: i32,
+    /// A supporter's address suppressed after an earlier hard bounce.
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub suppressed: bool,
+}
+
+/// Claims up to `limit` due rows under `lease` for `lease_for`. Claiming is not an attempt:
+/// a row counts one only once a send was tried and recorded.
+pub fn claim(
+    conn: &mut PgConnection,
+    lease: Uuid,
+    lease_for: Duration,
+    limit: i64,
+) -> anyhow::Result<Vec<Queued>> {
+    let mut rows: Vec<Queued> = diesel::sql_query(
         "UPDATE outbox SET lease_token = $1, \
-                leased_until = now() + make_interval(secs => $2), \
-                attempts = attempts + 1 \
+                leased_until = now() + make_interval(secs => $2) \
          WHERE id IN (SELECT id FROM outbox \
                       WHERE state = 'pending' AND next_attempt_at <= now() \
                         AND (leased_until IS NULL OR leased_until < now()) \
                       ORDER BY next_attempt_at LIMIT $3 \
                       FOR UPDATE SKIP LOCKED) \
-         RETURNING id, kind, recipient, recipient_name, subject, body_text, body_html, \
-                   message_id, attempts, \
-                   EXISTS (SELECT 1 FROM suppressions s \
-                           WHERE s.email_canonical = lower(outbox.recipient)) AS suppressed",
+         RETURNING id, kind, campaign_id, signature_id, batch_target_id, alert_id, params, \
+                   recipient, recipient_name, subject, body_text, body_html, message_id, \
+                   attempts, \
+                   kind IN ('confirmation', 'already_signed', 'alert') AND EXISTS ( \
+                       SELECT 1 FROM suppressions s \
+                       WHERE s.email_canonical = lower(outbox.recipient)) AS suppressed",
     )
     .bind::<SqlUuid, _>(lease)
-    .bind::<Int8, _>(LEASE_SECONDS)
+    .bind::<Float8, _>(lease_for.as_secs_f64())
     .bind::<Int8, _>(limit)
-    .load(conn)?)
+    .load(conn)?;
+    // RETURNING gives no order; send oldest first (ids are time-ordered).
+    rows.sort_by_key(|row| row.id);
+    Ok(rows)
+}
+
+/// Extends every row still held under `lease` to `lease_for` from now. Returns how many.
+pub fn extend(conn: &mut PgConnection, lease: Uuid, lease_for: Duration) -> anyhow::Result<usize> {
+    Ok(diesel::sql_query(
+        "UPDATE outbox SET leased_until = now() + make_interval(secs => $2) \
+         WHERE lease_token = $1 AND state = 'pending'",
+    )
+    .bind::<SqlUuid, _>(lease)
+    .bind::<Float8, _>(lease_for.as_secs_f64())
+    .execute(conn)?)
+}
+
+/// Gives back every row still held under `lease` (not sent, nothing recorded), due at once.
+pub fn release(conn: &mut PgConnection, lease: Uuid) -> anyhow::Result<usize> {
+    Ok(
+        diesel::update(outbox::table.filter(outbox::lease_token.eq(lease)))
+            .set((
+                outbox::lease_token.eq(None::<Uuid>),
+                outbox::leased_until.eq(None::<DateTime<Utc>>),
+            ))
+            .execute(conn)?,
+    )
+}
+
+/// One tried send, waiting to be recorded.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    pub id: Uuid,
+    pub kind: MailKind,
+    pub recipient: String,
+    pub batch_target_id: Option<Uuid>,
+    /// Sends tried before this one.
+    pub attempts_before: i32,
+    pub result: SendResult,
+}
+
+/// What recording a group of attempts did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub sent: usize,
+    pub retrying: usize,
+    pub failed: usize,
+    /// Results not recorded because the lease no longer held.
+    pub lease_lost: usize,
+}
+
+impl Tally {
+    pub fn add(&mut self, other: Tally) {
+        self.sent += other.sent;
+        self.retrying += other.retrying;
+        self.failed += other.failed;
+        self.lease_lost += other.lease_lost;
+    }
+}
+
+/// Records `attempts` made under `lease` in one transaction: one fenced statement for all
+/// rows, then what a result means for its kind (see [`outcome`]).
+pub fn record(conn: &mut PgConnection, lease: Uuid, attempts: &[Attempt]) -> anyhow::Result<Tally> {
+    let now = Utc::now();
+    let outcomes: Vec<Outcome<'_>> = attempts
+        .iter()
+        .map(|a| Outcome::of(&a.result, a.attempts_before + 1, now))
+        .collect();
+    let ids: Vec<Uuid> = attempts.iter().map(|a| a.id).collect();
+    let states: Vec<&str> = outcomes.iter().map(Outcome::state).collect();
+    let next: Vec<Option<DateTime<Utc>>> = outcomes.iter().map(Outcome::next_attempt_at).collect();
+    let errors: Vec<Option<&str>> = outcomes.iter().map(Outcome::reply).collect();
+    conn.transaction(|conn| {
+        #[derive(QueryableByName)]
+        struct Recorded {
+            #[diesel(sql_type = SqlUuid)]
+            id: Uuid,
+        }
+        let recorded: Vec<Recorded> = diesel::sql_query(
+            "UPDATE outbox o SET state = v.state, attempts = o.attempts + 1, \
+                    sent_at = CASE WHEN v.state = 'sent' THEN now() END, \
+                    next_attempt_at = COALESCE(v.next, o.next_attempt_at), \
+                    last_error = v.error, lease_token = NULL, leased_until = NULL \
+             FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[]) \
+                  AS v(id, state, next, error) \
+             WHERE o.id = v.id AND o.lease_token = $5 \
+             RETURNING o.id",
+        )
+        .bind::<Array<SqlUuid>, _>(&ids)
+        .bind::<Array<Text>, _>(&states)
+        .bind::<Array<Nullable<Timestamptz>>, _>(&next)
+        .bind::<Array<Nullable<Text>>, _>(&errors)
+        .bind::<SqlUuid, _>(lease)
+        .load(conn)?;
+        let recorded: HashMap<Uuid, ()> = recorded.into_iter().map(|r| (r.id, ())).collect();
+        let mut tally = Tally::default();
+        let mut done = Vec::with_capacity(recorded.len());
+        for (attempt, outcome) in attempts.iter().zip(&outcomes) {
+            if !recorded.contains_key(&attempt.id) {
+                tally.lease_lost += 1;
+                tracing::warn!(outbox_id = %attempt.id, kind = attempt.kind.as_str(),
+                    "lease lost before the result was recorded");
+                continue;
+            }
+            match outcome {
+                Outcome::Sent { .. } => tally.sent += 1,
+                Outcome::Retrying { .. } => tally.retrying += 1,
+                Outcome::Failed { .. } => tally.failed += 1,
+            }
+            done.push((attempt, outcome));
+        }
+        outcome::apply(conn, &done)?;
+        Ok(tally)
+    })
 }
 
 /// The wait before attempt `attempts + 1`: exponential from 30 s, capped at 6 h, with ±20%
@@ -103,230 +249,19 @@ pub fn backoff(attempts: i32) -> Duration {
     Duration::from_secs_f64(capped * jitter)
 }
 
-/// What one drain did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct DrainReport {
-    pub sent: usize,
-    pub retrying: usize,
-    pub failed: usize,
-    /// Results not recorded because another worker had taken the row over.
-    pub lease_lost: usize,
+/// Pauses sending installation-wide (the SMTP server refused our credentials).
+pub fn pause(conn: &mut PgConnection, reason: &str) -> anyhow::Result<()> {
+    diesel::update(mail_status::table)
+        .set((
+            mail_status::paused_at.eq(Utc::now()),
+            mail_status::paused_reason.eq(reason),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
-impl DrainReport {
-    fn add(&mut self, other: DrainReport) {
-        self.sent += other.sent;
-        self.retrying += other.retrying;
-        self.failed += other.failed;
-        self.lease_lost += other.lease_lost;
-    }
-}
-
-/// Why a drain stopped early.
-#[derive(Debug, thiserror::Error)]
-pub enum DrainError {
-    #[error("sending is paused: the SMTP server refused our credentials ({0}); fix SMTP_URL")]
-    AuthFailed(String),
-    #[error(transparent)]
-    Database(#[from] anyhow::Error),
-}
-
-/// Claims, sends and records one batch, [`SEND_CONCURRENCY`] messages at a time. Returns how
-/// many rows were claimed with the report.
-pub async fn drain_batch(
-    pool: &DbPool,
-    mailer: &Mailer,
-) -> Result<(usize, DrainReport), DrainError> {
-    let lease = Uuid::now_v7();
-    let mut claimed = db::run(pool, move |conn| claim(conn, lease, BATCH)).await?;
-    // RETURNING gives no order; send oldest first (ids are time-ordered).
-    claimed.sort_by_key(|row| row.id);
-    let count = claimed.len();
-    let auth_failure: Mutex<Option<String>> = Mutex::new(None);
-    let outcomes: Vec<anyhow::Result<Option<DrainReport>>> = stream::iter(claimed)
-        .map(|row| {
-            let auth_failure = &auth_failure;
-            async move {
-                if auth_failed(auth_failure) {
-                    return Ok(None);
-                }
-                let result = if row.suppressed {
-                    SendResult::Permanent("address suppressed after an earlier hard bounce".into())
-                } else {
-                    mailer.send(&envelope(&row)).await
-                };
-                if let SendResult::AuthFailed(reason) = result {
-                    if let Ok(mut first) = auth_failure.lock() {
-                        first.get_or_insert(reason);
-                    }
-                    return Ok(None);
-                }
-                record(pool, lease, &row, result).await.map(Some)
-            }
-        })
-        .buffer_unordered(SEND_CONCURRENCY)
-        .collect()
-        .await;
-    let mut report = DrainReport::default();
-    for outcome in outcomes {
-        if let Some(recorded) = outcome? {
-            report.add(recorded);
-        }
-    }
-    let auth_failure = auth_failure.into_inner().unwrap_or_default();
-    if let Some(reason) = auth_failure {
-        // Every row this batch did not record goes back without burning an attempt.
-        let logged = reason.clone();
-        db::run(pool, move |conn| {
-            release_after_auth_failure(conn, lease, &reason)
-        })
-        .await?;
-        tracing::error!(error = %logged, "SMTP authentication failed: sending paused");
-        return Err(DrainError::AuthFailed(logged));
-    }
-    if report.sent > 0 {
-        db::run(pool, clear_pause).await?;
-    }
-    Ok((count, report))
-}
-
-fn auth_failed(flag: &Mutex<Option<String>>) -> bool {
-    flag.lock().map(|f| f.is_some()).unwrap_or(true)
-}
-
-fn envelope(row: &Claimed) -> Envelope<'_> {
-    Envelope {
-        to: &row.recipient,
-        to_name: row.recipient_name.as_deref(),
-        subject: &row.subject,
-        text: &row.body_text,
-        html: row.body_html.as_deref(),
-        message_id: &row.message_id,
-    }
-}
-
-/// Drains until nothing is due or `deadline` passes.
-pub async fn drain(
-    pool: &DbPool,
-    mailer: &Mailer,
-    deadline: Option<Instant>,
-) -> Result<DrainReport, DrainError> {
-    let mut total = DrainReport::default();
-    loop {
-        let (claimed, report) = drain_batch(pool, mailer).await?;
-        total.add(report);
-        if claimed == 0 || deadline.is_some_and(|d| Instant::now() >= d) {
-            return Ok(total);
-        }
-    }
-}
-
-async fn record(
-    pool: &DbPool,
-    lease: Uuid,
-    row: &Claimed,
-    result: SendResult,
-) -> anyhow::Result<DrainReport> {
-    let (id, kind, attempts) = (row.id, row.kind.clone(), row.attempts);
-    db::run(pool, move |conn| {
-        let mine = outbox::table
-            .filter(outbox::id.eq(id))
-            .filter(outbox::lease_token.eq(lease));
-        let mut report = DrainReport::default();
-        let updated = match &result {
-            SendResult::Sent => {
-                report.sent = 1;
-                diesel::update(mine)
-                    .set((
-                        outbox::state.eq("sent"),
-                        outbox::sent_at.eq(Utc::now()),
-                        outbox::lease_token.eq(None::<Uuid>),
-                        outbox::leased_until.eq(None::<DateTime<Utc>>),
-                        outbox::last_error.eq(None::<String>),
-                    ))
-                    .execute(conn)?
-            }
-            SendResult::Transient(error) if attempts < MAX_ATTEMPTS => {
-                report.retrying = 1;
-                let next =
-                    Utc::now() + chrono::Duration::from_std(backoff(attempts)).unwrap_or_default();
-                diesel::update(mine)
-                    .set((
-                        outbox::next_attempt_at.eq(next),
-                        outbox::lease_token.eq(None::<Uuid>),
-                        outbox::leased_until.eq(None::<DateTime<Utc>>),
-                        outbox::last_error.eq(error),
-                    ))
-                    .execute(conn)?
-            }
-            SendResult::Transient(error)
-            | SendResult::Permanent(error)
-            | SendResult::AuthFailed(error) => {
-                report.failed = 1;
-                if matches!(result, SendResult::Permanent(_)) {
-                    // lower() here matches the claim's lookup.
-                    diesel::sql_query(
-                        "INSERT INTO suppressions (email_canonical, reason) \
-                         SELECT lower(recipient), $2 FROM outbox WHERE id = $1 \
-                         ON CONFLICT DO NOTHING",
-                    )
-                    .bind::<SqlUuid, _>(id)
-                    .bind::<Text, _>(error)
-                    .execute(conn)?;
-                }
-                diesel::update(mine)
-                    .set((
-                        outbox::state.eq("failed"),
-                        outbox::lease_token.eq(None::<Uuid>),
-                        outbox::leased_until.eq(None::<DateTime<Utc>>),
-                        outbox::last_error.eq(error),
-                    ))
-                    .execute(conn)?
-            }
-        };
-        if updated == 0 {
-            tracing::warn!(outbox_id = %id, kind, "lease lost before the result was recorded");
-            return Ok(DrainReport {
-                lease_lost: 1,
-                ..DrainReport::default()
-            });
-        }
-        match &result {
-            SendResult::Sent => tracing::info!(outbox_id = %id, kind, "e-mail sent"),
-            other => {
-                tracing::warn!(outbox_id = %id, kind, attempts, result = ?other, "e-mail not sent")
-            }
-        }
-        Ok(report)
-    })
-    .await
-}
-
-fn release_after_auth_failure(
-    conn: &mut PgConnection,
-    lease: Uuid,
-    reason: &str,
-) -> anyhow::Result<()> {
-    conn.transaction(|conn| {
-        diesel::update(outbox::table.filter(outbox::lease_token.eq(lease)))
-            .set((
-                outbox::attempts.eq(outbox::attempts - 1),
-                outbox::lease_token.eq(None::<Uuid>),
-                outbox::leased_until.eq(None::<DateTime<Utc>>),
-                outbox::last_error.eq(reason),
-            ))
-            .execute(conn)?;
-        diesel::update(mail_status::table)
-            .set((
-                mail_status::paused_at.eq(Utc::now()),
-                mail_status::paused_reason.eq(reason),
-            ))
-            .execute(conn)?;
-        Ok(())
-    })
-}
-
-fn clear_pause(conn: &mut PgConnection) -> anyhow::Result<()> {
+/// Lifts a pause after a message went out.
+pub fn clear_pause(conn: &mut PgConnection) -> anyhow::Result<()> {
     diesel::update(mail_status::table.filter(mail_status::paused_at.is_not_null()))
         .set((
             mail_status::paused_at.eq(None::<DateTime<Utc>>),

@@ -1,12 +1,14 @@
 //! The way out: SMTP (pooled, TLS as the URL asks) or `.eml` files for a local install, and
 //! the classification of what the server answered.
 
-use super::header_safe;
+use super::build::Builder;
+use super::reply::redact_addresses;
 use super::smtp::{SmtpFailure, SmtpPool};
-use crate::config::MailSink;
+use super::Composed;
+use crate::config::{DkimSettings, MailSink};
 use anyhow::Context;
-use lettre::message::{header::ContentType, Mailbox, MultiPart};
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::message::Mailbox;
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use secrecy::ExposeSecret;
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,14 +24,15 @@ enum Way {
     Files(AsyncFileTransport<Tokio1Executor>, std::path::PathBuf),
 }
 
-/// Sends built messages from one sender mailbox.
+/// Sends built messages from one sender mailbox over at most `connections` connections.
 #[derive(Clone)]
 pub struct Mailer {
     way: Way,
-    from: Mailbox,
+    builder: Arc<Builder>,
+    connections: usize,
 }
 
-/// What became of one send.
+/// What became of one send. Server replies carry no e-mail addresses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SendResult {
     Sent,
@@ -41,33 +44,25 @@ pub enum SendResult {
     AuthFailed(String),
 }
 
-/// One message as the outbox hands it over.
-pub struct Envelope<'a> {
-    pub to: &'a str,
-    pub to_name: Option<&'a str>,
-    pub subject: &'a str,
-    pub text: &'a str,
-    pub html: Option<&'a str>,
-    pub message_id: &'a str,
-}
-
 impl Mailer {
-    pub fn new(sink: &MailSink, from: &str) -> anyhow::Result<Mailer> {
+    /// A mailer for `sink` sending as `from`, holding up to `connections` SMTP connections
+    /// (its caller sends that many messages at once).
+    pub fn new(sink: &MailSink, from: &str, connections: usize) -> anyhow::Result<Mailer> {
         let from: Mailbox = from
             .parse()
             .context("UNDERSIGN_FROM is not a valid mailbox")?;
+        let connections = connections.max(1);
         let way = match sink {
             MailSink::Smtp(url) if url.expose_secret().starts_with("smtps://") => Way::Smtps(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
                     .context("SMTP_URL is not a valid smtps:// URL")?
                     .pool_config(
-                        lettre::transport::smtp::PoolConfig::new()
-                            .max_size(super::outbox::SEND_CONCURRENCY as u32),
+                        lettre::transport::smtp::PoolConfig::new().max_size(connections as u32),
                     )
                     .build(),
             ),
             MailSink::Smtp(url) => Way::Smtp(Arc::new(
-                SmtpPool::from_url(url.expose_secret(), super::outbox::SEND_CONCURRENCY)
+                SmtpPool::from_url(url.expose_secret(), connections)
                     .context("SMTP_URL is not a valid smtp:// URL")?,
             )),
             MailSink::Files(dir) => {
@@ -76,18 +71,42 @@ impl Mailer {
                 Way::Files(AsyncFileTransport::<Tokio1Executor>::new(dir), dir.clone())
             }
         };
-        Ok(Mailer { way, from })
+        Ok(Mailer {
+            way,
+            builder: Arc::new(Builder::new(from, None)),
+            connections,
+        })
+    }
+
+    /// Signs every message with DKIM for the sender's domain.
+    pub fn with_dkim(mut self, dkim: &DkimSettings) -> anyhow::Result<Mailer> {
+        let from = self.builder.from().clone();
+        self.builder = Arc::new(Builder::new(
+            from,
+            Some(super::build::dkim_config(dkim, &self.domain())?),
+        ));
+        Ok(self)
+    }
+
+    /// How many messages this mailer can carry at once.
+    pub fn connections(&self) -> usize {
+        self.connections
     }
 
     /// The domain for Message-IDs: the sender's.
     pub fn domain(&self) -> String {
-        self.from.email.domain().to_string()
+        self.builder.from().email.domain().to_string()
     }
 
-    pub async fn send(&self, envelope: &Envelope<'_>) -> SendResult {
-        let message = match self.build(envelope) {
+    /// Sends `message` under `message_id`.
+    pub async fn send(&self, message: &Composed, message_id: &str) -> SendResult {
+        let message = match self.builder.build(message, message_id) {
             Ok(message) => message,
-            Err(e) => return SendResult::Permanent(format!("message could not be built: {e}")),
+            Err(e) => {
+                return SendResult::Permanent(redact_addresses(&format!(
+                    "message could not be built: {e:#}"
+                )))
+            }
         };
         match &self.way {
             Way::Smtp(smtp) => {
@@ -96,7 +115,7 @@ impl Mailer {
                     smtp.send(message.envelope(), &raw),
                     |failure| match failure {
                         SmtpFailure::Smtp(e) => classify(&e),
-                        other => SendResult::Transient(format!("SMTP: {other}")),
+                        other => SendResult::Transient(redact_addresses(&format!("SMTP: {other}"))),
                     },
                 )
                 .await
@@ -111,29 +130,6 @@ impl Mailer {
                 Err(e) => SendResult::Transient(format!("writing the .eml file failed: {e}")),
             },
         }
-    }
-
-    fn build(&self, e: &Envelope<'_>) -> anyhow::Result<Message> {
-        let address: lettre::Address = e.to.parse().context("invalid recipient address")?;
-        let to = Mailbox::new(
-            e.to_name.map(header_safe).filter(|n| !n.is_empty()),
-            address,
-        );
-        let builder = Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(header_safe(e.subject))
-            .message_id(Some(e.message_id.to_string()));
-        let message = match e.html {
-            Some(html) => builder.multipart(MultiPart::alternative_plain_html(
-                e.text.to_string(),
-                html.to_string(),
-            ))?,
-            None => builder
-                .header(ContentType::TEXT_PLAIN)
-                .body(e.text.to_string())?,
-        };
-        Ok(message)
     }
 }
 
@@ -153,12 +149,13 @@ async fn bounded<T, E>(
     }
 }
 
+/// Sorts a server's answer; its text keeps no e-mail address.
 fn classify(e: &lettre::transport::smtp::Error) -> SendResult {
     let code = e.status().map(u16::from);
-    let text = match code {
+    let text = redact_addresses(&match code {
         Some(code) => format!("SMTP {code}: {e}"),
         None => format!("SMTP: {e}"),
-    };
+    });
     match code {
         Some(530 | 534 | 535 | 538) => SendResult::AuthFailed(text),
         // Syntax and sequence errors say the conversation went wrong (for instance a pooled

@@ -72,6 +72,7 @@ pub fn sign(
             campaign_id: campaign.id(),
             campaign_title: &campaign.row.title,
             campaign_link: &campaign_link,
+            signature_id: inserted,
             to: new.email.as_typed(),
             name: new.name.as_str(),
         };

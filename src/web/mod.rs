@@ -1,6 +1,6 @@
 //! The HTTP side: [`Application::build`] binds its own listener (port 0 in tests), wires the
-//! shared state, the security middleware and the routes, and optionally runs the outbox
-//! worker beside the server.
+//! shared state, the security middleware and the routes. The outbox worker runs beside it
+//! (see `cli`), not inside it.
 
 pub mod admin;
 pub mod client_ip;
@@ -16,8 +16,6 @@ pub mod urls;
 use crate::campaigns::cache::CampaignCache;
 use crate::config::Settings;
 use crate::db::DbPool;
-use crate::mail::transport::Mailer;
-use crate::worker;
 use actix_web::dev::Server;
 use actix_web::{web, App, HttpServer};
 use std::net::TcpListener;
@@ -40,18 +38,11 @@ pub struct AppState {
 pub struct Application {
     port: u16,
     server: Server,
-    worker: Option<worker::OutboxWorker>,
 }
 
 impl Application {
-    /// Binds `settings.bind` and prepares the server on `pool`. With `run_worker`, the outbox
-    /// is drained continuously while the server runs.
-    pub fn build(
-        settings: Settings,
-        pool: DbPool,
-        mailer: Mailer,
-        run_worker: bool,
-    ) -> anyhow::Result<Application> {
+    /// Binds `settings.bind` and prepares the server on `pool`.
+    pub fn build(settings: Settings, pool: DbPool) -> anyhow::Result<Application> {
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
@@ -59,7 +50,7 @@ impl Application {
         let workers = std::thread::available_parallelism().map_or(2, usize::from);
         let max_connections = limits::connections_per_worker(limits::open_file_limit(), workers);
         let state = web::Data::from(Arc::new(AppState {
-            message_id_domain: mailer.domain(),
+            message_id_domain: settings.message_id_domain(),
             settings,
             pool: pool.clone(),
             metrics: ops::Metrics::default(),
@@ -90,12 +81,7 @@ impl Application {
         .listen(listener)?
         .shutdown_timeout(10)
         .run();
-        let worker = run_worker.then(|| worker::OutboxWorker::spawn(pool, mailer));
-        Ok(Application {
-            port,
-            server,
-            worker,
-        })
+        Ok(Application { port, server })
     }
 
     /// The port actually bound (useful with port 0).
@@ -103,12 +89,8 @@ impl Application {
         self.port
     }
 
-    /// Serves until the process is asked to stop, then stops the worker.
+    /// Serves until the process is asked to stop.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let result = self.server.await;
-        if let Some(worker) = self.worker {
-            worker.stop().await;
-        }
-        result
+        self.server.await
     }
 }

@@ -152,7 +152,7 @@ async fn deliver_sends_what_is_due_over_smtp_and_exits_zero() {
 
     assert!(output.status.success(), "{}", text(&output).1);
     assert!(text(&output).0.contains("sent 1"), "{}", text(&output).0);
-    let mails = app.smtp.wait_for_messages(1, Duration::from_secs(5));
+    let mails = app.smtp.wait_for_messages(1, Duration::from_secs(5)).await;
     assert_eq!(mails.len(), 1);
     assert!(mails[0].subject().contains("Please confirm your signature"));
 }
@@ -170,7 +170,10 @@ async fn two_deliver_processes_at_once_never_send_a_message_twice() {
     assert!(first.wait_with_output().unwrap().status.success());
     assert!(second.wait_with_output().unwrap().status.success());
 
-    let mails = app.smtp.wait_for_messages(60, Duration::from_secs(10));
+    let mails = app
+        .smtp
+        .wait_for_messages(60, Duration::from_secs(10))
+        .await;
     assert_eq!(mails.len(), 60);
     let ids: HashSet<_> = mails.iter().map(|m| m.message_id()).collect();
     assert_eq!(ids.len(), 60, "every message arrived exactly once");
@@ -296,7 +299,10 @@ async fn a_crash_in_the_middle_of_sending_loses_no_email() {
     let output = undersign(&app).arg("deliver").output().unwrap();
     assert!(output.status.success(), "{}", text(&output).1);
     assert_eq!(
-        app.smtp.wait_for_messages(1, Duration::from_secs(5)).len(),
+        app.smtp
+            .wait_for_messages(1, Duration::from_secs(5))
+            .await
+            .len(),
         1
     );
 }

@@ -9,9 +9,11 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use undersign::config::{DatabaseSource, MailSink, SecretKey, Settings};
 use undersign::db::{self, local, DbPool};
-use undersign::mail::outbox::{self, DrainReport};
+use undersign::mail::drain::{Drain, DrainReport, SEND_CONNECTIONS};
 use undersign::mail::transport::Mailer;
+use undersign::mail::RenderContext;
 use undersign::web::Application;
+use undersign::worker::OutboxWorker;
 
 /// The base URL the app puts in e-mails during tests.
 pub const BASE_URL: &str = "http://undersign.test";
@@ -228,8 +230,12 @@ pub struct TestApp {
     pub address: String,
     pub pool: DbPool,
     pub smtp: SmtpServer,
-    pub mailer: Mailer,
+    pub settings: Settings,
+    /// The drain `deliver` would run, over [`TestApp::smtp`].
+    pub drain: Drain,
     pub client: reqwest::Client,
+    /// The `serve` worker, when the test asked for one; it stops with the test.
+    pub _worker: Option<OutboxWorker>,
     // Dropped last: the pool's connections must close first.
     pub db: TestDatabase,
 }
@@ -273,11 +279,15 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
             .unwrap_or(undersign::web::limits::BODY_TIMEOUT),
         metrics_token: (!options.no_metrics_token).then(|| SecretString::from(METRICS_TOKEN)),
         metrics_allow: options.metrics_allow,
+        dkim: None,
     };
     let pool = db::connect(&SecretString::from(db.url.clone()), 8).expect("pool");
-    let mailer = Mailer::new(&settings.mail, &settings.from).expect("mailer");
-    let app = Application::build(settings, pool.clone(), mailer.clone(), options.run_worker)
-        .expect("app builds");
+    let mailer = Mailer::new(&settings.mail, &settings.from, SEND_CONNECTIONS).expect("mailer");
+    let drain = Drain::new(pool.clone(), mailer, RenderContext::new(&settings));
+    let app = Application::build(settings.clone(), pool.clone()).expect("app builds");
+    let worker = options
+        .run_worker
+        .then(|| OutboxWorker::spawn(drain.clone()));
     let port = app.port();
     actix_web::rt::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
@@ -288,8 +298,10 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         address: format!("http://127.0.0.1:{port}"),
         pool,
         smtp,
-        mailer,
+        settings,
+        drain,
         client,
+        _worker: worker,
         db,
     }
 }
@@ -356,9 +368,26 @@ impl TestApp {
 
     /// Sends everything due through the real SMTP server, as `deliver` does.
     pub async fn drain(&self) -> DrainReport {
-        outbox::drain(&self.pool, &self.mailer, None)
-            .await
-            .expect("drain works")
+        self.drain.run(None).await.expect("drain works")
+    }
+
+    /// A mailer for the test SMTP server as `smtp_url` reaches it (e.g. with credentials).
+    pub fn mailer(&self, smtp_url: &str) -> Mailer {
+        Mailer::new(
+            &MailSink::Smtp(SecretString::from(smtp_url.to_string())),
+            &self.settings.from,
+            SEND_CONNECTIONS,
+        )
+        .expect("mailer")
+    }
+
+    /// A drain over `mailer` on this app's database.
+    pub fn drain_with(&self, mailer: Mailer) -> Drain {
+        Drain::new(
+            self.pool.clone(),
+            mailer,
+            RenderContext::new(&self.settings),
+        )
     }
 
     /// Imports a letter file and returns the campaign's slug.
@@ -398,14 +427,7 @@ impl TestApp {
         n: usize,
         timeout: std::time::Duration,
     ) -> Vec<crate::smtp_server::ReceivedMessage> {
-        let deadline = std::time::Instant::now() + timeout;
-        loop {
-            let messages = self.smtp.messages();
-            if messages.len() >= n || std::time::Instant::now() >= deadline {
-                return messages;
-            }
-            actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
+        self.smtp.wait_for_messages(n, timeout).await
     }
 
     pub fn conn(&self) -> PgConnection {

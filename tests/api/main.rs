@@ -10,6 +10,7 @@ mod helpers;
 mod http;
 mod input;
 mod lifecycle;
+mod mail;
 mod operations;
 mod outbox;
 mod pages;

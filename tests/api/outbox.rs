@@ -3,7 +3,9 @@
 use crate::helpers::{spawn_app, spawn_app_with, Options};
 use std::collections::HashSet;
 use std::time::Duration;
-use undersign::mail::outbox::{self, DrainError, MAX_ATTEMPTS};
+use undersign::mail::drain::{DrainError, SEND_CONNECTIONS};
+use undersign::mail::outbox::MAX_ATTEMPTS;
+use undersign::mail::MailKind;
 
 /// Queues `n` confirmation e-mails by signing with `n` addresses.
 async fn queue(app: &crate::helpers::TestApp, slug: &str, n: usize, domain: &str) {
@@ -19,14 +21,14 @@ async fn two_concurrent_drains_never_send_a_message_twice() {
     let slug = app.live_campaign().await;
     queue(&app, &slug, 50, "example.org").await;
 
-    let (a, b) = futures::join!(
-        outbox::drain(&app.pool, &app.mailer, None),
-        outbox::drain(&app.pool, &app.mailer, None)
-    );
+    let (a, b) = futures::join!(app.drain.run(None), app.drain.run(None));
 
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a.sent + b.sent, 50);
-    let mails = app.smtp.wait_for_messages(50, Duration::from_secs(10));
+    let mails = app
+        .smtp
+        .wait_for_messages(50, Duration::from_secs(10))
+        .await;
     assert_eq!(mails.len(), 50);
     let ids: HashSet<_> = mails.iter().map(|m| m.message_id()).collect();
     assert_eq!(ids.len(), 50, "no message id arrived twice");
@@ -128,7 +130,7 @@ async fn an_authentication_failure_pauses_sending_without_burning_attempts() {
     app.smtp.require_auth("undersign", "right password");
     queue(&app, &slug, 3, "example.org").await;
 
-    let result = outbox::drain(&app.pool, &app.mailer, None).await;
+    let result = app.drain.run(None).await;
 
     assert!(
         matches!(result, Err(DrainError::AuthFailed(_))),
@@ -176,27 +178,18 @@ async fn the_serve_worker_sends_the_confirmation_within_seconds() {
 
 #[actix_web::test]
 async fn credentials_in_smtp_url_authenticate_and_a_wrong_password_pauses_sending() {
-    use secrecy::SecretString;
-    use undersign::config::MailSink;
-    use undersign::mail::transport::Mailer;
     let app = spawn_app().await;
     let slug = app.live_campaign().await;
     app.smtp.require_auth("undersign", "s3cret:pass");
     queue(&app, &slug, 2, "example.org").await;
-    let mailer_with = |password: &str| {
+    let drain_with = |password: &str| {
         let url = format!("smtp://undersign:{password}@127.0.0.1:{}", app.smtp.port());
-        Mailer::new(
-            &MailSink::Smtp(SecretString::from(url)),
-            "Undersign <a@example.org>",
-        )
-        .unwrap()
+        app.drain_with(app.mailer(&url))
     };
 
-    let wrong = outbox::drain(&app.pool, &mailer_with("nope"), None).await;
+    let wrong = drain_with("nope").run(None).await;
     assert!(matches!(wrong, Err(DrainError::AuthFailed(_))), "{wrong:?}");
-    let right = outbox::drain(&app.pool, &mailer_with("s3cret%3Apass"), None)
-        .await
-        .unwrap();
+    let right = drain_with("s3cret%3Apass").run(None).await.unwrap();
 
     assert_eq!(right.sent, 2);
     assert_eq!(app.smtp.messages().len(), 2);
@@ -213,7 +206,179 @@ async fn a_drain_reuses_its_smtp_connections() {
 
     let connections = app.smtp.connections();
     assert!(
-        connections <= outbox::SEND_CONCURRENCY,
+        connections <= SEND_CONNECTIONS,
         "40 messages over {connections} connections"
     );
+}
+
+/// Queues one stored message of `kind` to `to` directly, as a caller of `enqueue` would.
+async fn enqueue(
+    app: &crate::helpers::TestApp,
+    kind: undersign::mail::MailKind,
+    to: &str,
+    message_id: Option<&str>,
+) -> uuid::Uuid {
+    use undersign::mail::{outbox, MailRefs, OutgoingEmail, StoredMessage};
+    let email = OutgoingEmail {
+        kind,
+        campaign_id: None,
+        refs: MailRefs::default(),
+        params: serde_json::json!({}),
+        to: to.to_string(),
+        to_name: None,
+        message_id: message_id.map(str::to_string),
+        stored: Some(StoredMessage {
+            subject: "Hello".into(),
+            text: "Hello.\n".into(),
+            html: None,
+        }),
+    };
+    undersign::db::run(&app.pool, move |conn| {
+        outbox::enqueue(conn, &email, "rivercommons.example")
+    })
+    .await
+    .unwrap()
+}
+
+#[actix_web::test]
+async fn behind_a_slow_relay_two_workers_with_short_leases_never_deliver_a_message_twice() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    queue(&app, &slug, 48, "example.org").await;
+    // Each message takes longer than half a lease; all of them take several leases.
+    app.smtp.set_accept_delay(Duration::from_millis(400));
+    let lease = Duration::from_millis(600);
+    let first = app.drain.clone().with_lease(lease);
+    let second = app.drain.clone().with_lease(lease);
+
+    let (a, b) = futures::join!(first.run(None), second.run(None));
+
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let mails = app.smtp.messages();
+    let ids: HashSet<_> = mails.iter().map(|m| m.message_id()).collect();
+    assert_eq!(ids.len(), 48, "every message arrived");
+    assert_eq!(mails.len(), 48, "no message arrived twice");
+    assert_eq!((a.sent + b.sent, a.lease_lost + b.lease_lost), (48, 0));
+}
+
+#[actix_web::test]
+async fn a_worker_killed_mid_send_leaves_its_rows_for_one_short_lease_with_no_attempt_used() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    queue(&app, &slug, 3, "example.org").await;
+    app.smtp.set_accept_delay(Duration::from_secs(30));
+
+    // The drain claims and starts sending; then its process dies (nothing runs after it).
+    let drain = app.drain.clone();
+    let running = actix_web::rt::spawn(async move { drain.run(None).await });
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while app.outbox_leased() < 3 {
+        assert!(std::time::Instant::now() < deadline, "nothing was claimed");
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    }
+    running.abort();
+
+    let latest = chrono::Utc::now() + chrono::Duration::seconds(31);
+    for row in app.outbox_rows() {
+        assert_eq!(
+            (row.state.as_str(), row.attempts),
+            ("pending", 0),
+            "no attempt used"
+        );
+        assert!(
+            row.leased_until.unwrap() <= latest,
+            "claimed rows wait at most one short lease: {row:?}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn a_cancelled_message_is_never_sent() {
+    let app = spawn_app().await;
+    let keep = enqueue(&app, MailKind::Confirmation, "keep@example.org", None).await;
+    let cancel = enqueue(&app, MailKind::Confirmation, "cancel@example.org", None).await;
+
+    let cancelled = undersign::db::run(&app.pool, move |conn| {
+        undersign::mail::outbox::cancel(conn, &[cancel])
+    })
+    .await
+    .unwrap();
+    let report = app.drain().await;
+
+    assert_eq!((cancelled, report.sent), (1, 1));
+    assert_eq!(app.smtp.messages()[0].rcpt_to, vec!["keep@example.org"]);
+    let states: Vec<_> = app
+        .outbox_rows()
+        .into_iter()
+        .map(|row| (row.id, row.state))
+        .collect();
+    assert!(
+        states.contains(&(cancel, "cancelled".to_string())),
+        "{states:?}"
+    );
+    assert!(states.contains(&(keep, "sent".to_string())), "{states:?}");
+}
+
+#[actix_web::test]
+async fn the_message_id_a_caller_fixes_is_the_one_sent() {
+    let app = spawn_app().await;
+    enqueue(
+        &app,
+        MailKind::AlreadySigned,
+        "ana@example.org",
+        Some("<batch-7.target-2@rivercommons.example>"),
+    )
+    .await;
+
+    app.drain().await;
+
+    assert_eq!(
+        app.smtp.messages()[0].message_id().as_deref(),
+        Some("batch-7.target-2@rivercommons.example")
+    );
+}
+
+#[actix_web::test]
+async fn a_hard_bounce_is_stored_and_logged_without_the_address() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    app.smtp.fail_recipient("gone.example", 550);
+    queue(&app, &slug, 1, "gone.example").await;
+
+    app.drain().await;
+
+    let error = app.outbox_rows()[0].last_error.clone().unwrap();
+    assert!(
+        error.contains("550") && error.contains("[address]"),
+        "{error}"
+    );
+    assert!(!error.contains('@'), "{error}");
+}
+
+#[actix_web::test]
+async fn a_batch_row_that_cannot_be_rendered_fails_at_once_and_suppresses_no_address() {
+    let app = spawn_app().await;
+    enqueue(
+        &app,
+        MailKind::PetitionBatch,
+        "minister@energy.example",
+        None,
+    )
+    .await;
+
+    let report = app.drain().await;
+
+    assert_eq!(report.failed, 1);
+    assert!(app.smtp.messages().is_empty());
+    let row = &app.outbox_rows()[0];
+    assert_eq!(
+        (row.kind.as_str(), row.state.as_str(), row.attempts),
+        ("petition_batch", "failed", 1)
+    );
+    let error = row.last_error.as_deref().unwrap();
+    assert!(
+        error.contains("no renderer"),
+        "failed without a retry, saying why: {error}"
+    );
+    assert!(app.suppressed().is_empty());
 }

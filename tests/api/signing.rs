@@ -16,7 +16,7 @@ async fn a_valid_signature_redirects_to_thanks_and_its_confirmation_email_arrive
     assert_eq!(app.outbox_count("pending"), 1);
     let report = app.drain().await;
     assert_eq!(report.sent, 1);
-    let mails = app.smtp.wait_for_messages(1, Duration::from_secs(5));
+    let mails = app.smtp.wait_for_messages(1, Duration::from_secs(5)).await;
     assert_eq!(mails.len(), 1);
     assert_eq!(mails[0].rcpt_to, vec!["Ana@example.org".to_string()]);
     assert!(mails[0].subject().contains("Please confirm your signature"));
@@ -41,6 +41,7 @@ async fn a_signature_counts_only_after_the_supporter_presses_confirm_and_pressin
     let mail = app
         .smtp
         .wait_for_messages(1, Duration::from_secs(5))
+        .await
         .remove(0);
     let link = mail
         .link_starting_with(&format!("{BASE_URL}/confirm/"))
@@ -113,7 +114,7 @@ async fn a_duplicate_signature_looks_the_same_adds_no_row_and_sends_at_most_thre
     }
     assert_eq!(app.signature_total(), 1);
     app.drain().await;
-    let mails = app.smtp.wait_for_messages(4, Duration::from_secs(5));
+    let mails = app.smtp.wait_for_messages(4, Duration::from_secs(5)).await;
     assert_eq!(mails.len(), 4, "one confirmation and three notices");
     let mut notices: Vec<_> = mails
         .iter()
@@ -275,7 +276,10 @@ async fn the_counter_equals_the_confirmed_rows_after_concurrent_signing_and_conf
         assert_eq!(response.status().as_u16(), 303);
     }
     app.drain().await;
-    let mails = app.smtp.wait_for_messages(40, Duration::from_secs(10));
+    let mails = app
+        .smtp
+        .wait_for_messages(40, Duration::from_secs(10))
+        .await;
     let confirming = mails.iter().map(|m| app.confirm_from(m));
     futures::future::join_all(confirming).await;
 

@@ -30,7 +30,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use mail_parser::{Message, MessageParser, PartType};
+use mail_parser::{Message, MessageParser, MimeHeaders, PartType};
 
 /// How long a conversation may stay silent before the server hangs up.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(300);
@@ -52,6 +52,8 @@ struct Behaviour {
     /// Required `(user, password)`, if any.
     auth: Option<(String, String)>,
     reply_delay: Duration,
+    /// Extra time before answering a received message.
+    accept_delay: Duration,
 }
 
 /// State shared by the handle, the accept thread and the connection threads.
@@ -126,17 +128,17 @@ impl SmtpServer {
         lock(&self.shared.messages).clone()
     }
 
-    /// Waits until at least `n` messages were accepted or `timeout` passed,
-    /// then returns the accepted messages (possibly fewer than `n`; the
-    /// caller asserts).
-    pub fn wait_for_messages(&self, n: usize, timeout: Duration) -> Vec<ReceivedMessage> {
+    /// Waits, without blocking the test's runtime, until at least `n`
+    /// messages were accepted or `timeout` passed, then returns the accepted
+    /// messages (possibly fewer than `n`; the caller asserts).
+    pub async fn wait_for_messages(&self, n: usize, timeout: Duration) -> Vec<ReceivedMessage> {
         let deadline = Instant::now() + timeout;
         loop {
             let messages = self.messages();
             if messages.len() >= n || Instant::now() >= deadline {
                 return messages;
             }
-            thread::sleep(Duration::from_millis(10));
+            tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }
 
@@ -171,6 +173,13 @@ impl SmtpServer {
     /// timeouts). `Duration::ZERO` turns the delay off.
     pub fn set_reply_delay(&self, d: Duration) {
         lock(&self.shared.behaviour).reply_delay = d;
+    }
+
+    /// Takes `d` to accept each message after its body arrived, as a slow
+    /// relay does before its `250` (the message counts as received once the
+    /// wait is over). `Duration::ZERO` turns the delay off.
+    pub fn set_accept_delay(&self, d: Duration) {
+        lock(&self.shared.behaviour).accept_delay = d;
     }
 
     /// How many TCP conversations were accepted so far.
@@ -433,6 +442,8 @@ fn command(conv: &mut Conversation<'_>, session: &mut Session, line: &str) -> io
             };
             let rcpt_to = std::mem::take(&mut session.rcpt_to);
             session.reset_transaction();
+            let accept_delay = lock(&conv.shared.behaviour).accept_delay;
+            thread::sleep(accept_delay);
             let failure = {
                 let mut behaviour = lock(&conv.shared.behaviour);
                 if behaviour.data_failures > 0 {
@@ -581,27 +592,12 @@ fn auth_response(
 
 /// Decodes standard base64 (padding optional); `None` if invalid.
 fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let mut acc: u32 = 0;
-    let mut bits = 0;
-    for c in text.trim_end_matches('=').bytes() {
-        let value = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(value);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
+    use base64::engine::{general_purpose, DecodePaddingMode, GeneralPurpose};
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        general_purpose::PAD.with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    );
+    base64::Engine::decode(&LENIENT, text).ok()
 }
 
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
@@ -679,6 +675,20 @@ impl ReceivedMessage {
             _ => None,
         });
         html
+    }
+
+    /// The attachments as `(file name, content)`, transfer-decoded.
+    pub fn attachments(&self) -> Vec<(String, Vec<u8>)> {
+        let Some(message) = self.parsed() else {
+            return Vec::new();
+        };
+        message
+            .attachments()
+            .map(|part| {
+                let name = part.attachment_name().unwrap_or_default().to_owned();
+                (name, part.contents().to_vec())
+            })
+            .collect()
     }
 
     /// The Message-ID without its angle brackets (as in

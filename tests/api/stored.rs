@@ -12,10 +12,13 @@ use undersign::db::schema::{
 /// One outbox row, as the delivery tests look at it.
 #[derive(Debug, Queryable)]
 pub struct OutboxRow {
+    pub id: uuid::Uuid,
+    pub kind: String,
     pub state: String,
     pub attempts: i32,
     pub next_attempt_at: DateTime<Utc>,
     pub lease_token: Option<uuid::Uuid>,
+    pub leased_until: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
 }
 
@@ -104,10 +107,13 @@ impl TestApp {
         outbox::table
             .order(outbox::created_at)
             .select((
+                outbox::id,
+                outbox::kind,
                 outbox::state,
                 outbox::attempts,
                 outbox::next_attempt_at,
                 outbox::lease_token,
+                outbox::leased_until,
                 outbox::last_error,
             ))
             .load(&mut self.conn())

@@ -1,0 +1,368 @@
+//! The drain: claims due outbox rows, renders and sends them over the mailer's connections
+//! with every connection kept busy, holds its lease for exactly as long as it works, and
+//! records results many rows at a time. `deliver`, the `serve` worker and the tests run it.
+//!
+//! The lease keeps its promise: a heartbeat extends it while the drain lives, no send starts
+//! unless the lease is known to hold well beyond that moment, and a send still running when
+//! the lease can no longer be vouched for is abandoned unrecorded. A drain killed outright
+//! leaves its rows to others after one short lease, with no attempt counted for rows it
+//! never tried.
+
+use super::outbox::{self, Attempt, Queued, Tally};
+use super::render::{render, RenderError};
+use super::reply::redact_addresses;
+use super::transport::{Mailer, SendResult};
+use super::{Composed, RenderContext};
+use crate::db::{self, DbPool};
+use futures_util::future::{ready, FutureExt};
+use futures_util::stream::{self, StreamExt};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
+use uuid::Uuid;
+
+/// Connections (and so messages in flight) a drain uses by default.
+pub const SEND_CONNECTIONS: usize = 8;
+/// How long a claim protects rows without a heartbeat: the most a crashed worker's rows wait.
+pub const LEASE: Duration = Duration::from_secs(30);
+/// The most rows one claim takes.
+const MAX_CLAIM: i64 = 500;
+/// The most results one recording statement carries.
+const RECORD_GROUP: usize = 256;
+
+/// What one drain did.
+pub type DrainReport = Tally;
+
+/// Why a drain stopped early.
+#[derive(Debug, thiserror::Error)]
+pub enum DrainError {
+    #[error("sending is paused: the SMTP server refused our credentials ({0}); fix SMTP_URL")]
+    AuthFailed(String),
+    #[error(transparent)]
+    Database(#[from] anyhow::Error),
+}
+
+/// Sends what the outbox holds; cheap to clone.
+#[derive(Clone)]
+pub struct Drain {
+    pool: DbPool,
+    mailer: Mailer,
+    ctx: Arc<RenderContext>,
+    lease: Duration,
+}
+
+impl Drain {
+    /// A drain over `mailer`, as many messages at once as it has connections.
+    pub fn new(pool: DbPool, mailer: Mailer, ctx: RenderContext) -> Drain {
+        Drain {
+            pool,
+            mailer,
+            ctx: Arc::new(ctx),
+            lease: LEASE,
+        }
+    }
+
+    /// Uses leases of `lease` instead of [`LEASE`].
+    pub fn with_lease(mut self, lease: Duration) -> Drain {
+        self.lease = lease;
+        self
+    }
+
+    /// The domain of the Message-IDs its messages carry: the sender's.
+    pub fn message_id_domain(&self) -> String {
+        self.mailer.domain()
+    }
+
+    /// Sends until nothing is due or `deadline` passes.
+    pub async fn run(
+        &self,
+        deadline: Option<std::time::Instant>,
+    ) -> Result<DrainReport, DrainError> {
+        let lease = Lease::new(self.lease);
+        let pace = Pace::new(self.mailer.connections());
+        let stop = Stop::default();
+        let (tx, rx) = mpsc::unbounded_channel::<Attempt>();
+        let (lease_ref, pace_ref, stop_ref) = (&lease, &pace, &stop);
+        let claims = stream::unfold((), move |()| async move {
+            let over = deadline.is_some_and(|d| std::time::Instant::now() >= d);
+            if over || stop_ref.is_set() || !lease_ref.holds_for(self.lease / 3) {
+                return None;
+            }
+            let (ctx, token, length) = (self.ctx.clone(), lease_ref.token, self.lease);
+            let limit = pace_ref.claim_limit(length);
+            let claimed = db::run(&self.pool, move |conn| {
+                let rows = outbox::claim(conn, token, length, limit)?;
+                Ok(rows
+                    .into_iter()
+                    .map(|row| {
+                        let composed = render(conn, &row, &ctx);
+                        (row, composed)
+                    })
+                    .collect::<Vec<_>>())
+            })
+            .await;
+            match claimed {
+                Ok(rows) if rows.is_empty() => None,
+                Ok(rows) => Some((stream::iter(rows), ())),
+                Err(e) => {
+                    stop_ref.fail(e);
+                    None
+                }
+            }
+        })
+        .boxed();
+        let sending = async {
+            let tx = tx;
+            claims
+                .flatten()
+                .map(|(row, composed)| self.send(row, composed, lease_ref, pace_ref, stop_ref))
+                .buffer_unordered(self.mailer.connections())
+                .filter_map(ready)
+                .for_each(|attempt| {
+                    let _ = tx.send(attempt);
+                    ready(())
+                })
+                .await;
+        }
+        .boxed();
+        let recording = record_all(&self.pool, lease.token, rx, &stop);
+        let tally = tokio::select! {
+            (_, tally) = futures_util::future::join(sending, recording) => tally,
+            never = lease.keep_alive(&self.pool) => match never {},
+        };
+        let token = lease.token;
+        let released = db::run(&self.pool, move |conn| outbox::release(conn, token)).await;
+        let (auth, failure) = stop.into_inner();
+        if let Some(reason) = auth {
+            let logged = reason.clone();
+            db::run(&self.pool, move |conn| outbox::pause(conn, &reason)).await?;
+            tracing::error!(error = %logged, "SMTP authentication failed: sending paused");
+            return Err(DrainError::AuthFailed(logged));
+        }
+        if let Some(e) = failure {
+            return Err(DrainError::Database(e));
+        }
+        released?;
+        if tally.sent > 0 {
+            db::run(&self.pool, outbox::clear_pause).await?;
+        }
+        Ok(tally)
+    }
+
+    /// Tries one row, unless the lease cannot be vouched for; `None` leaves it unrecorded.
+    async fn send(
+        &self,
+        row: Queued,
+        composed: Result<Composed, RenderError>,
+        lease: &Lease,
+        pace: &Pace,
+        stop: &Stop,
+    ) -> Option<Attempt> {
+        if stop.is_set() {
+            return None;
+        }
+        let result = match composed {
+            _ if row.suppressed => {
+                SendResult::Permanent("address suppressed after an earlier hard bounce".into())
+            }
+            Err(e @ RenderError::Impossible { .. }) => {
+                SendResult::Permanent(redact_addresses(&e.to_string()))
+            }
+            Err(e @ RenderError::Failed(_)) => {
+                SendResult::Transient(redact_addresses(&e.to_string()))
+            }
+            Ok(message) => {
+                if !lease.holds_for(self.lease / 3) {
+                    return None;
+                }
+                let started = Instant::now();
+                let result = tokio::select! {
+                    result = self.mailer.send(&message, &row.message_id) => result,
+                    () = lease.expired() => {
+                        tracing::warn!(outbox_id = %row.id, "lease ran out mid-send: abandoned");
+                        return None;
+                    }
+                };
+                pace.observe(started.elapsed());
+                result
+            }
+        };
+        if let SendResult::AuthFailed(reason) = result {
+            stop.auth_failed(reason);
+            return None;
+        }
+        Some(Attempt {
+            id: row.id,
+            kind: row.kind,
+            recipient: row.recipient,
+            batch_target_id: row.batch_target_id,
+            attempts_before: row.attempts,
+            result,
+        })
+    }
+}
+
+/// Records attempts as they arrive, as many per statement as have arrived.
+async fn record_all(
+    pool: &DbPool,
+    lease: Uuid,
+    mut attempts: mpsc::UnboundedReceiver<Attempt>,
+    stop: &Stop,
+) -> Tally {
+    let mut tally = Tally::default();
+    while let Some(first) = attempts.recv().await {
+        let mut group = vec![first];
+        while group.len() < RECORD_GROUP {
+            match attempts.try_recv() {
+                Ok(attempt) => group.push(attempt),
+                Err(_) => break,
+            }
+        }
+        match db::run(pool, move |conn| outbox::record(conn, lease, &group)).await {
+            Ok(recorded) => tally.add(recorded),
+            Err(e) => {
+                // The rows stay leased and go out again after the lease: at least once.
+                stop.fail(e);
+                return tally;
+            }
+        }
+    }
+    tally
+}
+
+/// A lease token and how long it is known to hold, kept alive by a heartbeat.
+struct Lease {
+    token: Uuid,
+    length: Duration,
+    valid_until: watch::Sender<Instant>,
+}
+
+impl Lease {
+    fn new(length: Duration) -> Lease {
+        Lease {
+            token: Uuid::now_v7(),
+            length,
+            valid_until: watch::Sender::new(Instant::now() + length),
+        }
+    }
+
+    /// Whether the lease is known to hold for at least `margin` from now.
+    fn holds_for(&self, margin: Duration) -> bool {
+        *self.valid_until.borrow() >= Instant::now() + margin
+    }
+
+    /// Completes once the lease can no longer be vouched for.
+    async fn expired(&self) {
+        let mut until = self.valid_until.subscribe();
+        loop {
+            let end = *until.borrow_and_update();
+            if Instant::now() >= end {
+                return;
+            }
+            tokio::select! {
+                () = tokio::time::sleep_until(end) => {}
+                changed = until.changed() => if changed.is_err() { return },
+            }
+        }
+    }
+
+    /// Extends the lease every third of its length, for as long as it is polled.
+    async fn keep_alive(&self, pool: &DbPool) -> std::convert::Infallible {
+        let (token, length) = (self.token, self.length);
+        loop {
+            tokio::time::sleep(length / 3).await;
+            let started = Instant::now();
+            match db::run(pool, move |conn| outbox::extend(conn, token, length)).await {
+                Ok(_) => {
+                    self.valid_until.send_replace(started + length);
+                }
+                Err(e) => tracing::warn!(error = %e, "could not extend the outbox lease"),
+            }
+        }
+    }
+}
+
+/// How long a message takes, to claim only what can be sent within a lease.
+struct Pace {
+    connections: usize,
+    per_message: Mutex<Option<Duration>>,
+}
+
+impl Pace {
+    fn new(connections: usize) -> Pace {
+        Pace {
+            connections,
+            per_message: Mutex::new(None),
+        }
+    }
+
+    fn observe(&self, took: Duration) {
+        if let Ok(mut average) = self.per_message.lock() {
+            *average = Some(match *average {
+                Some(before) => before.mul_f64(0.8) + took.mul_f64(0.2),
+                None => took,
+            });
+        }
+    }
+
+    /// Rows the connections can send in half a lease (the first claim assumes little).
+    fn claim_limit(&self, lease: Duration) -> i64 {
+        let connections = self.connections as i64;
+        let per_message = self.per_message.lock().ok().and_then(|average| *average);
+        let Some(per_message) = per_message else {
+            return connections * 2;
+        };
+        let each = (lease.as_secs_f64() / 2.0 / per_message.as_secs_f64().max(1e-4)) as i64;
+        (connections * each).clamp(connections, MAX_CLAIM)
+    }
+}
+
+/// Why sending stopped early, shared by every send of one drain.
+#[derive(Default)]
+struct Stop(Mutex<(Option<String>, Option<anyhow::Error>)>);
+
+impl Stop {
+    fn is_set(&self) -> bool {
+        self.0
+            .lock()
+            .map(|stop| stop.0.is_some() || stop.1.is_some())
+            .unwrap_or(true)
+    }
+
+    fn auth_failed(&self, reason: String) {
+        if let Ok(mut stop) = self.0.lock() {
+            stop.0.get_or_insert(reason);
+        }
+    }
+
+    fn fail(&self, error: anyhow::Error) {
+        if let Ok(mut stop) = self.0.lock() {
+            stop.1.get_or_insert(error);
+        }
+    }
+
+    fn into_inner(self) -> (Option<String>, Option<anyhow::Error>) {
+        self.0.into_inner().unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slow_server_gets_claims_it_can_finish_within_half_a_lease() {
+        let pace = Pace::new(8);
+        assert_eq!(
+            pace.claim_limit(LEASE),
+            16,
+            "little is assumed before a send"
+        );
+        pace.observe(Duration::from_secs(14));
+        assert_eq!(pace.claim_limit(Duration::from_secs(30)), 8);
+        let fast = Pace::new(8);
+        fast.observe(Duration::from_millis(1));
+        assert_eq!(fast.claim_limit(LEASE), MAX_CLAIM);
+    }
+}

@@ -1,0 +1,75 @@
+//! Turns a claimed outbox row into the [`Composed`] message the transport sends: stored kinds
+//! from their stored parts, the others from the rows they reference, at send time.
+
+use super::outbox::Queued;
+use super::{Composed, ExtraHeaders, MailKind};
+use crate::config::{SecretKey, Settings};
+use diesel::PgConnection;
+
+/// What renderers need beyond the database.
+#[derive(Debug, Clone)]
+pub struct RenderContext {
+    /// Absolute base for links, without a trailing slash.
+    pub base_url: String,
+    /// For signed links (unsubscribe, downloads).
+    pub secret_key: SecretKey,
+}
+
+impl RenderContext {
+    pub fn new(settings: &Settings) -> RenderContext {
+        RenderContext {
+            base_url: settings.base_url.clone(),
+            secret_key: settings.secret_key.clone(),
+        }
+    }
+}
+
+/// Why a row could not become a message.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// Nothing can render this row, now or later: it fails without a retry.
+    #[error("no message can be made for this {}: {reason}", kind.as_str())]
+    Impossible { kind: MailKind, reason: String },
+    /// Rendering failed this time (e.g. the database): the row is tried again later.
+    #[error("the message could not be rendered: {0:#}")]
+    Failed(#[from] anyhow::Error),
+}
+
+/// Renders `row` as it is sent now.
+pub fn render(
+    _conn: &mut PgConnection,
+    row: &Queued,
+    _ctx: &RenderContext,
+) -> Result<Composed, RenderError> {
+    match row.kind {
+        MailKind::Confirmation | MailKind::AlreadySigned => stored(row),
+        kind @ (MailKind::PetitionBatch | MailKind::Alert | MailKind::TestCopy) => {
+            Err(RenderError::Impossible {
+                kind,
+                reason: "this installation has no renderer for it".into(),
+            })
+        }
+    }
+}
+
+/// A message rendered when it was queued, with the headers its kind carries.
+fn stored(row: &Queued) -> Result<Composed, RenderError> {
+    let (Some(subject), Some(text)) = (&row.subject, &row.body_text) else {
+        return Err(RenderError::Impossible {
+            kind: row.kind,
+            reason: "the stored message has no subject or text".into(),
+        });
+    };
+    Ok(Composed {
+        to: row.recipient.clone(),
+        to_name: row.recipient_name.clone(),
+        subject: subject.clone(),
+        text: text.clone(),
+        html: row.body_html.clone(),
+        attachments: Vec::new(),
+        headers: ExtraHeaders {
+            auto_submitted: row.kind.auto_generated(),
+            ..ExtraHeaders::default()
+        },
+    })
+}

@@ -1,0 +1,201 @@
+//! What the messages look like on the wire: headers, parts, links, attachments, signatures.
+
+use crate::helpers::{spawn_app, TestApp};
+use std::time::Duration;
+use undersign::config::DkimSettings;
+use undersign::mail::{Attachment, Composed, ExtraHeaders};
+
+/// A message with everything a petition batch or an alert may carry.
+fn full_message() -> Composed {
+    Composed {
+        to: "minister@energy.example".into(),
+        to_name: Some("Marta Kovač".into()),
+        subject: "Stop the dam: 1,204 signatures".into(),
+        text: "Dear Minister,\n\nThe signers are attached.\n".into(),
+        html: Some("<p>Dear Minister,</p><p>The signers are attached.</p>".into()),
+        attachments: vec![Attachment {
+            filename: "signatures.csv".into(),
+            content_type: "text/csv; charset=utf-8".into(),
+            bytes: "name,country\nAna Petrović,HR\n".as_bytes().to_vec(),
+        }],
+        headers: ExtraHeaders {
+            reply_to: Some("Ana <ana@rivercommons.example>".into()),
+            in_reply_to: Some("<batch-1.target-1@rivercommons.example>".into()),
+            references: Some("<batch-1.target-1@rivercommons.example>".into()),
+            list_id: Some("River Commons alerts <alerts.rivercommons.example>".into()),
+            list_unsubscribe: Some("<http://undersign.test/unsubscribe/abc>".into()),
+            one_click_unsubscribe: true,
+            auto_submitted: false,
+        },
+    }
+}
+
+async fn send(app: &TestApp, mailer: &undersign::mail::transport::Mailer, message: &Composed) {
+    let result = mailer
+        .send(message, "<batch-2.target-1@rivercommons.example>")
+        .await;
+    assert_eq!(result, undersign::mail::transport::SendResult::Sent);
+    assert_eq!(
+        app.smtp
+            .wait_for_messages(1, Duration::from_secs(5))
+            .await
+            .len(),
+        1
+    );
+}
+
+#[actix_web::test]
+async fn a_message_carries_its_attachment_and_every_extra_header() {
+    let app = spawn_app().await;
+    let mailer = app.mailer(&app.smtp.url());
+
+    send(&app, &mailer, &full_message()).await;
+
+    let mail = &app.smtp.messages()[0];
+    assert_eq!(
+        mail.message_id().as_deref(),
+        Some("batch-2.target-1@rivercommons.example"),
+        "the caller's Message-ID is kept"
+    );
+    for (header, expected) in [
+        ("MIME-Version", "1.0"),
+        ("Reply-To", "Ana <ana@rivercommons.example>"),
+        ("In-Reply-To", "<batch-1.target-1@rivercommons.example>"),
+        ("References", "<batch-1.target-1@rivercommons.example>"),
+        (
+            "List-Id",
+            "River Commons alerts <alerts.rivercommons.example>",
+        ),
+        (
+            "List-Unsubscribe",
+            "<http://undersign.test/unsubscribe/abc>",
+        ),
+        ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+    ] {
+        assert_eq!(
+            mail.header(header).as_deref().map(str::trim),
+            Some(expected),
+            "{header}"
+        );
+    }
+    assert_eq!(mail.header("Auto-Submitted"), None);
+    assert!(mail
+        .html_body()
+        .unwrap()
+        .contains("The signers are attached."));
+    assert_eq!(
+        mail.attachments(),
+        vec![(
+            "signatures.csv".to_string(),
+            "name,country\nAna Petrović,HR\n".as_bytes().to_vec()
+        )]
+    );
+}
+
+#[actix_web::test]
+async fn a_long_link_stays_on_one_unbroken_line_in_the_raw_message() {
+    let app = spawn_app().await;
+    let mailer = app.mailer(&app.smtp.url());
+    let link = format!(
+        "https://act.rivercommons-foundation.example/confirm/{}",
+        "iK7oQ2wNBOzxIPM5rT8uVbA3cD9eF1gH4jK6lM0nP2q"
+    );
+    let message = Composed {
+        text: format!("Hello Ana,\n\nPlease confirm: {link}\n\nThank you, Ćiro!\n"),
+        html: Some(format!("<p><a href=\"{link}\">Confirm</a> – {link}</p>")),
+        attachments: Vec::new(),
+        ..full_message()
+    };
+
+    send(&app, &mailer, &message).await;
+
+    let raw = &app.smtp.messages()[0].raw;
+    let whole_lines = raw
+        .split("\r\n")
+        .filter(|line| line.contains(&link))
+        .count();
+    assert_eq!(
+        whole_lines, 2,
+        "text and HTML each keep the link whole:\n{raw}"
+    );
+    assert!(!raw.contains("quoted-printable"), "{raw}");
+}
+
+#[actix_web::test]
+async fn the_confirmation_is_marked_auto_generated_and_has_an_html_part() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+
+    app.sign(&slug, "Ana", "ana@example.org").await;
+    app.drain().await;
+
+    let mail = &app.smtp.wait_for_messages(1, Duration::from_secs(5)).await[0];
+    assert_eq!(
+        mail.header("MIME-Version").as_deref().map(str::trim),
+        Some("1.0")
+    );
+    assert_eq!(
+        mail.header("Auto-Submitted").as_deref().map(str::trim),
+        Some("auto-generated")
+    );
+    let html = mail.html_body().expect("an HTML part");
+    let link = mail
+        .link_starting_with("http://undersign.test/confirm/")
+        .unwrap();
+    assert!(html.contains(&format!("href=\"{link}\"")), "{html}");
+}
+
+#[actix_web::test]
+async fn with_a_dkim_key_every_message_is_signed_for_the_senders_domain() {
+    let app = spawn_app().await;
+    let key_file = std::env::temp_dir().join(format!("undersign-dkim-{}.key", app.smtp.port()));
+    // An Ed25519 key: base64 of its 32 secret bytes.
+    std::fs::write(&key_file, "nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A=").unwrap();
+    let dkim = DkimSettings {
+        key_file: key_file.clone(),
+        selector: "mail2026".into(),
+    };
+    let mailer = app.mailer(&app.smtp.url()).with_dkim(&dkim).unwrap();
+
+    send(&app, &mailer, &full_message()).await;
+    std::fs::remove_file(&key_file).unwrap();
+
+    let signature = app.smtp.messages()[0]
+        .header("DKIM-Signature")
+        .expect("a DKIM-Signature header");
+    for part in [
+        "a=ed25519-sha256",
+        "d=rivercommons.example",
+        "s=mail2026",
+        "bh=",
+        "b=",
+    ] {
+        assert!(signature.contains(part), "{part} in {signature}");
+    }
+}
+
+#[test]
+fn a_dkim_key_file_that_holds_no_key_is_refused_with_the_variable_to_fix() {
+    let key_file = std::env::temp_dir().join("undersign-dkim-not-a-key.pem");
+    std::fs::write(
+        &key_file,
+        "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+    )
+    .unwrap();
+    let mailer = undersign::mail::transport::Mailer::new(
+        &undersign::config::MailSink::Files(std::env::temp_dir().join("undersign-dkim-mail")),
+        "River Commons <actions@rivercommons.example>",
+        1,
+    )
+    .unwrap();
+    let error = mailer
+        .with_dkim(&DkimSettings {
+            key_file: key_file.clone(),
+            selector: "s".into(),
+        })
+        .err()
+        .expect("refused")
+        .to_string();
+    std::fs::remove_file(&key_file).unwrap();
+    assert!(error.contains("UNDERSIGN_DKIM_KEY_FILE"), "{error}");
+}
