@@ -91,6 +91,9 @@ pub enum CampaignCommand {
         /// Only the target with this address.
         #[arg(long, value_name = "EMAIL")]
         target: Option<String>,
+        /// Send it to this address only, subject marked [TEST], instead of printing it.
+        #[arg(long, value_name = "ADDR")]
+        send_test_to: Option<String>,
     },
 }
 
@@ -275,14 +278,40 @@ async fn campaign(settings: &Settings, command: CampaignCommand) -> anyhow::Resu
             println!("run `undersign deliver` (or let cron run it) to send");
             Ok(())
         }
-        CampaignCommand::Preview { slug, target } => {
+        CampaignCommand::Preview {
+            slug,
+            target,
+            send_test_to: Some(to),
+        } => {
+            let pool = open_database(settings).await?;
+            let domain = settings.message_id_domain();
+            let queued = db::run(&pool, move |conn| {
+                crate::batches::queue_test_copies(conn, &slug, target.as_deref(), &to, &domain)
+            })
+            .await?;
+            let sent = drain(settings, &pool)?.run(None).await?;
+            println!(
+                "{queued} test cop{} queued; sent {}, retrying later {}, failed {}",
+                if queued == 1 { "y" } else { "ies" },
+                sent.sent,
+                sent.retrying,
+                sent.failed
+            );
+            Ok(())
+        }
+        CampaignCommand::Preview {
+            slug,
+            target,
+            send_test_to: None,
+        } => {
             let pool = open_database(settings).await?;
             let (base_url, key) = (settings.base_url.clone(), settings.secret_key.clone());
+            let attachment_max = settings.attachment_max;
             let messages = db::run(&pool, move |conn| {
                 let ctx = crate::batches::message::BatchContext {
                     base_url: &base_url,
                     secret_key: key.bytes(),
-                    attachment_max: crate::batches::message::DEFAULT_ATTACHMENT_MAX,
+                    attachment_max,
                     now: chrono::Utc::now(),
                 };
                 crate::batches::preview(conn, &slug, target.as_deref(), &ctx, false)

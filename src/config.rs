@@ -49,6 +49,9 @@ pub struct Settings {
     pub metrics_allow: Vec<IpNet>,
     /// Signs every message when set.
     pub dkim: Option<DkimSettings>,
+    /// `UNDERSIGN_ATTACHMENT_MAX`: the largest CSV attached to a batch message, in bytes; a
+    /// larger one is linked instead.
+    pub attachment_max: usize,
 }
 
 /// DKIM signing for the sender's domain: `UNDERSIGN_DKIM_KEY_FILE` (an RSA key in PKCS#1 PEM,
@@ -119,6 +122,14 @@ impl Settings {
             (None, None) => None,
             _ => bail!("set both UNDERSIGN_DKIM_KEY_FILE and UNDERSIGN_DKIM_SELECTOR, or neither"),
         };
+        let attachment_max = match var("UNDERSIGN_ATTACHMENT_MAX") {
+            Some(v) => v.trim().parse::<usize>().map_err(|_| {
+                anyhow::anyhow!(
+                    "UNDERSIGN_ATTACHMENT_MAX must be a number of bytes, such as 5000000"
+                )
+            })?,
+            None => crate::batches::message::DEFAULT_ATTACHMENT_MAX,
+        };
         let settings = Settings {
             database: var("DATABASE_URL")
                 .map(|url| DatabaseSource::Url(url.into()))
@@ -138,6 +149,7 @@ impl Settings {
             metrics_allow,
             data_dir,
             dkim,
+            attachment_max,
         };
         settings.check()?;
         Ok(settings)

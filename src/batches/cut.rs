@@ -324,7 +324,26 @@ fn dispatch(
             signatures: total - before,
         });
     }
+    queue_messages(conn, &dispatched)?;
     Ok(dispatched)
+}
+
+/// Queues one small outbox row per message, in one statement; each is rendered when sent.
+fn queue_messages(conn: &mut PgConnection, dispatched: &[Dispatched]) -> anyhow::Result<()> {
+    if dispatched.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = dispatched.iter().map(|d| d.batch_target_id).collect();
+    diesel::sql_query(
+        "INSERT INTO outbox (id, kind, campaign_id, batch_target_id, recipient, recipient_name, \
+                             message_id) \
+         SELECT gen_random_uuid(), 'petition_batch', bt.campaign_id, bt.id, t.email, t.name, \
+                bt.message_id \
+         FROM batch_targets bt JOIN targets t ON t.id = bt.target_id WHERE bt.id = ANY($1)",
+    )
+    .bind::<diesel::sql_types::Array<SqlUuid>, _>(&ids)
+    .execute(conn)?;
+    Ok(())
 }
 
 /// The Message-ID of a batch message: stable, so a message sent twice after a crash is

@@ -427,3 +427,64 @@ mod tests {
         assert_eq!(greeting(None, "Ivo Horvat"), "Dear Ivo Horvat,");
     }
 }
+
+/// The parameters of a test copy's outbox row.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct TestCopy {
+    pub campaign_id: Uuid,
+    pub target_id: Uuid,
+}
+
+/// Renders an outbox row of a batch message or a test copy as the outbox sends it. A test copy
+/// goes to the row's address, marked `[TEST]`, outside the target's thread.
+pub fn render_row(
+    conn: &mut PgConnection,
+    row: &crate::mail::outbox::Queued,
+    ctx: &crate::mail::RenderContext,
+) -> anyhow::Result<crate::mail::Composed> {
+    use crate::mail::{Attachment, Composed, ExtraHeaders, MailKind};
+    let batch_ctx = BatchContext {
+        base_url: &ctx.base_url,
+        secret_key: ctx.secret_key.bytes(),
+        attachment_max: ctx.attachment_max,
+        now: Utc::now(),
+    };
+    let (which, test) = match (row.kind, row.batch_target_id) {
+        (MailKind::TestCopy, _) => {
+            let copy: TestCopy = serde_json::from_value(row.params.clone())
+                .context("a test copy without its campaign and target")?;
+            (
+                Which::Next {
+                    campaign_id: copy.campaign_id,
+                    target_id: copy.target_id,
+                },
+                true,
+            )
+        }
+        (_, Some(id)) => (Which::Queued(id), false),
+        (kind, None) => anyhow::bail!("a {} row without its batch message", kind.as_str()),
+    };
+    let m = render(conn, which, &batch_ctx, test)?;
+    Ok(Composed {
+        to: if test { row.recipient.clone() } else { m.to },
+        to_name: (!test).then_some(m.to_name),
+        subject: m.subject,
+        text: m.text,
+        html: Some(m.html),
+        attachments: m
+            .csv
+            .map(|(filename, bytes)| Attachment {
+                filename,
+                content_type: "text/csv; charset=utf-8".into(),
+                bytes,
+            })
+            .into_iter()
+            .collect(),
+        headers: ExtraHeaders {
+            reply_to: m.reply_to,
+            in_reply_to: if test { None } else { m.in_reply_to },
+            references: if test { None } else { m.references },
+            ..ExtraHeaders::default()
+        },
+    })
+}

@@ -183,3 +183,61 @@ pub fn preview(
         })
         .collect()
 }
+
+/// Queues a test copy of the next message to each target of `slug` (or only to
+/// `target_email`) for `to`; returns how many. Changes no batch and no log.
+pub fn queue_test_copies(
+    conn: &mut PgConnection,
+    slug: &str,
+    target_email: Option<&str>,
+    to: &str,
+    message_id_domain: &str,
+) -> anyhow::Result<usize> {
+    use crate::db::schema::targets;
+    use crate::mail::{outbox, MailKind, MailRefs, OutgoingEmail};
+    let to = crate::domain::email::SignerEmail::parse(to)
+        .map_err(|e| anyhow::anyhow!("--send-test-to: {e}"))?;
+    let Some(campaign_id) = campaigns::table
+        .filter(campaigns::slug.eq(slug))
+        .select(campaigns::id)
+        .first::<Uuid>(conn)
+        .optional()?
+    else {
+        bail!("no campaign with the slug {slug:?}");
+    };
+    let mut query = targets::table
+        .filter(targets::campaign_id.eq(campaign_id))
+        .order(targets::position)
+        .select(targets::id)
+        .into_boxed();
+    if let Some(email) = target_email {
+        query = query.filter(targets::email.ilike(email.trim()));
+    }
+    let ids: Vec<Uuid> = query.load(conn)?;
+    if ids.is_empty() {
+        bail!("{slug} has no such target");
+    }
+    conn.transaction(|conn| {
+        for target_id in &ids {
+            let params = serde_json::to_value(message::TestCopy {
+                campaign_id,
+                target_id: *target_id,
+            })?;
+            outbox::enqueue(
+                conn,
+                &OutgoingEmail {
+                    kind: MailKind::TestCopy,
+                    campaign_id: Some(campaign_id),
+                    refs: MailRefs::default(),
+                    params,
+                    to: to.as_typed().to_string(),
+                    to_name: None,
+                    message_id: None,
+                    stored: None,
+                },
+                message_id_domain,
+            )?;
+        }
+        Ok(ids.len())
+    })
+}

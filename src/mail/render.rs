@@ -13,6 +13,8 @@ pub struct RenderContext {
     pub base_url: String,
     /// For signed links (unsubscribe, downloads).
     pub secret_key: SecretKey,
+    /// The largest CSV a batch message attaches.
+    pub attachment_max: usize,
 }
 
 impl RenderContext {
@@ -20,6 +22,7 @@ impl RenderContext {
         RenderContext {
             base_url: settings.base_url.clone(),
             secret_key: settings.secret_key.clone(),
+            attachment_max: settings.attachment_max,
         }
     }
 }
@@ -37,18 +40,25 @@ pub enum RenderError {
 
 /// Renders `row` as it is sent now.
 pub fn render(
-    _conn: &mut PgConnection,
+    conn: &mut PgConnection,
     row: &Queued,
-    _ctx: &RenderContext,
+    ctx: &RenderContext,
 ) -> Result<Composed, RenderError> {
     match row.kind {
         MailKind::Confirmation | MailKind::AlreadySigned => stored(row),
-        kind @ (MailKind::PetitionBatch | MailKind::Alert | MailKind::TestCopy) => {
+        kind @ MailKind::PetitionBatch if row.batch_target_id.is_none() => {
             Err(RenderError::Impossible {
                 kind,
-                reason: "this installation has no renderer for it".into(),
+                reason: "it names no batch message, and no renderer can make it without one".into(),
             })
         }
+        MailKind::PetitionBatch | MailKind::TestCopy => {
+            Ok(crate::batches::message::render_row(conn, row, ctx)?)
+        }
+        kind @ MailKind::Alert => Err(RenderError::Impossible {
+            kind,
+            reason: "this installation has no renderer for it".into(),
+        }),
     }
 }
 

@@ -280,6 +280,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         metrics_token: (!options.no_metrics_token).then(|| SecretString::from(METRICS_TOKEN)),
         metrics_allow: options.metrics_allow,
         dkim: None,
+        attachment_max: undersign::batches::message::DEFAULT_ATTACHMENT_MAX,
     };
     let pool = db::connect(&SecretString::from(db.url.clone()), 8).expect("pool");
     let mailer = Mailer::new(&settings.mail, &settings.from, SEND_CONNECTIONS).expect("mailer");
