@@ -48,11 +48,16 @@ pub fn confirmed(conn: &mut PgConnection, slug: &str) -> anyhow::Result<Option<V
     Ok(Some(rows))
 }
 
+/// The CSV's first line.
+pub const HEADER: &str = "name,email,country,postcode,comment,updates,confirmed_at";
+
 pub fn write_csv(out: &mut impl Write, rows: &[ExportRow]) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "name,email,country,postcode,comment,updates,confirmed_at"
-    )?;
+    writeln!(out, "{HEADER}")?;
+    write_rows(out, rows)
+}
+
+/// `rows` as CSV lines without the header (for exports written in pages).
+pub fn write_rows(out: &mut impl Write, rows: &[ExportRow]) -> std::io::Result<()> {
     for r in rows {
         let fields = [
             cell(&r.name),

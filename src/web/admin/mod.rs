@@ -5,6 +5,7 @@ pub mod actions;
 pub mod auth;
 pub mod campaigns;
 pub mod dashboard;
+pub mod export;
 pub mod form;
 pub mod guard;
 pub mod page;
@@ -46,6 +47,9 @@ pub fn route_table() -> Vec<AdminRoute> {
         post("/setup/{token}", || web::post().to(auth::setup)),
         get("", || web::get().to(campaigns::list)),
         get("/campaigns/{slug}", || web::get().to(dashboard::show)),
+        get("/campaigns/{slug}/signatures.csv", || {
+            web::get().to(export::csv)
+        }),
         post("/campaigns/{slug}/launch", || {
             web::post().to(actions::launch)
         }),

@@ -150,3 +150,49 @@ async fn what_organizers_and_supporters_typed_is_escaped_on_admin_pages() {
         assert!(page.contains("&#60;script&#62;alert(1)"), "{path}");
     }
 }
+
+#[actix_web::test]
+async fn an_editor_exports_confirmed_signatures_as_defused_csv_and_the_export_is_recorded() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    app.post_form(
+        &format!("/c/{slug}/sign"),
+        &[
+            ("name", "Ana"),
+            ("email", "ana@example.org"),
+            ("country", "HR"),
+            ("comment", "=SUM(A1:A9)"),
+        ],
+    )
+    .await;
+    app.sign(&slug, "Bo Unconfirmed", "bo@example.org").await;
+    app.drain().await;
+    let first = app.smtp.messages();
+    let ana = first
+        .iter()
+        .find(|m| m.rcpt_to.iter().any(|t| t.contains("ana@example.org")))
+        .unwrap();
+    app.confirm_from(ana).await;
+    let editor = app.admin(Role::Editor).await;
+    let viewer = app.admin(Role::Viewer).await;
+    let path = format!("/admin/campaigns/{slug}/signatures.csv");
+
+    assert_eq!(viewer.get(&path).await.status().as_u16(), 403);
+    let response = editor.get(&path).await;
+
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let csv = response.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines.len(),
+        2,
+        "the header and the one confirmed signature: {csv}"
+    );
+    assert!(lines[1].contains(",'=SUM(A1:A9),"), "{}", lines[1]);
+    assert!(!csv.contains("bo@example.org"));
+    assert_eq!(app.export_audit_rows(), vec![1]);
+}

@@ -89,3 +89,19 @@ impl TestApp {
         .n
     }
 }
+
+impl TestApp {
+    /// The row counts recorded for each export, oldest first.
+    pub fn export_audit_rows(&self) -> Vec<i64> {
+        use undersign::db::schema::audit_log;
+        let details: Vec<serde_json::Value> = audit_log::table
+            .filter(audit_log::action.eq("export"))
+            .filter(audit_log::organizer_id.is_not_null())
+            .filter(audit_log::campaign_id.is_not_null())
+            .order(audit_log::created_at)
+            .select(audit_log::detail)
+            .load(&mut self.conn())
+            .unwrap();
+        details.iter().filter_map(|d| d["rows"].as_i64()).collect()
+    }
+}
