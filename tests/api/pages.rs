@@ -96,6 +96,22 @@ async fn every_response_carries_the_security_headers() {
 }
 
 #[actix_web::test]
+async fn the_security_policy_lets_the_page_read_its_own_robots_txt_but_run_no_script() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    let response = app.get(&format!("/c/{slug}")).await;
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("connect-src 'self'"), "{csp}");
+    assert!(
+        csp.contains("default-src 'none'") && !csp.contains("script-src"),
+        "{csp}"
+    );
+}
+
+#[actix_web::test]
 async fn the_campaign_api_returns_the_cached_count_as_cors_readable_json() {
     let app = spawn_app().await;
     let slug = app.live_campaign().await;
