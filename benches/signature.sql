@@ -28,7 +28,7 @@ WITH signature AS (
 INSERT INTO signature_confirm_tokens (token_hash, signature_id)
   SELECT md5(:token) || md5(:supporter_key), id FROM signature;
 INSERT INTO outbox (id, kind, campaign_id, recipient, recipient_name, subject, body_text, body_html, message_id)
-  VALUES (gen_random_uuid(), 'confirm', :campaign, :supporter_key || '@bench.example', 'Bench Signer',
+  VALUES (gen_random_uuid(), 'confirmation', :campaign, :supporter_key || '@bench.example', 'Bench Signer',
           'Please confirm your signature: Benchmark campaign',
           repeat('Thank you for signing. Open this link to confirm your signature. ', 9) || :token,
           NULL, '<' || :token || '@bench.example>');
