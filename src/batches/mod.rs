@@ -145,24 +145,7 @@ pub fn preview(
     ctx: &message::BatchContext<'_>,
     test: bool,
 ) -> anyhow::Result<Vec<message::BatchMessage>> {
-    use crate::db::schema::targets;
-    let Some(campaign_id) = campaigns::table
-        .filter(campaigns::slug.eq(slug))
-        .select(campaigns::id)
-        .first::<Uuid>(conn)
-        .optional()?
-    else {
-        bail!("no campaign with the slug {slug:?}");
-    };
-    let mut query = targets::table
-        .filter(targets::campaign_id.eq(campaign_id))
-        .order(targets::position)
-        .select(targets::id)
-        .into_boxed();
-    if let Some(email) = target_email {
-        query = query.filter(targets::email.ilike(email.trim()));
-    }
-    let ids: Vec<Uuid> = query.load(conn)?;
+    let (campaign_id, ids) = campaign_targets(conn, slug, target_email)?;
     if ids.is_empty() {
         match target_email {
             Some(email) => bail!("{slug} has no target with the address {email:?}"),
@@ -193,27 +176,10 @@ pub fn queue_test_copies(
     to: &str,
     message_id_domain: &str,
 ) -> anyhow::Result<usize> {
-    use crate::db::schema::targets;
     use crate::mail::{outbox, MailKind, MailRefs, OutgoingEmail};
     let to = crate::domain::email::SignerEmail::parse(to)
         .map_err(|e| anyhow::anyhow!("--send-test-to: {e}"))?;
-    let Some(campaign_id) = campaigns::table
-        .filter(campaigns::slug.eq(slug))
-        .select(campaigns::id)
-        .first::<Uuid>(conn)
-        .optional()?
-    else {
-        bail!("no campaign with the slug {slug:?}");
-    };
-    let mut query = targets::table
-        .filter(targets::campaign_id.eq(campaign_id))
-        .order(targets::position)
-        .select(targets::id)
-        .into_boxed();
-    if let Some(email) = target_email {
-        query = query.filter(targets::email.ilike(email.trim()));
-    }
-    let ids: Vec<Uuid> = query.load(conn)?;
+    let (campaign_id, ids) = campaign_targets(conn, slug, target_email)?;
     if ids.is_empty() {
         bail!("{slug} has no such target");
     }
@@ -240,4 +206,32 @@ pub fn queue_test_copies(
         }
         Ok(ids.len())
     })
+}
+
+/// The campaign behind `slug` and its targets' ids in order (only the one at `target_email`
+/// when given, compared without case).
+fn campaign_targets(
+    conn: &mut PgConnection,
+    slug: &str,
+    target_email: Option<&str>,
+) -> anyhow::Result<(Uuid, Vec<Uuid>)> {
+    use crate::db::schema::targets;
+    let Some(campaign_id) = campaigns::table
+        .filter(campaigns::slug.eq(slug))
+        .select(campaigns::id)
+        .first::<Uuid>(conn)
+        .optional()?
+    else {
+        bail!("no campaign with the slug {slug:?}");
+    };
+    let mut query = targets::table
+        .filter(targets::campaign_id.eq(campaign_id))
+        .order(targets::position)
+        .select(targets::id)
+        .into_boxed();
+    if let Some(email) = target_email {
+        query = query.filter(targets::email.ilike(email.trim()));
+    }
+    let ids: Vec<Uuid> = query.load(conn)?;
+    Ok((campaign_id, ids))
 }
