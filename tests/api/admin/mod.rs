@@ -48,6 +48,16 @@ impl TestApp {
         .unwrap();
     }
 
+    /// The first-run setup link's token, as `serve` would print it.
+    pub async fn setup_token(&self) -> String {
+        db::run(&self.pool, |conn| {
+            Ok(organizers::setup::issue_if_needed(conn)?)
+        })
+        .await
+        .unwrap()
+        .expect("no organizer exists yet")
+    }
+
     /// Signs in through the login form with a fresh browser.
     pub async fn sign_in(&self, email: &str, password: &str) -> (Admin, reqwest::Response) {
         let client = browser();
