@@ -226,6 +226,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    organizer_invitations (id) {
+        id -> Uuid,
+        token_hash -> Text,
+        email -> Text,
+        email_canonical -> Text,
+        role -> Text,
+        invited_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     organizer_sessions (id_hash) {
         id_hash -> Text,
         organizer_id -> Uuid,
@@ -265,6 +280,7 @@ diesel::joinable!(audit_log -> organizers (organizer_id));
 diesel::joinable!(campaign_countries -> campaigns (campaign_id));
 diesel::joinable!(campaign_hourly -> campaigns (campaign_id));
 diesel::joinable!(campaign_counters -> campaigns (campaign_id));
+diesel::joinable!(organizer_invitations -> organizers (invited_by));
 diesel::joinable!(organizer_sessions -> organizers (organizer_id));
 diesel::joinable!(outbox -> batch_targets (batch_target_id));
 diesel::joinable!(outbox -> campaigns (campaign_id));
@@ -287,6 +303,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     mail_status,
     organizer_sessions,
+    organizer_invitations,
     organizers,
     outbox,
     rate_limits,

@@ -3,6 +3,8 @@
 
 pub mod audit;
 pub mod cli;
+pub mod invitations;
+pub mod manage;
 pub mod password;
 pub mod sessions;
 pub mod setup;

@@ -41,6 +41,11 @@ pub fn admin_setup(token: &str) -> String {
     format!("/admin/setup/{token}")
 }
 
+/// Where an invited organizer chooses a password.
+pub fn admin_accept(token: &str) -> String {
+    format!("/admin/users/accept/{token}")
+}
+
 /// The campaign's dashboard.
 pub fn admin_campaign(slug: impl Display) -> String {
     format!("/admin/campaigns/{slug}")

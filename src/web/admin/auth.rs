@@ -37,14 +37,14 @@ struct SetupPage<'a> {
 const WRONG: &str = "The e-mail address or the password is not right.";
 
 /// The pre-session form token: the one the browser already holds, or a new one to set.
-fn form_token(req: &HttpRequest, state: &AppState) -> (String, bool) {
+pub(super) fn form_token(req: &HttpRequest, state: &AppState) -> (String, bool) {
     match req.cookie(guard::pre_session_cookie(state)) {
         Some(c) if tokens::looks_valid(c.value()) => (c.value().to_string(), false),
         _ => (tokens::generate().0, true),
     }
 }
 
-fn with_form_token(
+pub(super) fn with_form_token(
     state: &AppState,
     mut response: HttpResponse,
     token: String,
@@ -153,7 +153,7 @@ pub async fn login(
     Ok(signed_in(&state, session_id))
 }
 
-fn signed_in(state: &AppState, session_id: String) -> HttpResponse {
+pub(super) fn signed_in(state: &AppState, session_id: String) -> HttpResponse {
     let mut response = page::see_other(urls::ADMIN);
     let _ = response.add_cookie(&guard::cookie(
         state,

@@ -68,7 +68,10 @@ pub fn removal(state: &AppState, name: &'static str) -> Cookie<'static> {
 }
 
 fn is_open_path(path: &str) -> bool {
-    path == urls::ADMIN_LOGIN || path.starts_with("/admin/setup/") || path == "/admin/admin.css"
+    path == urls::ADMIN_LOGIN
+        || path.starts_with("/admin/setup/")
+        || path.starts_with("/admin/users/accept/")
+        || path == "/admin/admin.css"
 }
 
 pub async fn guard(

@@ -2,13 +2,16 @@
 //! [`route_table`] is the single list the scope is built from, so tests can walk it.
 
 pub mod actions;
+pub mod audit;
 pub mod auth;
 pub mod campaigns;
 pub mod dashboard;
 pub mod export;
 pub mod form;
 pub mod guard;
+pub mod join;
 pub mod page;
+pub mod users;
 
 use actix_web::http::Method;
 use actix_web::{web, Route};
@@ -60,6 +63,16 @@ pub fn route_table() -> Vec<AdminRoute> {
         post("/campaigns/{slug}/archive", || {
             web::post().to(actions::archive)
         }),
+        get("/users", || web::get().to(users::list)),
+        post("/users/invite", || web::post().to(users::invite)),
+        post("/users/{id}/role", || web::post().to(users::change_role)),
+        post("/users/{id}/remove", || web::post().to(users::remove)),
+        post("/users/invitations/{id}/revoke", || {
+            web::post().to(users::revoke)
+        }),
+        get("/users/accept/{token}", || web::get().to(join::form)),
+        post("/users/accept/{token}", || web::post().to(join::accept)),
+        get("/audit", || web::get().to(audit::list)),
     ]
 }
 

@@ -20,6 +20,7 @@ fn snapshot(app: &TestApp) -> Vec<i64> {
         "organizer_sessions",
         "audit_log",
         "setup_tokens",
+        "organizer_invitations",
         "signatures",
     ]
     .iter()
@@ -27,10 +28,11 @@ fn snapshot(app: &TestApp) -> Vec<i64> {
     .collect()
 }
 
-fn concrete(path: &str, slug: &str, token: &str) -> String {
+fn concrete(path: &str, slug: &str, token: &str, id: &str) -> String {
     format!("/admin{path}")
         .replace("{slug}", slug)
         .replace("{token}", token)
+        .replace("{id}", id)
 }
 
 #[actix_web::test]
@@ -40,10 +42,11 @@ async fn every_admin_post_without_a_valid_token_or_from_another_origin_is_refuse
     let slug = app.import(crate::helpers::RIVER_COMMONS, false).await;
     let admin = app.admin(Role::Owner).await;
     let other = app.admin(Role::Editor).await;
+    let other_id = app.organizer_id("editor@rivercommons.example").to_string();
     let posts: Vec<String> = route_table()
         .into_iter()
         .filter(|r| r.method != Method::GET && r.method != Method::HEAD)
-        .map(|r| concrete(r.path, &slug, &"t".repeat(43)))
+        .map(|r| concrete(r.path, &slug, &"t".repeat(43), &other_id))
         .chain(["/admin/a-route-nobody-registered".to_string()])
         .collect();
     assert!(

@@ -6,6 +6,7 @@ mod campaigns;
 mod cli;
 mod csrf;
 mod stored;
+mod users;
 
 use crate::helpers::TestApp;
 use undersign::db;

@@ -26,6 +26,33 @@ impl TestApp {
             .unwrap()
     }
 
+    pub fn organizer_id(&self, email: &str) -> uuid::Uuid {
+        organizers::table
+            .filter(organizers::email.eq(email))
+            .select(organizers::id)
+            .first(&mut self.conn())
+            .unwrap()
+    }
+
+    /// The role of the account with `email`, and whether it may still sign in.
+    pub fn organizer_access(&self, email: &str) -> (String, bool) {
+        let (role, disabled): (String, Option<chrono::DateTime<chrono::Utc>>) = organizers::table
+            .filter(organizers::email.eq(email))
+            .select((organizers::role, organizers::disabled_at))
+            .first(&mut self.conn())
+            .unwrap();
+        (role, disabled.is_none())
+    }
+
+    /// Every audit entry's action, oldest first.
+    pub fn audit_actions(&self) -> Vec<String> {
+        undersign::db::schema::audit_log::table
+            .order(undersign::db::schema::audit_log::id)
+            .select(undersign::db::schema::audit_log::action)
+            .load(&mut self.conn())
+            .unwrap()
+    }
+
     pub fn password_hashes(&self) -> Vec<String> {
         organizers::table
             .select(organizers::password_hash)

@@ -1,0 +1,211 @@
+//! `/admin/users`: owners see who can sign in and with which role, invite people by e-mail
+//! address and role (the link is shown once, to pass on), change roles and remove access.
+//! Every change is audit-logged; the server refuses all of it to anyone but an owner.
+
+use super::form::Fields;
+use super::guard::Organizer;
+use super::page;
+use crate::db;
+use crate::db::types::OrganizerId;
+use crate::organizers::manage::{self, Refused};
+use crate::organizers::sessions::Session;
+use crate::organizers::{self, audit, invitations, CreateError, Role};
+use crate::web::errors::PageError;
+use crate::web::{urls, AppState};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+#[derive(Template)]
+#[template(path = "admin/users.html")]
+struct UsersPage<'a> {
+    me: Option<&'a Session>,
+    people: Vec<organizers::Organizer>,
+    pending: Vec<invitations::Invitation>,
+    roles: [Role; 3],
+    email: &'a str,
+    role: Role,
+    errors: BTreeMap<&'static str, String>,
+    /// The link of the invitation just made: shown this once, never stored.
+    new_link: Option<String>,
+}
+
+async fn render(
+    state: &AppState,
+    me: &Session,
+    status: StatusCode,
+    form: (&str, Role, BTreeMap<&'static str, String>),
+    new_link: Option<String>,
+) -> Result<HttpResponse, PageError> {
+    let (people, pending) = db::run(&state.pool, |conn| {
+        Ok((organizers::list(conn)?, invitations::pending(conn)?))
+    })
+    .await?;
+    let body = UsersPage {
+        me: Some(me),
+        people,
+        pending,
+        roles: [Role::Viewer, Role::Editor, Role::Owner],
+        email: form.0,
+        role: form.1,
+        errors: form.2,
+        new_link,
+    }
+    .render();
+    Ok(page::html(status, body))
+}
+
+pub async fn list(state: web::Data<AppState>, me: Organizer) -> Result<HttpResponse, PageError> {
+    let me = me.require(Role::Owner)?;
+    let form = ("", Role::Editor, BTreeMap::new());
+    render(&state, me, StatusCode::OK, form, None).await
+}
+
+fn role_field(fields: &Fields) -> Result<Role, PageError> {
+    Role::parse(fields.get("role"))
+        .ok_or_else(|| PageError::Unprocessable("Choose owner, editor or viewer.".into()))
+}
+
+pub async fn invite(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    me: Organizer,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let me = me.require(Role::Owner)?;
+    let fields = Fields::from_request(&req, &body);
+    let typed = fields.get("email").trim().to_string();
+    let role = role_field(&fields)?;
+    let email = match crate::domain::email::SignerEmail::parse(&typed) {
+        Ok(email) => email,
+        Err(e) => {
+            let errors = BTreeMap::from([("email", e.to_string())]);
+            return render(
+                &state,
+                me,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                (&typed, role, errors),
+                None,
+            )
+            .await;
+        }
+    };
+    let by = me.organizer_id;
+    let issued = db::run(&state.pool, move |conn| {
+        let issued = invitations::issue(conn, &email, role, by);
+        if issued.is_ok() {
+            let detail = serde_json::json!({"role": role.as_str()});
+            audit::record(conn, Some(by), "invite", None, detail)?;
+        }
+        Ok(issued)
+    })
+    .await?;
+    match issued {
+        Ok(token) => {
+            tracing::info!("organizer invited");
+            let link = format!(
+                "{}{}",
+                state.settings.base_url.trim_end_matches('/'),
+                urls::admin_accept(&token)
+            );
+            let form = ("", Role::Editor, BTreeMap::new());
+            render(&state, me, StatusCode::OK, form, Some(link)).await
+        }
+        Err(CreateError::Storage(e)) => Err(PageError::Unavailable(e.into())),
+        Err(problem) => {
+            let errors = BTreeMap::from([("email", problem.to_string())]);
+            render(
+                &state,
+                me,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                (&typed, role, errors),
+                None,
+            )
+            .await
+        }
+    }
+}
+
+fn refused(problem: Refused) -> PageError {
+    match problem {
+        Refused::NotFound => PageError::NotFound {
+            title: "Organizer not found",
+            message: "There is no such organizer, or their access was removed already.",
+        },
+        Refused::Storage(e) => PageError::Unavailable(e.into()),
+        other => PageError::Conflict(other.to_string()),
+    }
+}
+
+pub async fn change_role(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    me: Organizer,
+    id: web::Path<Uuid>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let by = me.require(Role::Owner)?.organizer_id;
+    let role = role_field(&Fields::from_request(&req, &body))?;
+    let id = OrganizerId(id.into_inner());
+    db::run(&state.pool, move |conn| {
+        Ok(match manage::set_role(conn, by, id, role) {
+            Ok(was) => {
+                let detail =
+                    serde_json::json!({"organizer": id, "from": was.as_str(), "to": role.as_str()});
+                audit::record(conn, Some(by), "role", None, detail)?;
+                Ok(())
+            }
+            Err(problem) => Err(problem),
+        })
+    })
+    .await?
+    .map_err(refused)?;
+    Ok(page::see_other(urls::ADMIN_USERS))
+}
+
+pub async fn remove(
+    state: web::Data<AppState>,
+    me: Organizer,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, PageError> {
+    let by = me.require(Role::Owner)?.organizer_id;
+    let id = OrganizerId(id.into_inner());
+    db::run(&state.pool, move |conn| {
+        Ok(match manage::remove(conn, by, id) {
+            Ok(()) => {
+                let detail = serde_json::json!({"organizer": id});
+                audit::record(conn, Some(by), "remove", None, detail)?;
+                Ok(())
+            }
+            Err(problem) => Err(problem),
+        })
+    })
+    .await?
+    .map_err(refused)?;
+    Ok(page::see_other(urls::ADMIN_USERS))
+}
+
+pub async fn revoke(
+    state: web::Data<AppState>,
+    me: Organizer,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, PageError> {
+    let by = me.require(Role::Owner)?.organizer_id;
+    let id = id.into_inner();
+    db::run(&state.pool, move |conn| {
+        if invitations::revoke(conn, id)? {
+            audit::record(
+                conn,
+                Some(by),
+                "revoke invitation",
+                None,
+                serde_json::json!({}),
+            )?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(page::see_other(urls::ADMIN_USERS))
+}
