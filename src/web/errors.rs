@@ -94,6 +94,11 @@ impl PageError {
     }
 
     fn add_headers(&self, response: &mut HttpResponse) {
+        // An error is about this moment (and may answer a secret link): never keep it.
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
         if let PageError::Unavailable(_) = self {
             response.headers_mut().insert(
                 header::RETRY_AFTER,

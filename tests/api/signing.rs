@@ -87,7 +87,14 @@ async fn a_signature_counts_only_after_the_supporter_presses_confirm_and_pressin
 async fn an_unknown_or_malformed_confirmation_link_says_so_with_404() {
     let app = spawn_app().await;
     for path in ["/confirm/nonsense", &format!("/confirm/{}", "a".repeat(43))] {
-        assert_eq!(app.get(path).await.status().as_u16(), 404, "{path}");
+        let shown = app.get(path).await;
+        assert_eq!(shown.status().as_u16(), 404, "{path}");
+        assert_eq!(shown.headers()["cache-control"], "no-store", "{path}");
+        assert!(shown
+            .text()
+            .await
+            .unwrap()
+            .contains("This link does not work"));
         assert_eq!(
             app.post_form(path, &[]).await.status().as_u16(),
             404,

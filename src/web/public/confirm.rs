@@ -6,7 +6,7 @@ use crate::db;
 use crate::db::schema::campaigns;
 use crate::signatures::{self, Confirmed, LinkState};
 use crate::tokens;
-use crate::web::errors::{self, html};
+use crate::web::errors::{html, PageError};
 use crate::web::headers::no_store;
 use crate::web::AppState;
 use actix_web::http::StatusCode;
@@ -63,10 +63,13 @@ fn closed(conn: &mut PgConnection, campaign: Uuid) -> anyhow::Result<Outcome> {
     Ok(Outcome::Closed { title })
 }
 
-pub async fn show(state: web::Data<AppState>, token: web::Path<String>) -> HttpResponse {
+pub async fn show(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
     let token = token.into_inner();
     if !tokens::looks_valid(&token) {
-        return unknown();
+        return Err(unknown());
     }
     let lookup = token.clone();
     let outcome = db::run(&state.pool, move |conn| {
@@ -76,14 +79,17 @@ pub async fn show(state: web::Data<AppState>, token: web::Path<String>) -> HttpR
             LinkState::Unknown => Ok(Outcome::Unknown),
         }
     })
-    .await;
+    .await?;
     respond(&state, &token, outcome).await
 }
 
-pub async fn confirm(state: web::Data<AppState>, token: web::Path<String>) -> HttpResponse {
+pub async fn confirm(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
     let token = token.into_inner();
     if !tokens::looks_valid(&token) {
-        return unknown();
+        return Err(unknown());
     }
     let pressed = token.clone();
     let outcome = db::run(&state.pool, move |conn| {
@@ -101,18 +107,22 @@ pub async fn confirm(state: web::Data<AppState>, token: web::Path<String>) -> Ht
             Confirmed::UnknownToken => Ok(Outcome::Unknown),
         }
     })
-    .await;
+    .await?;
     respond(&state, &token, outcome).await
 }
 
-async fn respond(state: &AppState, token: &str, outcome: anyhow::Result<Outcome>) -> HttpResponse {
-    match outcome {
-        Ok(Outcome::Button) => no_store(html(StatusCode::OK, ConfirmPage { token }.render())),
-        Ok(Outcome::Confirmed {
+async fn respond(
+    state: &AppState,
+    token: &str,
+    outcome: Outcome,
+) -> Result<HttpResponse, PageError> {
+    Ok(match outcome {
+        Outcome::Button => no_store(html(StatusCode::OK, ConfirmPage { token }.render())),
+        Outcome::Confirmed {
             title,
             slug,
             signatures,
-        }) => {
+        } => {
             tracing::info!("signature confirmed");
             state.cache.pages.forget(slug.as_str());
             state.cache.counters.forget(slug.as_str());
@@ -132,19 +142,17 @@ async fn respond(state: &AppState, token: &str, outcome: anyhow::Result<Outcome>
             };
             no_store(html(StatusCode::OK, page.render()))
         }
-        Ok(Outcome::Closed { title }) => no_store(html(
+        Outcome::Closed { title } => no_store(html(
             StatusCode::GONE,
             ClosedPage { title: &title }.render(),
         )),
-        Ok(Outcome::Unknown) => unknown(),
-        Err(e) => errors::unavailable(e),
-    }
+        Outcome::Unknown => return Err(unknown()),
+    })
 }
 
-fn unknown() -> HttpResponse {
-    no_store(errors::message(
-        StatusCode::NOT_FOUND,
-        "This link does not work",
-        "This confirmation link is not valid. Please check that you copied the whole link from the e-mail we sent you.",
-    ))
+fn unknown() -> PageError {
+    PageError::NotFound {
+        title: "This link does not work",
+        message: "This confirmation link is not valid. Please check that you copied the whole link from the e-mail we sent you.",
+    }
 }

@@ -4,7 +4,7 @@
 
 use crate::db;
 use crate::supporters;
-use crate::web::errors::{self, html};
+use crate::web::errors::{self, html, PageError};
 use crate::web::headers::no_store;
 use crate::web::AppState;
 use actix_web::http::StatusCode;
@@ -17,43 +17,45 @@ struct UnsubscribePage<'a> {
     token: &'a str,
 }
 
-pub async fn show(state: web::Data<AppState>, token: web::Path<String>) -> HttpResponse {
+pub async fn show(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
     if supporters::supporter_of(state.settings.secret_key.bytes(), &token).is_none() {
-        return unknown();
+        return Err(unknown());
     }
-    no_store(html(
+    Ok(no_store(html(
         StatusCode::OK,
         UnsubscribePage { token: &token }.render(),
-    ))
+    )))
 }
 
-pub async fn unsubscribe(state: web::Data<AppState>, token: web::Path<String>) -> HttpResponse {
+pub async fn unsubscribe(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
     let Some(supporter) = supporters::supporter_of(state.settings.secret_key.bytes(), &token)
     else {
-        return unknown();
+        return Err(unknown());
     };
-    match db::run(&state.pool, move |conn| {
+    let unsubscribed = db::run(&state.pool, move |conn| {
         supporters::unsubscribe(conn, supporter)
     })
-    .await
-    {
-        Ok(true) => {
-            tracing::info!("supporter unsubscribed");
-            no_store(errors::message(
-                StatusCode::OK,
-                "You are unsubscribed",
-                "We will not send you action alerts any more. Your signatures still count.",
-            ))
-        }
-        Ok(false) => unknown(),
-        Err(e) => errors::unavailable(e),
+    .await?;
+    if !unsubscribed {
+        return Err(unknown());
     }
+    tracing::info!("supporter unsubscribed");
+    Ok(no_store(errors::message(
+        StatusCode::OK,
+        "You are unsubscribed",
+        "We will not send you action alerts any more. Your signatures still count.",
+    )))
 }
 
-fn unknown() -> HttpResponse {
-    no_store(errors::message(
-        StatusCode::NOT_FOUND,
-        "This link does not work",
-        "This unsubscribe link is not valid. Please use the link in the newest e-mail we sent you.",
-    ))
+fn unknown() -> PageError {
+    PageError::NotFound {
+        title: "This link does not work",
+        message: "This unsubscribe link is not valid. Please use the link in the newest e-mail we sent you.",
+    }
 }
