@@ -1,7 +1,8 @@
 //! Errors at the HTTP edge: [`PageError`] is what handlers return with `?`; it picks the
 //! status and renders the styled message page (JSON under `/api`). Internal failures become a
 //! 503 whose cause goes to the log, never to the page. actix's own 4xx (an oversized body, a
-//! bad path) are given the same page by [`style_framework_errors`].
+//! bad path) are given the same page by [`style_framework_errors`], which also gives
+//! organizers under `/admin` the message in the admin's layout.
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -84,6 +85,21 @@ impl PageError {
         }
     }
 
+    fn log(&self) {
+        if let PageError::Unavailable(e) = self {
+            tracing::error!(error = format!("{e:#}"), "request failed");
+        }
+    }
+
+    /// The same error in the admin's layout, for organizers under `/admin`.
+    pub fn admin_response(&self) -> HttpResponse {
+        self.log();
+        let (title, text) = self.text();
+        let mut response = crate::web::admin::page::message(self.status_code(), title, text);
+        self.add_headers(&mut response);
+        response
+    }
+
     /// The same error as JSON `{"error": "..."}`, for `/api`.
     pub fn json_response(&self) -> HttpResponse {
         let mut response = HttpResponse::build(self.status_code())
@@ -129,9 +145,7 @@ impl ResponseError for PageError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let PageError::Unavailable(e) = self {
-            tracing::error!(error = format!("{e:#}"), "request failed");
-        }
+        self.log();
         let (title, text) = self.text();
         let mut response = message(self.status_code(), title, text);
         self.add_headers(&mut response);
@@ -198,20 +212,41 @@ pub async fn style_framework_errors(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let is_api = req.path().starts_with("/api/");
+    let audience = Audience::of(req.path());
     let res = next.call(req).await?.map_into_boxed_body();
     let Some(error) = res.response().error() else {
         return Ok(res);
     };
-    let replacement = match error.as_error::<PageError>() {
-        Some(page) if is_api => page.json_response(),
-        Some(_) => return Ok(res),
-        None => framework_error(res.status(), is_api),
+    let replacement = match (error.as_error::<PageError>(), audience) {
+        (Some(page), Audience::Api) => page.json_response(),
+        (Some(page), Audience::Organizers) => page.admin_response(),
+        (Some(_), Audience::Public) => return Ok(res),
+        (None, _) => framework_error(res.status(), audience),
     };
     Ok(res.into_response(replacement))
 }
 
-fn framework_error(status: StatusCode, is_api: bool) -> HttpResponse {
+/// Who reads an error, by where it happened.
+#[derive(Clone, Copy)]
+enum Audience {
+    Public,
+    Api,
+    Organizers,
+}
+
+impl Audience {
+    fn of(path: &str) -> Audience {
+        if path.starts_with("/api/") {
+            Audience::Api
+        } else if path == "/admin" || path.starts_with("/admin/") {
+            Audience::Organizers
+        } else {
+            Audience::Public
+        }
+    }
+}
+
+fn framework_error(status: StatusCode, audience: Audience) -> HttpResponse {
     let error = match status {
         StatusCode::PAYLOAD_TOO_LARGE => PageError::TooLarge,
         StatusCode::NOT_FOUND => PageError::not_found(),
@@ -221,10 +256,10 @@ fn framework_error(status: StatusCode, is_api: bool) -> HttpResponse {
         ),
         _ => PageError::Unavailable(anyhow::anyhow!("framework error {status}")),
     };
-    let mut response = if is_api {
-        error.json_response()
-    } else {
-        error.error_response()
+    let mut response = match audience {
+        Audience::Api => error.json_response(),
+        Audience::Organizers => error.admin_response(),
+        Audience::Public => error.error_response(),
     };
     if status.is_client_error() {
         *response.status_mut() = status;

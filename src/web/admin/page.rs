@@ -1,8 +1,30 @@
 //! Small helpers every admin screen uses to answer.
 
+use crate::organizers::sessions::Session;
+use crate::organizers::Role;
 use crate::web::errors::PageError;
 use actix_web::http::{header, StatusCode};
 use actix_web::HttpResponse;
+use askama::Template;
+
+#[derive(Template)]
+#[template(path = "admin/message.html")]
+struct MessagePage<'a> {
+    me: Option<&'a Session>,
+    title: &'a str,
+    message: &'a str,
+}
+
+/// A message in the admin's own layout (an error an organizer met), at `status`.
+pub fn message(status: StatusCode, title: &str, message: &str) -> HttpResponse {
+    let body = MessagePage {
+        me: None,
+        title,
+        message,
+    }
+    .render();
+    html(status, body)
+}
 
 /// A rendered admin page at `status`; a template failure is our fault (503).
 pub fn html(status: StatusCode, body: askama::Result<String>) -> HttpResponse {

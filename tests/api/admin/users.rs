@@ -272,3 +272,31 @@ async fn the_audit_log_shows_who_did_what_newest_first_escaped_and_paged() {
     let bad = owner.get("/admin/audit?before=nonsense").await;
     assert_eq!(bad.status().as_u16(), 422);
 }
+
+#[actix_web::test]
+async fn an_organizer_meets_refusals_in_the_admin_layout_with_a_way_back() {
+    let app = spawn_app().await;
+    let viewer = app.admin(Role::Viewer).await;
+    let owner = app.admin(Role::Owner).await;
+    for (response, status) in [
+        (viewer.get("/admin/users").await, 403),
+        (viewer.get("/admin/no-such-page").await, 404),
+        (owner.get("/admin/audit?before=x").await, 422),
+    ] {
+        assert_eq!(response.status().as_u16(), status);
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        let page = response.text().await.unwrap();
+        assert!(
+            page.contains("Undersign admin"),
+            "{status}: the admin's layout"
+        );
+        assert!(
+            page.contains("href=\"/admin\">Back to the campaigns"),
+            "{status}"
+        );
+        assert!(
+            !page.contains("See all actions"),
+            "{status}: not the supporters' page"
+        );
+    }
+}
