@@ -233,6 +233,9 @@ pub fn record(conn: &mut PgConnection, lease: Uuid, attempts: &[Attempt]) -> any
                 Outcome::Retrying { .. } => tally.retrying += 1,
                 Outcome::Failed { .. } => tally.failed += 1,
             }
+            if let Some(line) = outcome::NotSent::of(attempt, outcome) {
+                line.log();
+            }
             done.push((attempt, outcome));
         }
         outcome::apply(conn, &done)?;

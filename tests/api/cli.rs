@@ -365,3 +365,55 @@ async fn the_service_log_holds_no_email_address_name_or_client_ip() {
         );
     }
 }
+
+#[actix_web::test]
+async fn deliver_logs_each_send_that_failed_or_will_be_retried_without_an_address_or_name() {
+    use crate::batches::{add_signatures, deliver_now, letter};
+    let app = spawn_app().await;
+    let slug = app
+        .import(
+            &letter(
+                "manual",
+                &[
+                    ("Marta Kovač", "minister@energy.example"),
+                    ("Ana Babić", "ana@gone.example"),
+                ],
+            ),
+            true,
+        )
+        .await;
+    add_signatures(&app, &slug, 1, 2, true);
+    deliver_now(&app, &slug).await;
+    app.smtp.fail_recipient("gone.example", 550);
+    app.smtp.fail_recipient("energy.example", 451);
+
+    let output = undersign(&app).arg("deliver").output().unwrap();
+
+    let (_, log) = text(&output);
+    assert!(output.status.success(), "{log}");
+    let ids: Vec<(uuid::Uuid, String)> = {
+        use diesel::prelude::*;
+        use undersign::db::schema::outbox;
+        outbox::table
+            .select((outbox::id, outbox::recipient))
+            .load(&mut app.conn())
+            .unwrap()
+    };
+    for (id, recipient) in &ids {
+        let line = log
+            .lines()
+            .find(|line| line.contains(&id.to_string()))
+            .unwrap_or_else(|| panic!("a line for the message to {recipient}: {log}"));
+        let (code, words) = if recipient.ends_with("gone.example") {
+            ("550", "given up")
+        } else {
+            ("451", "will retry")
+        };
+        for expected in ["petition_batch", code, words, "<[address]>"] {
+            assert!(line.contains(expected), "{expected:?} in {line}");
+        }
+    }
+    for secret in ["gone.example", "energy.example", "Kovač", "Babić", "Signer"] {
+        assert!(!log.contains(secret), "the log holds no {secret:?}: {log}");
+    }
+}
