@@ -145,24 +145,30 @@ async fn the_confirmation_is_marked_auto_generated_and_has_an_html_part() {
     assert!(html.contains(&format!("href=\"{link}\"")), "{html}");
 }
 
+/// The DKIM-Signature header of a message sent with the key in `key_file`, as the test SMTP
+/// server received it.
+async fn dkim_signature(app: &TestApp, key_file: &std::path::Path) -> String {
+    let dkim = DkimSettings {
+        key_file: key_file.to_path_buf(),
+        selector: "mail2026".into(),
+    };
+    let mailer = app.mailer(&app.smtp.url()).with_dkim(&dkim).unwrap();
+    send(app, &mailer, &full_message()).await;
+    app.smtp.messages()[0]
+        .header("DKIM-Signature")
+        .expect("a DKIM-Signature header")
+}
+
 #[actix_web::test]
 async fn with_a_dkim_key_every_message_is_signed_for_the_senders_domain() {
     let app = spawn_app().await;
     let key_file = std::env::temp_dir().join(format!("undersign-dkim-{}.key", app.smtp.port()));
     // An Ed25519 key: base64 of its 32 secret bytes.
     std::fs::write(&key_file, "nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A=").unwrap();
-    let dkim = DkimSettings {
-        key_file: key_file.clone(),
-        selector: "mail2026".into(),
-    };
-    let mailer = app.mailer(&app.smtp.url()).with_dkim(&dkim).unwrap();
 
-    send(&app, &mailer, &full_message()).await;
+    let signature = dkim_signature(&app, &key_file).await;
     std::fs::remove_file(&key_file).unwrap();
 
-    let signature = app.smtp.messages()[0]
-        .header("DKIM-Signature")
-        .expect("a DKIM-Signature header");
     for part in [
         "a=ed25519-sha256",
         "d=rivercommons.example",
@@ -172,6 +178,38 @@ async fn with_a_dkim_key_every_message_is_signed_for_the_senders_domain() {
     ] {
         assert!(signature.contains(part), "{part} in {signature}");
     }
+}
+
+#[actix_web::test]
+async fn with_an_rsa_dkim_key_every_message_carries_an_rsa_sha256_signature() {
+    let app = spawn_app().await;
+    // A 2048-bit RSA key in PKCS#1 PEM made for these tests only (see the fixture's README).
+    let key_file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/dkim/test-only-rsa.pem");
+
+    let signature = dkim_signature(&app, &key_file).await;
+
+    for part in [
+        "a=rsa-sha256",
+        "d=rivercommons.example",
+        "s=mail2026",
+        "bh=",
+    ] {
+        assert!(signature.contains(part), "{part} in {signature}");
+    }
+    let b: String = signature
+        .split(';')
+        .map(str::trim)
+        .find_map(|tag| tag.strip_prefix("b="))
+        .expect("a b= tag")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert_eq!(
+        b.len(),
+        344,
+        "a 2048-bit RSA signature is 256 bytes, 344 characters of base64: {b}"
+    );
 }
 
 #[test]
