@@ -248,13 +248,13 @@ fn resolve(conn: &mut PgConnection, which: Which) -> anyhow::Result<Span> {
                 #[diesel(sql_type = diesel::sql_types::BigInt)]
                 bytes: i64,
             }
-            let pending: Pending = diesel::sql_query(
-                "SELECT count(*) AS n, coalesce(sum(octet_length(name) \
-                        + coalesce(octet_length(postcode), 0) \
-                        + coalesce(octet_length(comment), 0) + 48), 0)::bigint AS bytes \
-                 FROM signatures WHERE campaign_id = $1 AND batch_id IS NULL \
-                   AND state = 'counted' AND confirmed_at IS NOT NULL",
-            )
+            let pending: Pending = diesel::sql_query(format!(
+                "SELECT count(*) AS n, coalesce(sum(octet_length(s.name) \
+                        + coalesce(octet_length(s.postcode), 0) \
+                        + coalesce(octet_length(s.comment), 0) + 48), 0)::bigint AS bytes \
+                 FROM signatures s WHERE {}",
+                super::cut::UNDELIVERED
+            ))
             .bind::<diesel::sql_types::Uuid, _>(campaign_id)
             .get_result(conn)?;
             let total = through + pending.n;

@@ -1,5 +1,5 @@
 //! Petition batches: cutting the confirmed, not yet delivered signatures into a batch (in one
-//! transaction, by setting the batch on the signature rows), choosing which targets receive
+//! transaction, by recording each as a member of the batch), choosing which targets receive
 //! it and when, rendering the message each target receives, and the delivery log.
 
 pub mod cut;

@@ -44,7 +44,7 @@ pub fn for_each(
     coverage: &Coverage,
     mut each: impl FnMut(&[Signer]) -> anyhow::Result<ControlFlow<()>>,
 ) -> anyhow::Result<()> {
-    const COLUMNS: &str = "name, country, postcode, comment, confirmed_at";
+    const COLUMNS: &str = "s.name, s.country, s.postcode, s.comment, s.confirmed_at";
     let batches: Vec<Uuid> = crate::db::schema::batches::table
         .filter(crate::db::schema::batches::campaign_id.eq(coverage.campaign_id))
         .filter(crate::db::schema::batches::seq.gt(coverage.from_seq))
@@ -57,16 +57,17 @@ pub fn for_each(
         .iter()
         .map(|id| {
             format!(
-                "SELECT {COLUMNS} FROM signatures WHERE batch_id = '{id}' \
-                 ORDER BY confirmed_at, id"
+                "SELECT {COLUMNS} FROM batch_signatures m \
+                 JOIN signatures s ON s.id = m.signature_id \
+                 WHERE m.batch_id = '{id}' ORDER BY m.confirmed_at, m.signature_id"
             )
         })
         .collect();
     if coverage.pending {
+        let undelivered =
+            super::cut::UNDELIVERED.replace("$1", &format!("'{}'", coverage.campaign_id));
         queries.push(format!(
-            "SELECT {COLUMNS} FROM signatures WHERE campaign_id = '{}' AND batch_id IS NULL \
-             AND state = 'counted' AND confirmed_at IS NOT NULL ORDER BY confirmed_at, id",
-            coverage.campaign_id
+            "SELECT {COLUMNS} FROM signatures s WHERE {undelivered} ORDER BY s.confirmed_at, s.id"
         ));
     }
     conn.transaction(|conn| {

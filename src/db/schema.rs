@@ -29,6 +29,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    batch_signatures (signature_id) {
+        signature_id -> Uuid,
+        batch_id -> Uuid,
+        confirmed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     batches (id) {
         id -> Uuid,
         campaign_id -> Uuid,
@@ -150,7 +158,6 @@ diesel::table! {
         confirmed_at -> Nullable<Timestamptz>,
         duplicate_notices -> Int4,
         created_at -> Timestamptz,
-        batch_id -> Nullable<Uuid>,
     }
 }
 
@@ -286,7 +293,6 @@ diesel::joinable!(outbox -> batch_targets (batch_target_id));
 diesel::joinable!(outbox -> campaigns (campaign_id));
 diesel::joinable!(outbox -> signatures (signature_id));
 diesel::joinable!(signature_confirm_tokens -> signatures (signature_id));
-diesel::joinable!(signatures -> batches (batch_id));
 diesel::joinable!(signatures -> campaigns (campaign_id));
 diesel::joinable!(signatures -> supporters (supporter_id));
 diesel::joinable!(targets -> campaigns (campaign_id));
@@ -294,6 +300,7 @@ diesel::joinable!(targets -> campaigns (campaign_id));
 diesel::allow_tables_to_appear_in_same_query!(
     asks,
     audit_log,
+    batch_signatures,
     batch_targets,
     batches,
     campaign_counters,

@@ -241,7 +241,7 @@ async fn a_test_copy_goes_only_to_the_given_address_marked_test_and_changes_no_b
     assert_eq!(
         count(
             &app,
-            "SELECT count(*) AS n FROM signatures WHERE batch_id IS NOT NULL"
+            "SELECT count(*) AS n FROM batch_signatures"
         ),
         0
     );

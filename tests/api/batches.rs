@@ -104,7 +104,8 @@ fn membership(app: &TestApp) -> Vec<(String, i64)> {
         seq: i64,
     }
     diesel::sql_query(
-        "SELECT s.name, b.seq::bigint AS seq FROM signatures s JOIN batches b ON b.id = s.batch_id \
+        "SELECT s.name, b.seq::bigint AS seq FROM signatures s \
+         JOIN batch_signatures m ON m.signature_id = s.id JOIN batches b ON b.id = m.batch_id \
          ORDER BY s.name",
     )
     .load::<Row>(&mut app.conn())
@@ -255,7 +256,8 @@ async fn scheduled_passes_at_the_same_moment_cut_one_batch_per_tick() {
     assert_eq!(
         count(
             &app,
-            "SELECT count(*) AS n FROM signatures WHERE batch_id IS NULL"
+            "SELECT count(*) AS n FROM signatures s WHERE NOT EXISTS \
+             (SELECT 1 FROM batch_signatures m WHERE m.signature_id = s.id)"
         ),
         0
     );
@@ -286,13 +288,7 @@ async fn a_dry_run_reports_the_batch_it_would_cut_and_changes_nothing() {
         ]
     );
     assert_eq!(count(&app, "SELECT count(*) AS n FROM batches"), 0);
-    assert_eq!(
-        count(
-            &app,
-            "SELECT count(*) AS n FROM signatures WHERE batch_id IS NOT NULL"
-        ),
-        0
-    );
+    assert_eq!(count(&app, "SELECT count(*) AS n FROM batch_signatures"), 0);
 }
 
 #[actix_web::test]
@@ -363,4 +359,31 @@ async fn the_action_page_says_what_was_delivered_to_whom_only_when_the_log_is_pu
     );
     assert!(page.contains(&format!(">{today}</time>")));
     assert!(!quiet_page.contains("delivered to"));
+}
+
+#[actix_web::test]
+async fn a_deleted_signature_leaves_no_batch_membership_behind() {
+    let app = spawn_app().await;
+    let slug = app
+        .import(
+            &letter("manual", &[("Marta Kovač", "minister@energy.example")]),
+            true,
+        )
+        .await;
+    add_signatures(&app, &slug, 1, 3, true);
+    deliver_now(&app, &slug).await;
+
+    diesel::sql_query("DELETE FROM supporters WHERE email = 'signer2@example.org'")
+        .execute(&mut app.conn())
+        .unwrap();
+
+    assert_eq!(
+        membership(&app),
+        [("Signer 1".to_string(), 1), ("Signer 3".to_string(), 1)]
+    );
+    assert_eq!(
+        count(&app, "SELECT count(*) AS n FROM batch_signatures"),
+        2,
+        "no membership of a signature that is gone"
+    );
 }
