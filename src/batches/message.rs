@@ -5,6 +5,7 @@
 
 use super::link;
 use super::signers::{self, Coverage, Signer};
+use crate::campaigns::letter::{render_letter_greeting, RenderedLetter};
 use crate::campaigns::{self, Campaign};
 use crate::db::schema::{batch_targets, batches, targets};
 use crate::web::public::numbers::thousands;
@@ -102,10 +103,8 @@ struct View<'a> {
     first: bool,
     greeting: String,
     title: &'a str,
-    letter_subject: Option<&'a str>,
-    paragraphs: Vec<Vec<String>>,
-    closing: Option<&'a str>,
-    signer_lines: Vec<String>,
+    /// The whole letter, greeting this target: in the first message only.
+    letter: Option<RenderedLetter>,
     asks: &'a [String],
     letter_link: String,
     total: String,
@@ -157,7 +156,7 @@ pub fn render(
     let (csv, note) = csv(conn, &span, &campaign, ctx, postcode)?;
     let view = view(
         &campaign, &name, &span, &earlier, inline, note, ctx, test, postcode,
-    );
+    )?;
     let subject = subject(&view, &span, test);
     Ok(BatchMessage {
         to: email,
@@ -336,29 +335,20 @@ fn view<'a>(
     ctx: &BatchContext<'_>,
     test: bool,
     postcode: bool,
-) -> View<'a> {
+) -> anyhow::Result<View<'a>> {
     let row = &campaign.row;
-    let signer_lines = campaign
-        .signer
-        .as_ref()
-        .map(|s| {
-            [&s.name, &s.title, &s.organisation]
-                .into_iter()
-                .flatten()
-                .cloned()
-                .collect()
-        })
-        .unwrap_or_default();
     let shown = inline.len() as i64;
-    View {
+    let first = earlier.is_empty();
+    let greeting = greeting(row.salutation.as_deref(), target_name);
+    let letter = first
+        .then(|| render_letter_greeting(campaign, Some(&greeting)))
+        .transpose()?;
+    Ok(View {
         test,
-        first: earlier.is_empty(),
-        greeting: greeting(row.salutation.as_deref(), target_name),
+        first,
+        greeting,
         title: &row.title,
-        letter_subject: row.subject.as_deref(),
-        paragraphs: campaign.body_paragraphs(),
-        closing: row.closing.as_deref(),
-        signer_lines,
+        letter,
         asks: &campaign.asks,
         letter_link: format!("{}/c/{}", ctx.base_url, row.slug),
         total: thousands(span.total),
@@ -377,7 +367,7 @@ fn view<'a>(
             .collect(),
         more: (span.new > shown).then(|| thousands(span.new - shown)),
         csv,
-    }
+    })
 }
 
 /// The letter's own salutation when it greets this target by name, else "Dear NAME,".

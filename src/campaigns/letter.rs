@@ -19,6 +19,7 @@ pub struct RenderedLetter {
 #[template(path = "letter/letter.html")]
 struct LetterHtml<'a> {
     c: &'a Campaign,
+    salutation: Option<&'a str>,
     body: SafeHtml,
 }
 
@@ -26,18 +27,30 @@ struct LetterHtml<'a> {
 #[template(path = "letter/letter.txt")]
 struct LetterText<'a> {
     c: &'a Campaign,
+    salutation: Option<&'a str>,
     body: String,
 }
 
 /// The campaign's letter as HTML and as plain text.
 pub fn render_letter(c: &Campaign) -> Result<RenderedLetter, askama::Error> {
+    render_letter_greeting(c, c.row.salutation.as_deref())
+}
+
+/// The letter with `salutation` in place of its own: how it greets the one target a message
+/// goes to.
+pub fn render_letter_greeting(
+    c: &Campaign,
+    salutation: Option<&str>,
+) -> Result<RenderedLetter, askama::Error> {
     let html = LetterHtml {
         c,
+        salutation,
         body: body_html(&c.row.body),
     }
     .render()?;
     let text = LetterText {
         c,
+        salutation,
         body: body_text(&c.row.body),
     }
     .render()?;

@@ -151,12 +151,6 @@ impl Campaign {
             .or_else(|| self.signer.as_ref()?.organisation.as_deref())
     }
 
-    /// The letter's body as paragraphs of display lines (see `letter::render_letter` for the
-    /// whole letter, Markdown rendered, as HTML and plain text).
-    pub fn body_paragraphs(&self) -> Vec<Vec<String>> {
-        crate::domain::letter::body_paragraphs(&self.row.body)
-    }
-
     /// Progress toward the goal, 0–100.
     pub fn percent_of_goal(&self) -> Option<u8> {
         let goal = self.row.goal.filter(|g| *g > 0)?;

@@ -54,7 +54,18 @@ async fn the_first_message_carries_the_whole_letter_the_signers_and_a_csv_but_no
 
     assert_eq!(m.to, "minister@energy.example");
     assert!(m.subject.contains("120 signatures"), "{}", m.subject);
-    assert!(m.text.starts_with("Dear Minister Kovač"), "{}", m.text);
+    assert!(
+        m.text
+            .starts_with("March 2, 2027\n\nHon. Marta Kovač\nMinister of Energy\n"),
+        "the letter as written, its date and recipients first: {}",
+        m.text
+    );
+    assert!(
+        m.text
+            .contains("\n\nDear Minister Kovač and Governor Deda:\n\nOn behalf of River Commons"),
+        "its own salutation greets a target it names: {}",
+        m.text
+    );
     assert!(
         m.text.contains("Postpone the licensing vote"),
         "the letter is in it"
@@ -192,4 +203,58 @@ async fn the_download_link_streams_the_whole_csv_and_refuses_changed_or_expired_
         404
     );
     assert_eq!(app.get("/d/nonsense").await.status().as_u16(), 404);
+}
+
+#[actix_web::test]
+async fn a_markdown_letter_arrives_with_its_lists_and_emphasis_in_both_parts() {
+    let app = spawn_app().await;
+    let letter = include_str!("../fixtures/letters/markdown-front-matter.md").replace(
+        "We would be glad to show",
+        "We would be *very* glad to show",
+    );
+    let slug = app.import(&letter, true).await;
+    add_signatures(&app, &slug, 1, 3, true);
+
+    let messages = preview(&app, &slug).await;
+
+    let m = messages
+        .iter()
+        .find(|m| m.to == "priya.raman@riverton.example")
+        .expect("a message to the councillor");
+    for expected in [
+        "<p>Dear Councillor Raman,</p>",
+        "<li><strong>Reject</strong> planning application 27/0412;</li>",
+        "<li>Designate the Eastside wetlands as a local nature reserve; and</li>",
+        "<p>We would be <em>very</em> glad to show the committee around the site.</p>",
+    ] {
+        assert!(
+            m.html.contains(expected),
+            "the HTML part has {expected:?}: {}",
+            m.html
+        );
+    }
+    for expected in [
+        "\nDear Councillor Raman,\n",
+        "\n- Reject planning application 27/0412;\n\
+         - Designate the Eastside wetlands as a local nature reserve; and\n\
+         - Commission a flood-risk study",
+        "\nWe would be very glad to show the committee around the site.\n",
+    ] {
+        assert!(
+            m.text.contains(expected),
+            "the text part has {expected:?}: {}",
+            m.text
+        );
+    }
+    for part in [&m.html, &m.text] {
+        assert!(
+            !part.contains("**") && !part.contains("*very*"),
+            "no Markdown marks are left: {part}"
+        );
+    }
+    assert!(
+        !m.text.contains('<'),
+        "no HTML in the text part: {}",
+        m.text
+    );
 }
