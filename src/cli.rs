@@ -84,6 +84,13 @@ pub enum CampaignCommand {
     DeliverNow { slug: String },
     /// The delivery log: each batch message per target, with its state.
     Deliveries { slug: String },
+    /// Let a target whose mail server refused it for good (5xx) receive again: clears its
+    /// failed mark, so the next delivery sends it every signature it has not received.
+    RetryTarget {
+        slug: String,
+        /// The target's e-mail address, as in the letter file's [[targets]].
+        email: String,
+    },
     /// Print the next batch message to each target (headers and text) as it would be sent
     /// now; changes nothing.
     Preview {
@@ -322,6 +329,18 @@ async fn campaign(settings: &Settings, command: CampaignCommand) -> anyhow::Resu
                     println!("\n{}\n", "=".repeat(72));
                 }
                 print!("{}", crate::batches::report::preview_lines(message));
+            }
+            Ok(())
+        }
+        CampaignCommand::RetryTarget { slug, email } => {
+            let pool = open_database(settings).await?;
+            let lookup = slug.clone();
+            let retry = db::run(&pool, move |conn| {
+                crate::batches::delivery::retry_target(conn, &lookup, &email)
+            })
+            .await?;
+            for line in crate::batches::report::retry_lines(&slug, &retry) {
+                println!("{line}");
             }
             Ok(())
         }

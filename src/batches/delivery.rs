@@ -1,10 +1,11 @@
 //! What became of each batch message: the outcome the outbox records for it, the delivery log
-//! an organizer reads, and the public line an action page may show.
+//! an organizer reads, the public line an action page may show, and letting a target that
+//! was marked failed receive again.
 
 use crate::db::schema::{batch_targets, targets};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use uuid::Uuid;
 
 /// The result of one attempt to send a batch message.
@@ -135,4 +136,81 @@ pub fn delivered(conn: &mut PgConnection, campaign_id: Uuid) -> anyhow::Result<V
     )
     .bind::<SqlUuid, _>(campaign_id)
     .load(conn)?)
+}
+
+/// What `campaign retry-target` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Retry {
+    /// The failed mark is gone: the target's next message carries the `behind` signatures of
+    /// batches already cut that it has not received (and any cut later).
+    Cleared {
+        target_name: String,
+        reason: Option<String>,
+        behind: i64,
+    },
+    /// The target was not marked failed; nothing changed.
+    NotFailed { target_name: String },
+}
+
+/// Lets the target of campaign `slug` with address `email` (compared lower-cased) receive
+/// again after its mail server refused it for good: clears its failed mark, so the next
+/// delivery pass queues it every signature it has not received.
+pub fn retry_target(conn: &mut PgConnection, slug: &str, email: &str) -> anyhow::Result<Retry> {
+    #[derive(QueryableByName)]
+    struct Found {
+        #[diesel(sql_type = SqlUuid)]
+        id: Uuid,
+        #[diesel(sql_type = Text)]
+        name: String,
+        #[diesel(sql_type = Bool)]
+        failed: bool,
+        #[diesel(sql_type = Nullable<Text>)]
+        reason: Option<String>,
+        #[diesel(sql_type = BigInt)]
+        behind: i64,
+    }
+    conn.transaction(|conn| {
+        let found: Option<Found> = diesel::sql_query(
+            "SELECT t.id, t.name, t.failed_at IS NOT NULL AS failed, t.failed_reason AS reason, \
+                    coalesce((SELECT max(b.total_through) FROM batches b \
+                              WHERE b.campaign_id = c.id), 0) \
+                    - coalesce((SELECT max(bt.last_number) FROM batch_targets bt \
+                                WHERE bt.target_id = t.id AND bt.state <> 'failed'), 0) AS behind \
+             FROM targets t JOIN campaigns c ON c.id = t.campaign_id \
+             WHERE c.slug = $1 AND lower(t.email) = lower($2) \
+             ORDER BY t.position LIMIT 1 FOR UPDATE OF t",
+        )
+        .bind::<Text, _>(slug)
+        .bind::<Text, _>(email)
+        .get_result(conn)
+        .optional()?;
+        let Some(found) = found else {
+            let campaign_exists = diesel::select(diesel::dsl::exists(
+                crate::db::schema::campaigns::table
+                    .filter(crate::db::schema::campaigns::slug.eq(slug)),
+            ))
+            .get_result::<bool>(conn)?;
+            if campaign_exists {
+                anyhow::bail!("{slug} has no target with the address {email}");
+            }
+            anyhow::bail!("no campaign with the slug {slug:?}");
+        };
+        if !found.failed {
+            return Ok(Retry::NotFailed {
+                target_name: found.name,
+            });
+        }
+        diesel::update(targets::table.find(found.id))
+            .set((
+                targets::failed_at.eq(None::<DateTime<Utc>>),
+                targets::failed_reason.eq(None::<String>),
+            ))
+            .execute(conn)?;
+        tracing::info!(target_id = %found.id, "failed mark cleared: the target receives again");
+        Ok(Retry::Cleared {
+            target_name: found.name,
+            reason: found.reason,
+            behind: found.behind,
+        })
+    })
 }

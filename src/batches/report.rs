@@ -78,3 +78,34 @@ pub fn preview_lines(m: &super::message::BatchMessage) -> String {
     out.push_str(&m.text);
     out
 }
+
+/// What `campaign retry-target` says it did.
+pub fn retry_lines(slug: &str, retry: &super::delivery::Retry) -> Vec<String> {
+    use super::delivery::Retry;
+    match retry {
+        Retry::NotFailed { target_name } => {
+            vec![format!(
+                "{slug}: {target_name} is not marked failed; nothing changed"
+            )]
+        }
+        Retry::Cleared {
+            target_name,
+            reason,
+            behind,
+        } => {
+            let mut lines = vec![format!(
+                "{slug}: {target_name} receives again{}",
+                reason
+                    .as_deref()
+                    .map(|r| format!(" (their server had refused: {r})"))
+                    .unwrap_or_default()
+            )];
+            lines.push(format!(
+                "the next `undersign deliver` in their delivery window (or `undersign campaign \
+                 deliver-now {slug}` at once) sends them the {behind} signature(s) they have not \
+                 received, with any not yet cut"
+            ));
+            lines
+        }
+    }
+}

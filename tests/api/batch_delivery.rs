@@ -176,18 +176,27 @@ async fn the_smtp_reply_decides_what_becomes_of_a_targets_message() {
     }
 }
 
+/// Two batches of two signatures each, sent while `gone.example` refuses with 550; returns the
+/// campaign's slug and what the second batch queued.
+async fn two_batches_with_one_target_refused(
+    app: &TestApp,
+) -> (String, undersign::batches::CampaignDelivery) {
+    let slug = app.import(&letter("manual", &TARGETS), true).await;
+    add_signatures(app, &slug, 1, 2, true);
+    app.smtp.fail_recipient("gone.example", 550);
+    deliver_now(app, &slug).await;
+    app.drain().await;
+    add_signatures(app, &slug, 3, 2, true);
+    let second = deliver_now(app, &slug).await;
+    app.drain().await;
+    (slug, second)
+}
+
 #[actix_web::test]
 async fn a_failed_target_is_skipped_by_later_batches_while_the_others_receive_them() {
     let app = spawn_app().await;
-    let slug = app.import(&letter("manual", &TARGETS), true).await;
-    add_signatures(&app, &slug, 1, 2, true);
-    app.smtp.fail_recipient("gone.example", 550);
-    deliver_now(&app, &slug).await;
-    app.drain().await;
-    add_signatures(&app, &slug, 3, 2, true);
 
-    let second = deliver_now(&app, &slug).await;
-    app.drain().await;
+    let (_, second) = two_batches_with_one_target_refused(&app).await;
 
     let names: Vec<&str> = second
         .dispatched
@@ -198,6 +207,92 @@ async fn a_failed_target_is_skipped_by_later_batches_while_the_others_receive_th
     let got = received(&app);
     assert_eq!(got["ivo@parliament.example"].0.len(), 4);
     assert!(!got.contains_key("ana@gone.example"));
+}
+
+#[actix_web::test]
+async fn a_failed_target_retried_by_hand_receives_every_signature_it_missed_once() {
+    let app = spawn_app().await;
+    let (slug, _) = two_batches_with_one_target_refused(&app).await;
+    app.smtp.fail_recipient("gone.example", 250);
+
+    let retried = crate::cli::undersign(&app)
+        .args(["campaign", "retry-target", &slug, "Ana@Gone.example"])
+        .output()
+        .unwrap();
+    let delivered = crate::cli::undersign(&app).arg("deliver").output().unwrap();
+
+    let (out, err) = crate::cli::text(&retried);
+    assert!(retried.status.success(), "{err}");
+    assert!(out.contains("Ana Babić receives again"), "{out}");
+    assert!(
+        out.contains("the 4 signature(s) they have not received"),
+        "{out}"
+    );
+    assert!(
+        delivered.status.success(),
+        "{}",
+        crate::cli::text(&delivered).1
+    );
+    let got = received(&app);
+    assert_eq!(
+        got["ana@gone.example"].0,
+        ["Signer 1", "Signer 2", "Signer 3", "Signer 4"],
+        "everything it missed, once"
+    );
+    assert_eq!(
+        got["ivo@parliament.example"].0.len(),
+        4,
+        "the others get nothing again"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM targets WHERE failed_at IS NOT NULL"
+        ),
+        0
+    );
+}
+
+#[actix_web::test]
+async fn retrying_a_target_that_is_not_failed_or_not_there_changes_nothing_and_says_so() {
+    let app = spawn_app().await;
+    let slug = app.import(&letter("manual", &TARGETS), true).await;
+
+    let fine = crate::cli::undersign(&app)
+        .args(["campaign", "retry-target", &slug, "ivo@parliament.example"])
+        .output()
+        .unwrap();
+    let unknown = crate::cli::undersign(&app)
+        .args([
+            "campaign",
+            "retry-target",
+            &slug,
+            "nobody@parliament.example",
+        ])
+        .output()
+        .unwrap();
+    let no_campaign = crate::cli::undersign(&app)
+        .args([
+            "campaign",
+            "retry-target",
+            "no-such-campaign",
+            "ivo@parliament.example",
+        ])
+        .output()
+        .unwrap();
+
+    assert!(fine.status.success());
+    assert!(crate::cli::text(&fine)
+        .0
+        .contains("Ivo Horvat is not marked failed; nothing changed"));
+    assert!(!unknown.status.success());
+    assert!(crate::cli::text(&unknown)
+        .1
+        .contains("stop-the-dam has no target with the address nobody@parliament.example"));
+    assert!(!no_campaign.status.success());
+    assert!(crate::cli::text(&no_campaign)
+        .1
+        .contains("no campaign with the slug \"no-such-campaign\""));
 }
 
 #[actix_web::test]
@@ -238,13 +333,7 @@ async fn a_test_copy_goes_only_to_the_given_address_marked_test_and_changes_no_b
     assert_eq!(names_in(&csv_of(&mails[0]).unwrap()).len(), 3);
     assert_eq!(count(&app, "SELECT count(*) AS n FROM batches"), 0);
     assert_eq!(count(&app, "SELECT count(*) AS n FROM batch_targets"), 0);
-    assert_eq!(
-        count(
-            &app,
-            "SELECT count(*) AS n FROM batch_signatures"
-        ),
-        0
-    );
+    assert_eq!(count(&app, "SELECT count(*) AS n FROM batch_signatures"), 0);
 
     let printed = crate::cli::undersign(&app)
         .args(["campaign", "preview", &slug])

@@ -232,6 +232,10 @@ fn every_command_has_help() {
         vec!["campaign", "launch", "--help"],
         vec!["campaign", "close", "--help"],
         vec!["campaign", "reopen", "--help"],
+        vec!["campaign", "deliver-now", "--help"],
+        vec!["campaign", "deliveries", "--help"],
+        vec!["campaign", "preview", "--help"],
+        vec!["campaign", "retry-target", "--help"],
     ] {
         let output = Command::new(env!("CARGO_BIN_EXE_undersign"))
             .args(&args)
