@@ -200,7 +200,7 @@ async fn campaign(settings: &Settings, command: CampaignCommand) -> anyhow::Resu
             })?;
             let pool = open_database(settings).await?;
             let imported = db::run(&pool, move |conn| {
-                import::import(conn, &parsed, &text, launch)
+                Ok(import::import(conn, &parsed, &text, launch)?)
             })
             .await?;
             println!("id      {}", imported.id);

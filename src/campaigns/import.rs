@@ -1,12 +1,17 @@
 //! Creating a campaign from a letter file: the parsed letter and its front matter become a
-//! campaign row with ordered asks and targets, in one transaction.
+//! campaign row with ordered asks and targets, in one transaction. The CLI's `campaign import`
+//! and the admin's "new campaign" page both come here.
 
-use crate::db::schema::{asks, campaign_counters, campaigns, targets};
+use super::edit::TargetValues;
+use super::write::NewCampaign;
+use super::CampaignStatus;
+use crate::db::schema::{campaign_counters, campaigns};
+use crate::db::types::CampaignId;
 use crate::domain::email::SignerEmail;
 use crate::domain::letter_file::LetterFile;
-use anyhow::{bail, Context};
 use chrono::Utc;
 use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DbError};
 use uuid::Uuid;
 
 /// What an import created.
@@ -20,6 +25,28 @@ pub struct Imported {
     pub targets: usize,
 }
 
+/// Why a letter file could not become a campaign; nothing was stored. Every variant but
+/// `Storage` is something the organizer can fix in the file.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(
+        "slug {0:?} must be lower-case letters, digits and single hyphens (at most 80 characters)"
+    )]
+    BadSlug(String),
+    #[error("a campaign with the slug {0:?} already exists")]
+    SlugTaken(String),
+    #[error("no free slug near {0:?}: set `slug` in the front matter")]
+    NoFreeSlug(String),
+    #[error("target {name:?}: {reason}")]
+    BadTarget { name: String, reason: String },
+    #[error("two targets have the address {0:?}; give each target its own")]
+    DuplicateTarget(String),
+    #[error("storing the campaign: {0}")]
+    Storage(#[from] DbError),
+    #[error("storing the letter's parts: {0}")]
+    Encoding(#[from] serde_json::Error),
+}
+
 /// Stores `file` as a new campaign (live when `launch`), choosing a free slug when the front
 /// matter names none. Fails without storing anything when a target's address is invalid or
 /// the requested slug is taken.
@@ -28,7 +55,7 @@ pub fn import(
     file: &LetterFile,
     source_text: &str,
     launch: bool,
-) -> anyhow::Result<Imported> {
+) -> Result<Imported, ImportError> {
     let letter = &file.letter;
     let front = &file.front;
     let title = front
@@ -38,107 +65,103 @@ pub fn import(
         .or_else(|| letter.subject.clone())
         .unwrap_or_else(|| "Untitled letter".to_string());
     let mut target_rows = Vec::new();
-    for (i, target) in front.targets.iter().enumerate() {
-        let email = SignerEmail::parse(&target.email)
-            .map_err(|e| anyhow::anyhow!("target {:?}: {e}", target.name))?;
-        target_rows.push((i, target, email));
+    for target in &front.targets {
+        let email = SignerEmail::parse(&target.email).map_err(|e| ImportError::BadTarget {
+            name: target.name.clone(),
+            reason: e.to_string(),
+        })?;
+        if target_rows
+            .iter()
+            .any(|(_, seen): &(_, SignerEmail)| seen.canonical() == email.canonical())
+        {
+            return Err(ImportError::DuplicateTarget(target.email.clone()));
+        }
+        target_rows.push((target, email));
     }
     if let Some(slug) = &front.slug {
         if !is_valid_slug(slug) {
-            bail!("slug {slug:?} must be lower-case letters, digits and single hyphens (at most 80 characters)");
+            return Err(ImportError::BadSlug(slug.clone()));
         }
     }
 
     conn.transaction(|conn| {
         let slug = match &front.slug {
-            Some(slug) => {
-                if slug_taken(conn, slug)? {
-                    bail!("a campaign with the slug {slug:?} already exists");
-                }
-                slug.clone()
+            Some(slug) if slug_taken(conn, slug)? => {
+                return Err(ImportError::SlugTaken(slug.clone()))
             }
+            Some(slug) => slug.clone(),
             None => free_slug(conn, &slugify(&title))?,
         };
-        let id = Uuid::now_v7();
-        let now = Utc::now();
+        let id = CampaignId::new();
+        let row = NewCampaign {
+            id,
+            slug: &slug,
+            status: if launch {
+                CampaignStatus::Live
+            } else {
+                CampaignStatus::Draft
+            },
+            title: &title,
+            headline: letter.headline.as_deref(),
+            intro: letter.intro.as_deref(),
+            letter_date: letter.date.as_deref(),
+            subject: letter.subject.as_deref(),
+            salutation: letter.salutation.as_deref(),
+            body: &letter.body,
+            closing: letter.closing.as_deref(),
+            signer: letter
+                .signer
+                .as_ref()
+                .map(serde_json::to_value)
+                .transpose()?,
+            recipients: serde_json::to_value(&letter.recipients)?,
+            cc: serde_json::to_value(&letter.cc)?,
+            goal: front.goal,
+            closes_at: front.closes_at,
+            delivery: front
+                .delivery
+                .as_ref()
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "manual".into()),
+            delivery_window: front.delivery_window.as_ref().map(|w| w.to_string()),
+            delivery_min: front.delivery_min,
+            reply_to: front.reply_to.as_deref(),
+            public_log: front.public_log,
+            include_postcode: front.include_postcode,
+            source_text,
+            launched_at: launch.then(Utc::now),
+            organisation: front.organisation.as_deref(),
+            privacy_url: front.privacy_url.as_deref(),
+        };
         diesel::insert_into(campaigns::table)
-            .values((
-                campaigns::id.eq(id),
-                campaigns::slug.eq(&slug),
-                campaigns::status.eq(if launch { "live" } else { "draft" }),
-                campaigns::title.eq(&title),
-                campaigns::headline.eq(&letter.headline),
-                campaigns::intro.eq(&letter.intro),
-                campaigns::letter_date.eq(&letter.date),
-                campaigns::subject.eq(&letter.subject),
-                campaigns::salutation.eq(&letter.salutation),
-                campaigns::body.eq(&letter.body),
-                campaigns::closing.eq(&letter.closing),
-                campaigns::signer.eq(letter
-                    .signer
-                    .as_ref()
-                    .map(serde_json::to_value)
-                    .transpose()?),
-                campaigns::recipients.eq(serde_json::to_value(&letter.recipients)?),
-                campaigns::cc.eq(serde_json::to_value(&letter.cc)?),
-                campaigns::goal.eq(front.goal),
-                campaigns::closes_at.eq(front.closes_at),
-                campaigns::delivery.eq(front
-                    .delivery
-                    .as_ref()
-                    .map(|d| d.to_string())
-                    .unwrap_or_else(|| "manual".into())),
-                campaigns::delivery_window
-                    .eq(front.delivery_window.as_ref().map(|w| w.to_string())),
-                campaigns::delivery_min.eq(front.delivery_min),
-                campaigns::reply_to.eq(&front.reply_to),
-                campaigns::public_log.eq(front.public_log),
-                campaigns::include_postcode.eq(front.include_postcode),
-                campaigns::source_text.eq(source_text),
-                campaigns::launched_at.eq(launch.then_some(now)),
-                campaigns::organisation.eq(&front.organisation),
-                campaigns::privacy_url.eq(&front.privacy_url),
-            ))
+            .values(&row)
             .execute(conn)
-            .context("storing the campaign")?;
+            .map_err(|e| match e {
+                DbError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                    ImportError::SlugTaken(slug.clone())
+                }
+                e => e.into(),
+            })?;
         diesel::insert_into(campaign_counters::table)
             .values(campaign_counters::campaign_id.eq(id))
             .execute(conn)?;
-        let ask_rows: Vec<_> = letter
-            .asks
-            .iter()
-            .enumerate()
-            .map(|(i, text)| {
-                (
-                    asks::campaign_id.eq(id),
-                    asks::position.eq(i as i32 + 1),
-                    asks::text.eq(text),
-                )
-            })
-            .collect();
-        diesel::insert_into(asks::table)
-            .values(&ask_rows)
-            .execute(conn)?;
-        for (i, target, email) in &target_rows {
-            diesel::insert_into(targets::table)
-                .values((
-                    targets::id.eq(Uuid::now_v7()),
-                    targets::campaign_id.eq(id),
-                    targets::position.eq(*i as i32 + 1),
-                    targets::name.eq(&target.name),
-                    targets::title.eq(&target.title),
-                    targets::email.eq(email.as_typed()),
-                    targets::timezone.eq(&target.timezone),
-                ))
-                .execute(conn)
-                .with_context(|| format!("storing target {:?}", target.name))?;
+        let asks = super::edit::insert_asks(conn, id, &letter.asks)?;
+        for (i, (target, email)) in target_rows.iter().enumerate() {
+            let values = TargetValues {
+                position: i as i32 + 1,
+                name: &target.name,
+                title: target.title.as_deref(),
+                email: email.as_typed(),
+                timezone: target.timezone.as_deref(),
+            };
+            super::edit::insert_target(conn, id, &values)?;
         }
         Ok(Imported {
-            id,
+            id: id.0,
             slug,
             title: title.clone(),
             launched: launch,
-            asks: ask_rows.len(),
+            asks,
             targets: target_rows.len(),
         })
     })
@@ -186,14 +209,15 @@ pub fn slugify(title: &str) -> String {
 /// The longest slug made from a title.
 const SLUG_MAX: usize = 60;
 
-fn slug_taken(conn: &mut PgConnection, slug: &str) -> anyhow::Result<bool> {
-    Ok(diesel::select(diesel::dsl::exists(
+/// Whether a campaign already has `slug`.
+pub fn slug_taken(conn: &mut PgConnection, slug: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
         campaigns::table.filter(campaigns::slug.eq(slug)),
     ))
-    .get_result(conn)?)
+    .get_result(conn)
 }
 
-fn free_slug(conn: &mut PgConnection, base: &str) -> anyhow::Result<String> {
+fn free_slug(conn: &mut PgConnection, base: &str) -> Result<String, ImportError> {
     let base = if base.is_empty() { "campaign" } else { base };
     if !slug_taken(conn, base)? {
         return Ok(base.to_string());
@@ -204,7 +228,7 @@ fn free_slug(conn: &mut PgConnection, base: &str) -> anyhow::Result<String> {
             return Ok(candidate);
         }
     }
-    bail!("no free slug near {base:?}: set `slug` in the front matter")
+    Err(ImportError::NoFreeSlug(base.to_string()))
 }
 
 #[cfg(test)]

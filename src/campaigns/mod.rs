@@ -3,9 +3,11 @@
 //! page.
 
 pub mod cache;
+pub mod edit;
 pub mod import;
 pub mod letter;
 pub mod lifecycle;
+pub mod write;
 
 use crate::db::schema::{asks, campaign_counters, campaigns, targets};
 use crate::db::types::CampaignId;
@@ -92,9 +94,12 @@ pub struct CampaignRow {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = targets)]
 pub struct Target {
+    pub id: Uuid,
     pub name: String,
     pub title: Option<String>,
     pub email: String,
+    /// The target's own time zone for deliveries; `None` means the schedule's.
+    pub timezone: Option<String>,
 }
 
 /// A campaign with everything its public page shows.

@@ -397,7 +397,9 @@ impl TestApp {
             undersign::domain::letter_file::parse_letter_file(letter).expect("letter parses");
         let text = letter.to_string();
         db::run(&self.pool, move |conn| {
-            undersign::campaigns::import::import(conn, &file, &text, launch)
+            Ok(undersign::campaigns::import::import(
+                conn, &file, &text, launch,
+            )?)
         })
         .await
         .expect("import works")

@@ -1,0 +1,182 @@
+//! Saving what the editor changed on a stored campaign: its parts, its asks in their new
+//! order, and its targets (changed in place so their delivery history stays theirs), in one
+//! transaction that either stores everything or nothing.
+
+use super::write::{CampaignChanges, TargetChange};
+use super::CampaignStatus;
+use crate::db::schema::{asks, batch_targets, campaigns, targets};
+use crate::db::types::CampaignId;
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DbError};
+use uuid::Uuid;
+
+/// Why the editor's changes were not stored; nothing was. Every variant but `Storage` is for
+/// the organizer to read next to the field it concerns.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    #[error("there is no campaign at this address")]
+    NotFound,
+    #[error("this campaign is archived; archived campaigns cannot be changed")]
+    Archived,
+    #[error("Another campaign already uses this address. Choose another.")]
+    SlugTaken,
+    #[error("{name} has already been sent signatures, so it stays in the delivery log and cannot be removed.")]
+    TargetDelivered { id: Uuid, name: String },
+    #[error(transparent)]
+    Storage(#[from] DbError),
+}
+
+/// Stores `changes`, `asks` (in this order) and `targets` (in this order; stored targets not
+/// listed are removed) on the campaign `id`. Returns the slug it had before.
+pub fn update(
+    conn: &mut PgConnection,
+    id: CampaignId,
+    changes: &CampaignChanges,
+    asks: &[String],
+    targets: &[TargetChange],
+) -> Result<String, EditError> {
+    conn.transaction(|conn| {
+        let (old_slug, status): (String, CampaignStatus) = campaigns::table
+            .find(id)
+            .select((campaigns::slug, campaigns::status))
+            .for_update()
+            .first(conn)
+            .optional()?
+            .ok_or(EditError::NotFound)?;
+        if status == CampaignStatus::Archived {
+            return Err(EditError::Archived);
+        }
+        let taken = diesel::select(diesel::dsl::exists(
+            campaigns::table
+                .filter(campaigns::slug.eq(&changes.slug))
+                .filter(campaigns::id.ne(id)),
+        ))
+        .get_result::<bool>(conn)?;
+        if taken {
+            return Err(EditError::SlugTaken);
+        }
+        diesel::update(campaigns::table.find(id))
+            .set(changes)
+            .execute(conn)
+            .map_err(|e| match e {
+                DbError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                    EditError::SlugTaken
+                }
+                e => e.into(),
+            })?;
+        replace_asks(conn, id, asks)?;
+        replace_targets(conn, id, targets)?;
+        Ok(old_slug)
+    })
+}
+
+fn replace_asks(conn: &mut PgConnection, id: CampaignId, texts: &[String]) -> QueryResult<()> {
+    diesel::delete(asks::table.filter(asks::campaign_id.eq(id))).execute(conn)?;
+    insert_asks(conn, id, texts)?;
+    Ok(())
+}
+
+/// Stores `texts` as the campaign's asks, numbered from 1 in this order.
+pub(super) fn insert_asks(
+    conn: &mut PgConnection,
+    id: CampaignId,
+    texts: &[String],
+) -> QueryResult<usize> {
+    let rows: Vec<_> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            (
+                asks::campaign_id.eq(id),
+                asks::position.eq(i as i32 + 1),
+                asks::text.eq(text),
+            )
+        })
+        .collect();
+    diesel::insert_into(asks::table).values(&rows).execute(conn)
+}
+
+fn replace_targets(
+    conn: &mut PgConnection,
+    id: CampaignId,
+    wanted: &[TargetChange],
+) -> Result<(), EditError> {
+    let stored: Vec<(Uuid, String)> = targets::table
+        .filter(targets::campaign_id.eq(id))
+        .select((targets::id, targets::name))
+        .load(conn)?;
+    let kept = |target: &Uuid| wanted.iter().any(|w| w.id.as_ref() == Some(target));
+    for (target, name) in stored.iter().filter(|(t, _)| !kept(t)) {
+        let delivered = diesel::select(diesel::dsl::exists(
+            batch_targets::table.filter(batch_targets::target_id.eq(target)),
+        ))
+        .get_result::<bool>(conn)?;
+        if delivered {
+            return Err(EditError::TargetDelivered {
+                id: *target,
+                name: name.clone(),
+            });
+        }
+        diesel::delete(targets::table.find(target)).execute(conn)?;
+    }
+    // Addresses are unique per campaign: park the kept ones on their ids first, so two
+    // targets can trade addresses in one save.
+    diesel::update(targets::table.filter(targets::campaign_id.eq(id)))
+        .set(targets::email.eq(diesel::dsl::sql::<diesel::sql_types::Text>("id::text")))
+        .execute(conn)?;
+    for (i, t) in wanted.iter().enumerate() {
+        let position = i as i32 + 1;
+        let values = TargetValues::of(t, position);
+        match t
+            .id
+            .filter(|target| stored.iter().any(|(s, _)| s == target))
+        {
+            Some(target) => {
+                diesel::update(targets::table.find(target))
+                    .set(&values)
+                    .execute(conn)?;
+            }
+            None => insert_target(conn, id, &values)?,
+        }
+    }
+    Ok(())
+}
+
+/// A target's columns as the editor and the importer write them.
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = targets, treat_none_as_null = true)]
+pub(super) struct TargetValues<'a> {
+    pub position: i32,
+    pub name: &'a str,
+    pub title: Option<&'a str>,
+    pub email: &'a str,
+    pub timezone: Option<&'a str>,
+}
+
+impl<'a> TargetValues<'a> {
+    fn of(t: &'a TargetChange, position: i32) -> TargetValues<'a> {
+        TargetValues {
+            position,
+            name: &t.name,
+            title: t.title.as_deref(),
+            email: &t.email,
+            timezone: t.timezone.as_deref(),
+        }
+    }
+}
+
+/// Adds a target with a fresh id to the campaign `id`.
+pub(super) fn insert_target(
+    conn: &mut PgConnection,
+    id: CampaignId,
+    values: &TargetValues<'_>,
+) -> QueryResult<()> {
+    diesel::insert_into(targets::table)
+        .values((
+            targets::id.eq(Uuid::now_v7()),
+            targets::campaign_id.eq(id),
+            values,
+        ))
+        .execute(conn)?;
+    Ok(())
+}
