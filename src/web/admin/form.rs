@@ -46,6 +46,11 @@ impl Fields {
             .unwrap_or("")
     }
 
+    /// Whether the form has a field `name` at all (an empty one counts).
+    pub fn has(&self, name: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == name)
+    }
+
     /// Every value of `name`, in order.
     pub fn all(&self, name: &str) -> Vec<&str> {
         self.0

@@ -6,11 +6,15 @@ pub mod audit;
 pub mod auth;
 pub mod campaigns;
 pub mod dashboard;
+pub mod edit;
+pub mod edit_form;
 pub mod export;
 pub mod form;
 pub mod guard;
 pub mod join;
+pub mod new_campaign;
 pub mod page;
+pub mod problems;
 pub mod users;
 
 use actix_web::http::Method;
@@ -49,7 +53,11 @@ pub fn route_table() -> Vec<AdminRoute> {
         get("/setup/{token}", || web::get().to(auth::setup_form)),
         post("/setup/{token}", || web::post().to(auth::setup)),
         get("", || web::get().to(campaigns::list)),
+        get("/campaigns/new", || web::get().to(new_campaign::form)),
+        post("/campaigns", || web::post().to(new_campaign::create)),
         get("/campaigns/{slug}", || web::get().to(dashboard::show)),
+        get("/campaigns/{slug}/edit", || web::get().to(edit::form)),
+        post("/campaigns/{slug}/edit", || web::post().to(edit::save)),
         get("/campaigns/{slug}/signatures.csv", || {
             web::get().to(export::csv)
         }),

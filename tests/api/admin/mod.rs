@@ -5,6 +5,7 @@ mod auth;
 mod campaigns;
 mod cli;
 mod csrf;
+mod editor;
 mod stored;
 mod users;
 

@@ -1,0 +1,447 @@
+//! Creating a campaign from a pasted or uploaded letter and editing every part of it,
+//! through HTTP.
+
+use super::Admin;
+use crate::helpers::{spawn_app, TestApp, RIVER_COMMONS};
+use undersign::campaigns::{self, Campaign};
+use undersign::organizers::Role;
+
+impl TestApp {
+    /// The campaign behind `slug` as stored now.
+    pub fn stored_campaign(&self, slug: &str) -> Campaign {
+        campaigns::find_by_slug(&mut self.conn(), slug)
+            .unwrap()
+            .expect("the campaign exists")
+    }
+}
+
+/// The editor's form for `c` exactly as stored, as (field, value) pairs to change and send.
+pub fn form_of(c: &Campaign) -> Vec<(String, String)> {
+    let row = &c.row;
+    let mut f: Vec<(String, String)> = vec![
+        ("title".into(), row.title.clone()),
+        ("headline".into(), row.headline.clone().unwrap_or_default()),
+        ("intro".into(), row.intro.clone().unwrap_or_default()),
+        ("slug".into(), row.slug.clone()),
+        (
+            "goal".into(),
+            row.goal.map(|g| g.to_string()).unwrap_or_default(),
+        ),
+        ("delivery".into(), row.delivery.clone()),
+        ("reply_to".into(), row.reply_to.clone().unwrap_or_default()),
+    ];
+    for (i, ask) in c.asks.iter().enumerate() {
+        let n = i + 1;
+        f.push((format!("ask-{n}-text"), ask.clone()));
+        f.push((format!("ask-{n}-position"), n.to_string()));
+    }
+    for (i, t) in c.targets.iter().enumerate() {
+        let n = i + 1;
+        f.push((format!("target-{n}-id"), t.id.to_string()));
+        f.push((format!("target-{n}-name"), t.name.clone()));
+        f.push((
+            format!("target-{n}-title"),
+            t.title.clone().unwrap_or_default(),
+        ));
+        f.push((format!("target-{n}-email"), t.email.clone()));
+        f.push((
+            format!("target-{n}-timezone"),
+            t.timezone.clone().unwrap_or_default(),
+        ));
+    }
+    f
+}
+
+/// `form` with `field` set to `value` (added when absent).
+pub fn with(mut form: Vec<(String, String)>, field: &str, value: &str) -> Vec<(String, String)> {
+    match form.iter_mut().find(|(f, _)| f == field) {
+        Some(pair) => pair.1 = value.to_string(),
+        None => form.push((field.to_string(), value.to_string())),
+    }
+    form
+}
+
+impl Admin {
+    /// Posts `form` (with the session's token) to the editor of `slug`.
+    pub async fn save(&self, slug: &str, form: &[(String, String)]) -> reqwest::Response {
+        let fields: Vec<(&str, &str)> =
+            form.iter().map(|(f, v)| (f.as_str(), v.as_str())).collect();
+        self.post(&format!("/admin/campaigns/{slug}/edit"), &fields)
+            .await
+    }
+
+    /// Uploads `file` as `letter_file` in a multipart form.
+    pub async fn upload_letter(&self, file: &str) -> reqwest::Response {
+        let boundary = "----undersign-test-boundary";
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"letter\"\r\n\r\n\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"letter_file\"; filename=\"letter.md\"\r\nContent-Type: text/markdown\r\n\r\n{file}\r\n\
+             --{boundary}--\r\n",
+            self.csrf_token
+        );
+        self.client
+            .post(format!("{}/admin/campaigns", self.address))
+            .header(
+                "Content-Type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+fn location(response: &reqwest::Response) -> &str {
+    response.headers()["location"].to_str().unwrap()
+}
+
+#[actix_web::test]
+async fn a_pasted_letter_becomes_a_draft_that_opens_in_the_editor_beside_its_text() {
+    let app = spawn_app().await;
+    let editor = app.admin(Role::Editor).await;
+
+    let response = editor
+        .post("/admin/campaigns", &[("letter", RIVER_COMMONS)])
+        .await;
+
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(location(&response), "/admin/campaigns/stop-the-dam/edit");
+    let c = app.stored_campaign("stop-the-dam");
+    assert_eq!(c.row.status.as_str(), "draft");
+    assert_eq!(c.asks.len(), 4);
+    assert_eq!(c.targets[0].email, "minister@energy.example");
+    assert_eq!(app.audit_actions(), vec!["create"]);
+    let page = editor.get(location(&response)).await;
+    assert_eq!(page.status().as_u16(), 200);
+    let page = page.text().await.unwrap();
+    for expected in [
+        "name=\"title\"",
+        "value=\"stop-the-dam\"",
+        "id=\"ask-4-text\"",
+        "id=\"ask-7-text\"",
+        "value=\"Marta Kovač\"",
+        "id=\"target-2-name\"",
+        "value=\"daily 09:00 Europe/Brussels\"",
+        "Next delivery: ",
+        "Download the letter as a PDF",
+    ] {
+        assert!(page.contains(expected), "the editor shows {expected:?}");
+    }
+}
+
+#[actix_web::test]
+async fn an_uploaded_letter_file_becomes_a_draft_the_same_way() {
+    let app = spawn_app().await;
+    let editor = app.admin(Role::Editor).await;
+
+    let response = editor.upload_letter(RIVER_COMMONS).await;
+
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(location(&response), "/admin/campaigns/stop-the-dam/edit");
+    assert_eq!(app.stored_campaign("stop-the-dam").asks.len(), 4);
+}
+
+#[actix_web::test]
+async fn a_letter_that_cannot_be_used_comes_back_with_its_reason_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    app.import(
+        "+++\nslug = \"taken\"\n+++\nDear Minister,\n\nPlease act.\n",
+        false,
+    )
+    .await;
+    let editor = app.admin(Role::Editor).await;
+    let before = app.campaign_count();
+    for (letter, reason) in [
+        ("   ", "Paste the letter, or choose its file."),
+        (
+            "+++\nslug = \"x\"\nDear Minister,",
+            "The front matter opened by +++ on line 1 is never closed",
+        ),
+        (
+            "+++\ngoal = -5\n+++\nDear Minister,",
+            "Goal must be a positive number",
+        ),
+        (
+            "+++\n[[targets]]\nname = \"Jane\"\nemail = \"jane@localhost\"\n+++\nDear Minister,",
+            "Target &#34;Jane&#34;",
+        ),
+        (
+            "+++\nslug = \"taken\"\n+++\nDear Minister, <b>now</b>",
+            "A campaign with the slug &#34;taken&#34; already exists: change `slug`",
+        ),
+        ("Dear Minister,\0", "This is not plain text"),
+    ] {
+        let response = editor.post("/admin/campaigns", &[("letter", letter)]).await;
+
+        assert_eq!(response.status().as_u16(), 422, "{letter:?}");
+        let page = response.text().await.unwrap();
+        assert!(
+            page.contains(reason),
+            "{letter:?} is refused with {reason:?}"
+        );
+        assert!(
+            page.contains("href=\"#letter\""),
+            "the summary links the field"
+        );
+        assert!(page.contains("aria-describedby=\"letter-error\""));
+        if letter.contains("<b>") {
+            assert!(
+                page.contains("Dear Minister, &#60;b&#62;now&#60;/b&#62;</textarea>"),
+                "the pasted text is kept, escaped"
+            );
+        }
+    }
+    assert_eq!(app.campaign_count(), before, "nothing was stored");
+}
+
+#[actix_web::test]
+async fn a_viewer_is_refused_creating_and_editing_by_the_server() {
+    let app = spawn_app().await;
+    let slug = app.import(RIVER_COMMONS, false).await;
+    let viewer = app.admin(Role::Viewer).await;
+    let before = app.stored_campaign(&slug);
+
+    for path in [
+        "/admin/campaigns/new".to_string(),
+        format!("/admin/campaigns/{slug}/edit"),
+    ] {
+        assert_eq!(viewer.get(&path).await.status().as_u16(), 403, "{path}");
+    }
+    let created = viewer
+        .post(
+            "/admin/campaigns",
+            &[("letter", "Dear Minister,\n\nPlease.")],
+        )
+        .await;
+    assert_eq!(created.status().as_u16(), 403);
+    let edited = viewer
+        .save(&slug, &with(form_of(&before), "title", "Changed"))
+        .await;
+    assert_eq!(edited.status().as_u16(), 403);
+
+    assert_eq!(app.campaign_count(), 1);
+    assert_eq!(app.stored_campaign(&slug).row.title, before.row.title);
+}
+
+#[actix_web::test]
+async fn asks_are_reordered_removed_and_added_and_stay_so() {
+    let app = spawn_app().await;
+    let slug = app.import(RIVER_COMMONS, false).await;
+    let editor = app.admin(Role::Editor).await;
+    let c = app.stored_campaign(&slug);
+    let (first, second, third, fourth) = (&c.asks[0], &c.asks[1], &c.asks[2], &c.asks[3]);
+
+    let mut form = with(form_of(&c), "ask-1-position", "4");
+    form = with(form, "ask-4-position", "1");
+    form = with(form, "ask-2-remove", "yes");
+    form = with(form, "ask-5-text", "Answer within 30 days.");
+    form = with(form, "ask-5-position", "");
+    let response = editor.save(&slug, &form).await;
+
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(
+        location(&response),
+        format!("/admin/campaigns/{slug}/edit?saved")
+    );
+    let asks = app.stored_campaign(&slug).asks;
+    assert_eq!(
+        asks,
+        vec![
+            fourth.clone(),
+            third.clone(),
+            first.clone(),
+            "Answer within 30 days.".to_string()
+        ]
+    );
+    assert!(!asks.contains(second));
+    let page = editor.get(location(&response)).await.text().await.unwrap();
+    assert!(page.contains("Your changes are saved."));
+    assert!(app.audit_actions().contains(&"edit".to_string()));
+}
+
+#[actix_web::test]
+async fn every_part_is_saved_and_a_new_target_on_a_live_campaign_shows_at_once() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    let editor = app.admin(Role::Editor).await;
+    let public = app.get(&format!("/c/{slug}")).await.text().await.unwrap();
+    assert!(!public.contains("Ilir Deda, Governor"));
+    let c = app.stored_campaign(&slug);
+
+    let mut form = form_of(&c);
+    for (field, value) in [
+        ("title", "Halt the Varna dam"),
+        ("headline", "No dam before the hearings"),
+        ("intro", "Line one.\r\n\r\nLine two."),
+        ("goal", "7500"),
+        ("closes_at", "2099-03-01T17:00"),
+        ("delivery", "weekly MON 10:00 utc"),
+        ("reply_to", "campaigns@rivercommons.example"),
+        ("public_log", "yes"),
+        ("target-2-name", "Ilir Deda"),
+        ("target-2-title", "Governor"),
+        ("target-2-email", "governor@north.example"),
+        ("target-2-timezone", "europe/tirane"),
+    ] {
+        form = with(form, field, value);
+    }
+    let response = editor.save(&slug, &form).await;
+
+    assert_eq!(response.status().as_u16(), 303);
+    let saved = app.stored_campaign(&slug);
+    assert_eq!(saved.row.title, "Halt the Varna dam");
+    assert_eq!(
+        saved.row.headline.as_deref(),
+        Some("No dam before the hearings")
+    );
+    assert_eq!(saved.row.intro.as_deref(), Some("Line one.\n\nLine two."));
+    assert_eq!(saved.row.goal, Some(7500));
+    assert_eq!(
+        saved.row.closes_at.unwrap().to_rfc3339(),
+        "2099-03-01T17:00:00+00:00"
+    );
+    assert_eq!(saved.row.delivery, "weekly mon 10:00 UTC");
+    assert_eq!(
+        saved.row.reply_to.as_deref(),
+        Some("campaigns@rivercommons.example")
+    );
+    assert!(saved.row.public_log);
+    assert_eq!(saved.targets.len(), 2);
+    assert_eq!(saved.targets[0].id, c.targets[0].id, "kept in place");
+    assert_eq!(saved.targets[1].timezone.as_deref(), Some("Europe/Tirane"));
+    let public = app.get(&format!("/c/{slug}")).await.text().await.unwrap();
+    assert!(
+        public.contains("<strong>Ilir Deda</strong>, Governor"),
+        "the public page shows the new target at once"
+    );
+}
+
+#[actix_web::test]
+async fn each_field_that_needs_fixing_gets_its_message_and_every_value_is_kept() {
+    let app = spawn_app().await;
+    let slug = app.import(RIVER_COMMONS, false).await;
+    let editor = app.admin(Role::Editor).await;
+    let c = app.stored_campaign(&slug);
+    let before = app.table_fingerprint("campaigns") + app.table_fingerprint("asks");
+    for (field, value, message) in [
+        ("title", " ", "Give the campaign a title."),
+        ("title", "Tab\there", "control character"),
+        ("headline", &"h".repeat(301), "Use at most 300 characters."),
+        ("slug", "Stop The Dam", "Use only lower-case letters"),
+        ("goal", "lots", "Write the goal as a whole number"),
+        (
+            "closes_at",
+            "2001-01-01T00:00",
+            "This time has already passed.",
+        ),
+        ("closes_at", "next week", "Write the closing time as a date"),
+        (
+            "delivery",
+            "hourly",
+            "&#34;hourly&#34; is not a delivery schedule",
+        ),
+        (
+            "reply_to",
+            "not an address",
+            "Write the Reply-To as one e-mail address",
+        ),
+        ("ask-2-position", "second", "Write the position as a number"),
+        (
+            "ask-3-text",
+            "Bidi \u{202E}trick",
+            "change the direction of the text",
+        ),
+        ("target-1-name", "", "Give the target&#39;s name."),
+        (
+            "target-1-email",
+            "minister@[127.0.0.1]",
+            "Write the target&#39;s e-mail address",
+        ),
+        (
+            "target-1-timezone",
+            "Mars/Olympus",
+            "is not a known time zone",
+        ),
+    ] {
+        let form = with(with(form_of(&c), "title", "Kept title <i>"), field, value);
+
+        let response = editor.save(&slug, &form).await;
+
+        assert_eq!(response.status().as_u16(), 422, "{field} = {value:?}");
+        let page = response.text().await.unwrap();
+        assert!(
+            page.contains(message),
+            "{field} = {value:?} says {message:?}"
+        );
+        assert!(
+            page.contains(&format!("<a href=\"#{field}\">")),
+            "{field} in the summary"
+        );
+        assert!(
+            page.contains(&format!("aria-describedby=\"{field}-error\""))
+                || page.contains(&format!(" {field}-error\"")),
+            "{field} is described by its message"
+        );
+        assert!(page.contains("<title>Error: "));
+        if field != "title" {
+            assert!(
+                page.contains("value=\"Kept title &#60;i&#62;\""),
+                "values are kept: {page}"
+            );
+        }
+        assert!(page.contains("value=\"minister@energy.example\"") || field == "target-1-email");
+    }
+    assert_eq!(
+        app.table_fingerprint("campaigns") + app.table_fingerprint("asks"),
+        before,
+        "nothing was stored"
+    );
+}
+
+#[actix_web::test]
+async fn a_slug_another_campaign_has_is_refused_at_the_slug_field() {
+    let app = spawn_app().await;
+    let slug = app.import(RIVER_COMMONS, false).await;
+    app.import(
+        "+++\nslug = \"other\"\n+++\nDear Minister,\n\nPlease.\n",
+        false,
+    )
+    .await;
+    let editor = app.admin(Role::Editor).await;
+    let form = with(form_of(&app.stored_campaign(&slug)), "slug", "other");
+
+    let response = editor.save(&slug, &form).await;
+
+    assert_eq!(response.status().as_u16(), 422);
+    let page = response.text().await.unwrap();
+    assert!(page.contains(
+        "<span class=\"field-error\" id=\"slug-error\">Another campaign already uses this address. Choose another.</span>"
+    ));
+    assert!(page.contains("value=\"other\""));
+    assert_eq!(app.stored_campaign(&slug).row.slug, slug);
+}
+
+#[actix_web::test]
+async fn an_archived_campaign_cannot_be_edited() {
+    let app = spawn_app().await;
+    let slug = app.import(RIVER_COMMONS, false).await;
+    let editor = app.admin(Role::Editor).await;
+    let form = form_of(&app.stored_campaign(&slug));
+    let archive = editor
+        .post(&format!("/admin/campaigns/{slug}/archive"), &[])
+        .await;
+    assert_eq!(archive.status().as_u16(), 303);
+
+    let edit = format!("/admin/campaigns/{slug}/edit");
+    assert_eq!(editor.get(&edit).await.status().as_u16(), 409);
+    assert_eq!(
+        editor
+            .save(&slug, &with(form, "title", "New"))
+            .await
+            .status()
+            .as_u16(),
+        409
+    );
+}
