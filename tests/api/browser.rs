@@ -3,7 +3,7 @@
 //! installation, watches the dashboard move, and a supporter's signature shows on it.
 //! A failing flow leaves a screenshot of each open window in `target/browser-screenshots/`.
 
-use crate::helpers::{spawn_app, TestApp, BASE_URL};
+use crate::helpers::{spawn_app, TestApp, BASE_URL, RIVER_COMMONS};
 use fantoccini::{Client, ClientBuilder, Locator};
 use futures::FutureExt;
 use serde_json::json;
@@ -268,13 +268,13 @@ async fn a_supporter_signs_and_confirms_in_a_real_browser_without_javascript_on_
 
 #[actix_web::test]
 #[ignore = "needs chromium and chromium-driver; .ci/run runs it with --include-ignored"]
-async fn an_organizer_sets_up_the_installation_and_sees_a_supporters_signature_arrive() {
+async fn an_organizer_sets_up_pastes_a_letter_edits_an_ask_launches_and_sees_a_signature_arrive() {
     let app = spawn_app().await;
-    let slug = app.live_campaign().await;
     let token = app.setup_token().await;
     let driver = Driver::start().await;
     let organizer = driver.open(1280, 900).await;
     let supporter = driver.open(390, 844).await;
+    let slug = "stop-the-dam";
 
     with_screenshots("organizer", &[&organizer, &supporter], async {
         // First run: the setup link makes the first organizer, who lands signed in.
@@ -293,15 +293,45 @@ async fn an_organizer_sets_up_the_installation_and_sees_a_supporters_signature_a
         organizer.click("button[type=submit]").await;
         organizer.wait_for_text("h1", "Campaigns").await;
 
+        // Paste the letter; the importer fills a draft and the editor opens.
+        organizer.click("nav a[href='/admin/campaigns/new']").await;
+        organizer.wait_for_text("h1", "New campaign").await;
+        organizer.type_into("#letter", RIVER_COMMONS).await;
+        organizer.click("main button[type=submit]").await;
+        organizer.wait_for_text("h1", "Edit").await;
+        assert!(organizer
+            .url()
+            .await
+            .ends_with(&format!("/admin/campaigns/{slug}/edit")));
+
+        // Edit the first ask and save.
         organizer
-            .click(&format!("a[href='/admin/campaigns/{slug}']"))
+            .replace("#ask-1-text", "Halt all construction at Varna Gorge today.")
             .await;
+        organizer.click("main form button[type=submit]").await;
+        organizer.wait_for_text("main", "saved").await;
+
+        // Launch from the dashboard.
+        organizer
+            .go(&format!("{}/admin/campaigns/{slug}", app.address))
+            .await;
+        organizer
+            .click(&format!(
+                "form[action='/admin/campaigns/{slug}/launch'] button"
+            ))
+            .await;
+        organizer.wait_for_text(".status", "live").await;
         organizer
             .wait_for_text(".cards .card:first-child", "0\nconfirmed")
             .await;
         assert_eq!(chart_total(&organizer).await, 0);
 
-        sign_and_confirm(&app, &supporter, &slug, "ani@example.am").await;
+        // A supporter sees the edited ask, signs and confirms on a phone.
+        supporter.go(&format!("{}/c/{slug}", app.address)).await;
+        supporter
+            .wait_for_text("main", "Halt all construction at Varna Gorge today.")
+            .await;
+        sign_and_confirm(&app, &supporter, slug, "ani@example.am").await;
 
         organizer.client.refresh().await.unwrap();
         organizer
