@@ -208,6 +208,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    campaign_tallies (campaign_id, shard) {
+        campaign_id -> Uuid,
+        shard -> Int4,
+        unconfirmed -> Int8,
+        held -> Int8,
+    }
+}
+
+diesel::table! {
     campaign_countries (campaign_id, country) {
         campaign_id -> Uuid,
         country -> Text,
@@ -286,6 +295,7 @@ diesel::joinable!(audit_log -> campaigns (campaign_id));
 diesel::joinable!(audit_log -> organizers (organizer_id));
 diesel::joinable!(campaign_countries -> campaigns (campaign_id));
 diesel::joinable!(campaign_hourly -> campaigns (campaign_id));
+diesel::joinable!(campaign_tallies -> campaigns (campaign_id));
 diesel::joinable!(campaign_counters -> campaigns (campaign_id));
 diesel::joinable!(organizer_invitations -> organizers (invited_by));
 diesel::joinable!(organizer_sessions -> organizers (organizer_id));
@@ -306,6 +316,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     campaign_counters,
     campaign_countries,
     campaign_hourly,
+    campaign_tallies,
     campaigns,
     login_failures,
     mail_status,

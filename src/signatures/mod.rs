@@ -3,10 +3,13 @@
 
 mod confirm;
 pub mod export;
+pub mod list;
 pub mod mail_cap;
+mod release;
 mod sign;
 
 pub use confirm::{confirm, link_state, Confirmed, LinkState, CONFIRM_GRACE_HOURS};
+pub use release::{release, ReleaseError, Released};
 pub use sign::sign;
 
 use crate::domain::country::Country;

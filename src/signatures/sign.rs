@@ -115,7 +115,7 @@ pub fn sign(
 }
 
 /// Issues one more confirmation link for `signature`; only the token's hash is stored.
-fn new_confirm_link(
+pub(super) fn new_confirm_link(
     conn: &mut PgConnection,
     signature: Uuid,
     base_url: &str,

@@ -1,16 +1,21 @@
 //! `GET /admin/campaigns/{slug}`: a campaign's dashboard — its counts, goal progress, the
 //! signatures per hour over the last two days as an SVG chart with a text table, the top
-//! countries, and the buttons that move it through its life. Every figure comes from a
-//! counter or a partial index, never from counting all signatures.
+//! countries, the newest signatures, a summary of deliveries (failed targets as an alert),
+//! and the buttons that move it through its life. Every figure comes from a counter or a
+//! tally, never from counting signatures.
 
+use super::deliveries::Summary;
 use super::guard::Organizer;
 use super::page;
+use super::signatures::SignatureTable;
+use crate::batches::delivery::LogLine;
 use crate::campaigns::{self, Campaign, CampaignStatus};
 use crate::db;
-use crate::db::schema::{campaign_countries, campaign_hourly, signatures};
+use crate::db::schema::{campaign_countries, campaign_hourly};
 use crate::domain::slug::Slug;
 use crate::organizers::sessions::Session;
 use crate::organizers::Role;
+use crate::signatures::list::{self, Listed, Listing};
 use crate::web::errors::PageError;
 use crate::web::AppState;
 use actix_web::{web, HttpResponse};
@@ -20,6 +25,8 @@ use diesel::prelude::*;
 
 /// Hours the chart shows.
 const HOURS: i64 = 48;
+/// Newest signatures shown.
+const RECENT: i64 = 10;
 
 #[derive(Template)]
 #[template(path = "admin/dashboard.html")]
@@ -32,6 +39,8 @@ struct DashboardPage<'a> {
     percent: Option<u8>,
     hours: Vec<Bar>,
     countries: Vec<(String, i64)>,
+    recent: SignatureTable<'a>,
+    deliveries: Summary,
 }
 
 /// One bar of the chart: its hour, count, and geometry in the SVG's 0..480 × 0..100 box.
@@ -48,20 +57,13 @@ struct Figures {
     held: i64,
     hourly: Vec<(DateTime<Utc>, i64)>,
     countries: Vec<(String, i64)>,
+    recent: Vec<Listed>,
+    log: Vec<LogLine>,
 }
 
 fn figures(conn: &mut PgConnection, c: &Campaign, now: DateTime<Utc>) -> anyhow::Result<Figures> {
     let id = c.campaign_id();
-    let unconfirmed = signatures::table
-        .filter(signatures::campaign_id.eq(id))
-        .filter(signatures::confirmed_at.is_null())
-        .count()
-        .get_result(conn)?;
-    let held = signatures::table
-        .filter(signatures::campaign_id.eq(id))
-        .filter(signatures::state.eq("held"))
-        .count()
-        .get_result(conn)?;
+    let (unconfirmed, held) = list::waiting_and_held(conn, id)?;
     let since = now.duration_trunc(Duration::hours(1))? - Duration::hours(HOURS - 1);
     let hourly = campaign_hourly::table
         .filter(campaign_hourly::campaign_id.eq(id))
@@ -74,11 +76,14 @@ fn figures(conn: &mut PgConnection, c: &Campaign, now: DateTime<Utc>) -> anyhow:
         .limit(10)
         .select((campaign_countries::country, campaign_countries::signatures))
         .load(conn)?;
+    let recent = list::page(conn, id, &Listing::All, None, RECENT)?.rows;
     Ok(Figures {
         unconfirmed,
         held,
         hourly,
         countries,
+        recent,
+        log: crate::batches::delivery::log(conn, c.id())?,
     })
 }
 
@@ -135,6 +140,8 @@ pub async fn show(
     let f = db::run(&state.pool, move |conn| figures(conn, &c2, now)).await?;
     page::ok(
         DashboardPage {
+            recent: SignatureTable::new(&me.0, &c, f.recent, false),
+            deliveries: Summary::of(&f.log),
             me: Some(&me.0),
             status: c.status(now),
             percent: c.percent_of_goal(),

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod campaigns;
 pub mod dashboard;
+pub mod deliveries;
 pub mod edit;
 pub mod edit_form;
 pub mod export;
@@ -15,6 +16,7 @@ pub mod join;
 pub mod new_campaign;
 pub mod page;
 pub mod problems;
+pub mod signatures;
 pub mod users;
 
 use actix_web::http::Method;
@@ -60,6 +62,19 @@ pub fn route_table() -> Vec<AdminRoute> {
         post("/campaigns/{slug}/edit", || web::post().to(edit::save)),
         get("/campaigns/{slug}/signatures.csv", || {
             web::get().to(export::csv)
+        }),
+        get("/campaigns/{slug}/signatures", || {
+            web::get().to(signatures::list)
+        }),
+        get("/campaigns/{slug}/held", || web::get().to(signatures::held)),
+        post("/campaigns/{slug}/signatures/{signature}/release", || {
+            web::post().to(signatures::release)
+        }),
+        get("/campaigns/{slug}/deliveries", || {
+            web::get().to(deliveries::show)
+        }),
+        post("/campaigns/{slug}/deliver-now", || {
+            web::post().to(deliveries::deliver_now)
         }),
         post("/campaigns/{slug}/launch", || {
             web::post().to(actions::launch)

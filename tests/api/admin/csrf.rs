@@ -22,6 +22,11 @@ fn snapshot(app: &TestApp) -> Vec<i64> {
         "setup_tokens",
         "organizer_invitations",
         "signatures",
+        "supporters",
+        "batches",
+        "batch_targets",
+        "outbox",
+        "signature_confirm_tokens",
     ]
     .iter()
     .map(|t| app.table_fingerprint(t))
@@ -35,18 +40,43 @@ fn concrete(path: &str, slug: &str, token: &str, id: &str) -> String {
         .replace("{id}", id)
 }
 
+fn signature_id(app: &TestApp) -> String {
+    use diesel::prelude::*;
+    use undersign::db::schema::signatures;
+    signatures::table
+        .filter(signatures::state.eq("held"))
+        .select(signatures::id)
+        .first::<uuid::Uuid>(&mut app.conn())
+        .unwrap()
+        .to_string()
+}
+
 #[actix_web::test]
 async fn every_admin_post_without_a_valid_token_or_from_another_origin_is_refused_and_changes_nothing(
 ) {
     let app = spawn_app().await;
-    let slug = app.import(crate::helpers::RIVER_COMMONS, false).await;
+    // Live, with confirmed signatures to deliver and a held one to release: every action
+    // would change something if it got through.
+    let slug = app.live_campaign().await;
+    crate::batches::add_signatures(&app, &slug, 1, 2, true);
+    app.post_form(
+        &format!("/c/{slug}/sign"),
+        &[
+            ("name", "Held Signer"),
+            ("email", "held@example.org"),
+            ("country", "HR"),
+            ("website", "http://spam.example"),
+        ],
+    )
+    .await;
+    let held = signature_id(&app);
     let admin = app.admin(Role::Owner).await;
     let other = app.admin(Role::Editor).await;
     let other_id = app.organizer_id("editor@rivercommons.example").to_string();
     let posts: Vec<String> = route_table()
         .into_iter()
         .filter(|r| r.method != Method::GET && r.method != Method::HEAD)
-        .map(|r| concrete(r.path, &slug, &"t".repeat(43), &other_id))
+        .map(|r| concrete(r.path, &slug, &"t".repeat(43), &other_id).replace("{signature}", &held))
         .chain(["/admin/a-route-nobody-registered".to_string()])
         .collect();
     assert!(

@@ -5,7 +5,9 @@ mod auth;
 mod campaigns;
 mod cli;
 mod csrf;
+mod deliveries;
 mod editor;
+mod signatures;
 mod stored;
 mod users;
 
@@ -110,6 +112,11 @@ impl Admin {
             .send()
             .await
             .unwrap()
+    }
+
+    /// The body of the page at `path`.
+    pub async fn page(&self, path: &str) -> String {
+        self.get(path).await.text().await.unwrap()
     }
 
     /// Posts `fields` with the session's form token.

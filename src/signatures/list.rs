@@ -1,0 +1,208 @@
+//! The organizers' view of a campaign's signatures: newest first, held ones only, or a search
+//! by name prefix or by e-mail address, one page at a time by keyset (the last row's id),
+//! never by OFFSET; and the waiting and held figures, read from tallies, never counted.
+
+use crate::db::schema::campaign_tallies;
+use crate::db::types::CampaignId;
+use crate::domain::email::SignerEmail;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use unicode_normalization::UnicodeNormalization;
+use uuid::Uuid;
+
+/// Which signatures a page lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Listing {
+    /// Every signature, newest first.
+    All,
+    /// Held signatures only, newest first.
+    Held,
+    /// Names starting with this text (case-insensitive), in name order.
+    NamePrefix(String),
+    /// The signatures of the supporter with this canonical address (a few rows at most).
+    Email(String),
+}
+
+impl Listing {
+    /// What a search box holds: an address when it has an `@`, else the start of a name.
+    /// `Err` carries the message for an address that cannot be one.
+    pub fn search(input: &str) -> Result<Listing, String> {
+        let input = input.trim();
+        if input.is_empty() {
+            return Ok(Listing::All);
+        }
+        if input.contains('@') {
+            return SignerEmail::parse(input)
+                .map(|e| Listing::Email(e.canonical().to_string()))
+                .map_err(|e| e.to_string());
+        }
+        Ok(Listing::NamePrefix(input.nfc().collect()))
+    }
+}
+
+/// One signature as the admin lists it.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Listed {
+    #[diesel(sql_type = SqlUuid)]
+    pub id: Uuid,
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    #[diesel(sql_type = Text)]
+    pub email: String,
+    #[diesel(sql_type = Text)]
+    pub country: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub comment: Option<String>,
+    #[diesel(sql_type = Text)]
+    pub state: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub held_reason: Option<String>,
+    #[diesel(sql_type = Timestamptz)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub confirmed_at: Option<DateTime<Utc>>,
+}
+
+impl Listed {
+    /// The state in words: confirmed, waiting for confirmation, held (and why), invalid.
+    pub fn state_label(&self) -> String {
+        match (self.state.as_str(), &self.confirmed_at, &self.held_reason) {
+            ("counted", Some(_), _) => "confirmed".into(),
+            ("counted", None, _) => "waiting for confirmation".into(),
+            ("held", _, Some(reason)) => format!("held: {}", reason.replace('_', " ")),
+            (state, _, _) => state.to_string(),
+        }
+    }
+
+    /// When it was submitted, in UTC to the minute.
+    pub fn signed_at(&self) -> String {
+        self.created_at.format("%Y-%m-%d %H:%M").to_string()
+    }
+
+    /// When it was confirmed, or a dash.
+    pub fn confirmed_label(&self) -> String {
+        self.confirmed_at
+            .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_else(|| "–".into())
+    }
+}
+
+/// One page of signatures and the cursor of the next, when there is one.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub rows: Vec<Listed>,
+    pub next: Option<Uuid>,
+}
+
+const COLUMNS: &str = "SELECT s.id, s.name, p.email, s.country, s.comment, s.state, \
+     s.held_reason, s.created_at, s.confirmed_at \
+     FROM signatures s JOIN supporters p ON p.id = s.supporter_id";
+
+/// Up to `limit` signatures of `campaign` after the row `after`.
+pub fn page(
+    conn: &mut PgConnection,
+    campaign: CampaignId,
+    listing: &Listing,
+    after: Option<Uuid>,
+    limit: i64,
+) -> QueryResult<Page> {
+    // One more row than shown tells whether a next page exists.
+    let fetch = limit + 1;
+    let after_id = |column: &str| match after {
+        Some(_) => format!("AND s.id {column} $3"),
+        None => "AND $3::uuid IS NULL".into(),
+    };
+    let sql = match listing {
+        Listing::All => format!(
+            "{COLUMNS} WHERE s.campaign_id = $1 {} ORDER BY s.id DESC LIMIT $2",
+            after_id("<")
+        ),
+        Listing::Held => format!(
+            "{COLUMNS} WHERE s.campaign_id = $1 AND s.state = 'held' {} \
+             ORDER BY s.id DESC LIMIT $2",
+            after_id("<")
+        ),
+        // The two halves read the one-per-supporter index and the held index.
+        Listing::Email(_) => format!(
+            "SELECT * FROM ( \
+               ({COLUMNS} WHERE s.campaign_id = $1 AND s.state <> 'held' AND s.supporter_id = \
+                  (SELECT id FROM supporters WHERE email_canonical = $4)) \
+               UNION ALL \
+               ({COLUMNS} WHERE s.campaign_id = $1 AND s.state = 'held' AND s.supporter_id = \
+                  (SELECT id FROM supporters WHERE email_canonical = $4)) \
+             ) s WHERE true {} ORDER BY s.id DESC LIMIT $2",
+            after_id("<")
+        ),
+        Listing::NamePrefix(_) => {
+            let key = "lower(s.name COLLATE \"und-x-icu\") COLLATE \"C\"";
+            let after = match after {
+                Some(_) => format!(
+                    "AND ({key}, s.id) > ((SELECT lower(name COLLATE \"und-x-icu\") COLLATE \"C\" \
+                       FROM signatures \
+                       WHERE id = $3 AND campaign_id = $1), $3)"
+                ),
+                None => "AND $3::uuid IS NULL".into(),
+            };
+            format!(
+                "{COLUMNS} WHERE s.campaign_id = $1 \
+                 AND {key} >= lower($4 COLLATE \"und-x-icu\") COLLATE \"C\" \
+                 AND {key} < (lower($4 COLLATE \"und-x-icu\") || chr(1114111)) COLLATE \"C\" \
+                 {after} \
+                 ORDER BY {key}, s.id LIMIT $2"
+            )
+        }
+    };
+    let text = match listing {
+        Listing::Email(t) | Listing::NamePrefix(t) => t.as_str(),
+        Listing::All | Listing::Held => "",
+    };
+    let mut rows: Vec<Listed> = diesel::sql_query(sql)
+        .bind::<SqlUuid, _>(campaign.0)
+        .bind::<BigInt, _>(fetch)
+        .bind::<Nullable<SqlUuid>, _>(after)
+        .bind::<Text, _>(text)
+        .load(conn)?;
+    let next = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| r.id)
+    } else {
+        None
+    };
+    Ok(Page { rows, next })
+}
+
+/// Signatures of `campaign` waiting for confirmation, and held for review, from the tallies.
+pub fn waiting_and_held(conn: &mut PgConnection, campaign: CampaignId) -> QueryResult<(i64, i64)> {
+    let shards: Vec<(i64, i64)> = campaign_tallies::table
+        .filter(campaign_tallies::campaign_id.eq(campaign))
+        .select((campaign_tallies::unconfirmed, campaign_tallies::held))
+        .load(conn)?;
+    Ok(shards
+        .into_iter()
+        .fold((0, 0), |(w, h), (dw, dh)| (w + dw, h + dh)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_search_with_an_at_sign_is_an_address_and_anything_else_a_name() {
+        assert_eq!(Listing::search("  ").unwrap(), Listing::All);
+        assert_eq!(
+            Listing::search(" Ana@Example.ORG ").unwrap(),
+            Listing::Email("ana@example.org".into())
+        );
+        assert_eq!(
+            Listing::search("Ana Hor").unwrap(),
+            Listing::NamePrefix("Ana Hor".into())
+        );
+        assert_eq!(
+            Listing::search("A\u{0301}na").unwrap(),
+            Listing::NamePrefix("\u{00C1}na".into()),
+            "names are stored NFC, so the search is too"
+        );
+        assert!(Listing::search("ana@").is_err());
+    }
+}

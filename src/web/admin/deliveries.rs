@@ -1,0 +1,178 @@
+//! `GET /admin/campaigns/{slug}/deliveries`: the delivery log (the one `campaign deliveries`
+//! prints) — each batch message per target with its cut and sent times, signature range,
+//! state, last SMTP reply and Message-ID — with the targets whose latest message failed shown
+//! first as an alert; and `POST /admin/campaigns/{slug}/deliver-now`, the editors' button for
+//! `campaign deliver-now`.
+
+use super::dashboard;
+use super::guard::Organizer;
+use super::page;
+use crate::batches::delivery::{self, LogLine};
+use crate::campaigns::{Campaign, CampaignStatus};
+use crate::db;
+use crate::domain::slug::Slug;
+use crate::organizers::sessions::Session;
+use crate::organizers::{audit, Role};
+use crate::web::errors::PageError;
+use crate::web::{urls, AppState};
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use chrono::{DateTime, Utc};
+
+/// What the dashboard says about deliveries.
+pub struct Summary {
+    pub messages: usize,
+    pub sent: usize,
+    /// Queued or retrying.
+    pub pending: usize,
+    pub last_sent: Option<String>,
+    /// Per target whose latest message failed: that message.
+    pub failed: Vec<LogLine>,
+}
+
+impl Summary {
+    pub fn of(log: &[LogLine]) -> Summary {
+        let mut latest: Vec<&LogLine> = Vec::new();
+        for line in log {
+            match latest
+                .iter_mut()
+                .find(|l| l.target_email == line.target_email)
+            {
+                Some(l) => *l = line,
+                None => latest.push(line),
+            }
+        }
+        Summary {
+            messages: log.len(),
+            sent: log.iter().filter(|l| l.state == "sent").count(),
+            pending: log
+                .iter()
+                .filter(|l| l.state == "queued" || l.state == "retrying")
+                .count(),
+            last_sent: log.iter().filter_map(|l| l.sent_at).max().map(time),
+            failed: latest
+                .into_iter()
+                .filter(|l| l.state == "failed")
+                .cloned()
+                .collect(),
+        }
+    }
+}
+
+/// A time as the log shows it: UTC, to the minute.
+pub fn time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// The campaign's delivery log, oldest first.
+pub async fn log(state: &AppState, c: &Campaign) -> Result<Vec<LogLine>, PageError> {
+    let id = c.id();
+    Ok(db::run(&state.pool, move |conn| delivery::log(conn, id)).await?)
+}
+
+#[derive(Template)]
+#[template(path = "admin/deliveries.html")]
+struct DeliveriesPage<'a> {
+    me: Option<&'a Session>,
+    c: &'a Campaign,
+    status: CampaignStatus,
+    log: &'a [LogLine],
+    summary: Summary,
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    me: Organizer,
+    slug: web::Path<Slug>,
+) -> Result<HttpResponse, PageError> {
+    let c = dashboard::load(&state, slug.into_inner()).await?;
+    let log = log(&state, &c).await?;
+    page::ok(
+        DeliveriesPage {
+            me: Some(&me.0),
+            status: c.status(Utc::now()),
+            c: &c,
+            summary: Summary::of(&log),
+            log: &log,
+        }
+        .render(),
+    )
+}
+
+/// Cuts a batch of everything confirmed and not yet delivered and queues its messages, as
+/// `campaign deliver-now` does; the outbox sends them.
+pub async fn deliver_now(
+    state: web::Data<AppState>,
+    me: Organizer,
+    slug: web::Path<Slug>,
+) -> Result<HttpResponse, PageError> {
+    let organizer = me.require(Role::Editor)?.organizer_id;
+    let c = dashboard::load(&state, slug.into_inner()).await?;
+    if c.row.status == CampaignStatus::Draft {
+        return Err(PageError::Conflict(
+            "This campaign is a draft: launch it first (nobody can have signed it yet).".into(),
+        ));
+    }
+    let (slug, id, domain) = (
+        c.slug().to_string(),
+        c.campaign_id(),
+        state.message_id_domain.clone(),
+    );
+    db::run(&state.pool, move |conn| {
+        let done = crate::batches::deliver_now(conn, &slug, Utc::now(), &domain)?;
+        audit::record(
+            conn,
+            Some(organizer),
+            "deliver-now",
+            Some(id),
+            serde_json::json!({
+                "signatures": done.cut.map_or(0, |(_, n)| n),
+                "messages": done.dispatched.len(),
+            }),
+        )?;
+        Ok(())
+    })
+    .await?;
+    Ok(page::see_other(&urls::admin_campaign_part(
+        c.slug(),
+        "deliveries",
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(target: &str, state: &str, minute: u32) -> LogLine {
+        let at = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 29, 9, minute, 0).unwrap();
+        LogLine {
+            cut_at: at,
+            queued_at: at,
+            sent_at: (state == "sent").then_some(at),
+            target_name: target.into(),
+            target_email: format!("{target}@gov.example"),
+            first_number: 1,
+            last_number: 10,
+            signature_count: 10,
+            state: state.into(),
+            last_reply: (state == "failed").then(|| "550 5.1.1 no such user".into()),
+            message_id: format!("<{target}{minute}@example>"),
+        }
+    }
+
+    #[test]
+    fn a_target_counts_as_failed_only_while_its_latest_message_failed() {
+        let log = [
+            line("ana", "failed", 0),
+            line("ivo", "sent", 0),
+            line("ana", "sent", 5),
+            line("ivo", "failed", 5),
+            line("eva", "retrying", 5),
+        ];
+        let s = Summary::of(&log);
+        assert_eq!((s.messages, s.sent, s.pending), (5, 2, 1));
+        let failed: Vec<&str> = s.failed.iter().map(|l| l.target_name.as_str()).collect();
+        assert_eq!(failed, ["ivo"]);
+        assert_eq!(s.last_sent.as_deref(), Some("2026-11-29 09:05"));
+    }
+}

@@ -1,0 +1,208 @@
+//! `GET /admin/campaigns/{slug}/signatures` (search by name or e-mail, `?q=`) and
+//! `GET /admin/campaigns/{slug}/held`: a campaign's signatures a page at a time, `?after=` the
+//! last one shown. E-mail addresses, and searching by them, are for editors and owners, as
+//! the CSV export is: a viewer sees names, countries and states only. Editors release held
+//! signatures from the held page.
+
+use super::dashboard;
+use super::guard::Organizer;
+use super::page;
+use crate::campaigns::Campaign;
+use crate::db;
+use crate::domain::slug::Slug;
+use crate::organizers::sessions::Session;
+use crate::organizers::{audit, Role};
+use crate::signatures::list::{self, Listed, Listing};
+use crate::signatures::{self, ReleaseError};
+use crate::web::errors::PageError;
+use crate::web::{urls, AppState};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use uuid::Uuid;
+
+/// Signatures per page.
+pub const PAGE_SIZE: i64 = 50;
+
+#[derive(Template)]
+#[template(path = "admin/signatures.html")]
+struct ListPage<'a> {
+    me: Option<&'a Session>,
+    c: &'a Campaign,
+    held_only: bool,
+    q: &'a str,
+    error: Option<String>,
+    table: SignatureTable<'a>,
+    next: Option<String>,
+    first: Option<String>,
+}
+
+/// The signature table the list, the held page and the dashboard share.
+pub struct SignatureTable<'a> {
+    pub rows: Vec<Listed>,
+    pub show_email: bool,
+    /// The form token when the organizer may release held signatures here.
+    pub release_token: Option<&'a str>,
+    pub slug: &'a str,
+}
+
+impl<'a> SignatureTable<'a> {
+    pub fn new(me: &'a Session, c: &'a Campaign, rows: Vec<Listed>, releasable: bool) -> Self {
+        let editor = me.role.allows(Role::Editor);
+        SignatureTable {
+            rows,
+            show_email: editor,
+            release_token: (editor && releasable).then_some(me.csrf_token.as_str()),
+            slug: c.slug(),
+        }
+    }
+}
+
+/// The query string: the search box and the cursor.
+#[derive(Debug, serde::Deserialize)]
+pub struct Params {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    after: String,
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    me: Organizer,
+    slug: web::Path<Slug>,
+    params: web::Query<Params>,
+) -> Result<HttpResponse, PageError> {
+    show(state, me, slug.into_inner(), params.into_inner(), false).await
+}
+
+pub async fn held(
+    state: web::Data<AppState>,
+    me: Organizer,
+    slug: web::Path<Slug>,
+    params: web::Query<Params>,
+) -> Result<HttpResponse, PageError> {
+    show(state, me, slug.into_inner(), params.into_inner(), true).await
+}
+
+async fn show(
+    state: web::Data<AppState>,
+    me: Organizer,
+    slug: Slug,
+    params: Params,
+    held_only: bool,
+) -> Result<HttpResponse, PageError> {
+    let c = dashboard::load(&state, slug).await?;
+    let after = match params.after.trim() {
+        "" => None,
+        cursor => Some(Uuid::try_parse(cursor).map_err(|_| {
+            PageError::Unprocessable(
+                "That page link is broken: start again from the first page.".into(),
+            )
+        })?),
+    };
+    let q = if held_only { "" } else { params.q.trim() };
+    let listing = match Listing::search(q) {
+        _ if held_only => Ok(Listing::Held),
+        Ok(Listing::Email(_)) if !me.0.role.allows(Role::Editor) => Err(
+            "Searching by e-mail address is for editors and owners. Search by name instead."
+                .to_string(),
+        ),
+        other => other,
+    };
+    let (status, error, found) = match listing {
+        Ok(listing) => {
+            let id = c.campaign_id();
+            let found = db::run(&state.pool, move |conn| {
+                Ok(list::page(conn, id, &listing, after, PAGE_SIZE)?)
+            })
+            .await?;
+            (StatusCode::OK, None, found)
+        }
+        Err(message) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(message),
+            list::Page {
+                rows: Vec::new(),
+                next: None,
+            },
+        ),
+    };
+    let base = urls::admin_campaign_part(c.slug(), if held_only { "held" } else { "signatures" });
+    let link = |after: Option<Uuid>| {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        if !q.is_empty() {
+            query.append_pair("q", q);
+        }
+        if let Some(after) = after {
+            query.append_pair("after", &after.to_string());
+        }
+        match query.finish() {
+            query if query.is_empty() => base.clone(),
+            query => format!("{base}?{query}"),
+        }
+    };
+    let body = ListPage {
+        me: Some(&me.0),
+        c: &c,
+        held_only,
+        q,
+        error,
+        next: found.next.map(|id| link(Some(id))),
+        first: after.map(|_| link(None)),
+        table: SignatureTable::new(&me.0, &c, found.rows, held_only),
+    }
+    .render();
+    Ok(page::html(status, body))
+}
+
+/// `POST /admin/campaigns/{slug}/signatures/{id}/release` (editors): the held signature
+/// becomes one waiting for confirmation, and its supporter gets the confirmation e-mail.
+pub async fn release(
+    state: web::Data<AppState>,
+    me: Organizer,
+    path: web::Path<(Slug, String)>,
+) -> Result<HttpResponse, PageError> {
+    let organizer = me.require(Role::Editor)?.organizer_id;
+    let (slug, id) = path.into_inner();
+    let c = dashboard::load(&state, slug).await?;
+    let id = Uuid::try_parse(&id).map_err(|_| PageError::NotFound {
+        title: "Signature not found",
+        message: "There is no signature at this address.",
+    })?;
+    if !c.is_open(chrono::Utc::now()) {
+        return Err(PageError::Conflict(
+            "Held signatures can be released while the campaign is live: its supporter could not confirm now.".into(),
+        ));
+    }
+    let held_page = urls::admin_campaign_part(c.slug(), "held");
+    let app = state.clone();
+    let outcome = db::run(&state.pool, move |conn| {
+        let mail = signatures::MailContext {
+            base_url: &app.settings.base_url,
+            message_id_domain: &app.message_id_domain,
+            secret_key: app.settings.secret_key.bytes(),
+        };
+        let released = signatures::release(conn, &c, id, &mail);
+        if let Ok(r) = &released {
+            audit::record(
+                conn,
+                Some(organizer),
+                "release",
+                Some(c.campaign_id()),
+                serde_json::json!({
+                    "signature": id,
+                    "held_reason": r.held_reason,
+                    "mailed": r.mailed,
+                }),
+            )?;
+        }
+        Ok(released)
+    })
+    .await?;
+    match outcome {
+        Ok(_) => Ok(page::see_other(&held_page)),
+        Err(ReleaseError::Failed(e)) => Err(PageError::Unavailable(e)),
+        Err(refused) => Err(PageError::Conflict(refused.to_string())),
+    }
+}
