@@ -1,8 +1,9 @@
-//! Cutting batches and choosing their recipients, one campaign per transaction. The cut puts
-//! every confirmed, counted signature that is in no batch yet into the new batch (a row each in
-//! `batch_signatures`), so a signature whose confirmation commits after the cut is simply in
-//! the next batch; a target is then sent every batch it is behind on, which is how a target
-//! added later receives everyone before.
+//! Cutting batches and choosing their recipients, one campaign per transaction. The cut moves
+//! every confirmed, counted signature that is in no batch yet (`batch_pending`, kept by the
+//! database as signatures change) into the new batch (`batch_signatures`), so a signature
+//! whose confirmation commits after the cut is simply in the next batch; a target is then
+//! sent every batch it is behind on, which is how a target added later receives everyone
+//! before.
 
 use super::due::{self, CampaignClock, Decision, TargetClock};
 use super::{CampaignDelivery, CutReason, Dispatched};
@@ -111,9 +112,10 @@ pub fn campaign_pass(
             .delivery_window
             .as_deref()
             .and_then(|w| DeliveryWindow::parse(w).ok());
-        let pending: Pending = diesel::sql_query(format!(
-            "SELECT count(*) AS n, min(confirmed_at) AS oldest FROM signatures s WHERE {UNDELIVERED}"
-        ))
+        let pending: Pending = diesel::sql_query(
+            "SELECT count(*) AS n, min(confirmed_at) AS oldest FROM batch_pending \
+             WHERE campaign_id = $1",
+        )
         .bind::<SqlUuid, _>(campaign_id)
         .get_result(conn)?;
         let decision = match trigger {
@@ -168,11 +170,6 @@ fn mark_ticked(conn: &mut PgConnection, id: Uuid, now: DateTime<Utc>) -> anyhow:
     Ok(())
 }
 
-/// The confirmed, counted signatures of campaign `$1` (as `s`) that are in no batch yet.
-pub(crate) const UNDELIVERED: &str = "s.campaign_id = $1 AND s.state = 'counted' \
-     AND s.confirmed_at IS NOT NULL \
-     AND NOT EXISTS (SELECT 1 FROM batch_signatures m WHERE m.signature_id = s.id)";
-
 /// Creates the next batch and moves every pending signature into it; returns how many.
 fn cut_batch(
     conn: &mut PgConnection,
@@ -209,16 +206,15 @@ fn cut_batch(
     }
     // The size estimate lets a message choose a link over an attachment without reading rows.
     // A data-modifying WITH runs to completion whether or not the outer query reads it.
-    let moved: Moved = diesel::sql_query(format!(
-        "WITH pending AS MATERIALIZED ( \
-             SELECT s.id, s.confirmed_at, octet_length(s.name) + coalesce(octet_length(s.postcode), 0) \
-                    + coalesce(octet_length(s.comment), 0) + 48 AS bytes \
-             FROM signatures s WHERE {UNDELIVERED}), \
-         moved AS ( \
+    let moved: Moved = diesel::sql_query(
+        "WITH moved AS ( \
+             DELETE FROM batch_pending WHERE campaign_id = $1 \
+             RETURNING signature_id, confirmed_at, csv_bytes), \
+         added AS ( \
              INSERT INTO batch_signatures (signature_id, batch_id, confirmed_at) \
-             SELECT id, $2, confirmed_at FROM pending) \
-         SELECT count(*) AS n, coalesce(sum(bytes), 0)::bigint AS bytes FROM pending"
-    ))
+             SELECT signature_id, $2, confirmed_at FROM moved) \
+         SELECT count(*) AS n, coalesce(sum(csv_bytes), 0)::bigint AS bytes FROM moved",
+    )
     .bind::<SqlUuid, _>(campaign_id)
     .bind::<SqlUuid, _>(id)
     .get_result(conn)?;

@@ -247,13 +247,10 @@ fn resolve(conn: &mut PgConnection, which: Which) -> anyhow::Result<Span> {
                 #[diesel(sql_type = diesel::sql_types::BigInt)]
                 bytes: i64,
             }
-            let pending: Pending = diesel::sql_query(format!(
-                "SELECT count(*) AS n, coalesce(sum(octet_length(s.name) \
-                        + coalesce(octet_length(s.postcode), 0) \
-                        + coalesce(octet_length(s.comment), 0) + 48), 0)::bigint AS bytes \
-                 FROM signatures s WHERE {}",
-                super::cut::UNDELIVERED
-            ))
+            let pending: Pending = diesel::sql_query(
+                "SELECT count(*) AS n, coalesce(sum(csv_bytes), 0)::bigint AS bytes \
+                 FROM batch_pending WHERE campaign_id = $1",
+            )
             .bind::<diesel::sql_types::Uuid, _>(campaign_id)
             .get_result(conn)?;
             let total = through + pending.n;

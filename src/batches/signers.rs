@@ -64,10 +64,10 @@ pub fn for_each(
         })
         .collect();
     if coverage.pending {
-        let undelivered =
-            super::cut::UNDELIVERED.replace("$1", &format!("'{}'", coverage.campaign_id));
         queries.push(format!(
-            "SELECT {COLUMNS} FROM signatures s WHERE {undelivered} ORDER BY s.confirmed_at, s.id"
+            "SELECT {COLUMNS} FROM batch_pending p JOIN signatures s ON s.id = p.signature_id \
+             WHERE p.campaign_id = '{}' ORDER BY p.confirmed_at, p.signature_id",
+            coverage.campaign_id
         ));
     }
     conn.transaction(|conn| {

@@ -29,6 +29,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    batch_pending (signature_id) {
+        signature_id -> Uuid,
+        campaign_id -> Uuid,
+        confirmed_at -> Timestamptz,
+        csv_bytes -> Int4,
+    }
+}
+
+diesel::table! {
     batch_signatures (signature_id) {
         signature_id -> Uuid,
         batch_id -> Uuid,
@@ -288,6 +297,7 @@ diesel::table! {
 }
 
 diesel::joinable!(asks -> campaigns (campaign_id));
+diesel::joinable!(batch_pending -> signatures (signature_id));
 diesel::joinable!(batch_targets -> campaigns (campaign_id));
 diesel::joinable!(batch_targets -> targets (target_id));
 diesel::joinable!(batches -> campaigns (campaign_id));
@@ -310,6 +320,7 @@ diesel::joinable!(targets -> campaigns (campaign_id));
 diesel::allow_tables_to_appear_in_same_query!(
     asks,
     audit_log,
+    batch_pending,
     batch_signatures,
     batch_targets,
     batches,

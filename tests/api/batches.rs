@@ -21,6 +21,15 @@ pub fn letter(schedule: &str, targets: &[(&str, &str)]) -> String {
     format!("{front}+++\n{body}")
 }
 
+/// A live campaign delivered by hand to one target, Marta Kovač; returns its slug.
+pub async fn one_target_by_hand(app: &TestApp) -> String {
+    app.import(
+        &letter("manual", &[("Marta Kovač", "minister@energy.example")]),
+        true,
+    )
+    .await
+}
+
 /// Adds `n` signatures named "Signer {from + i}" straight to the database, confirmed when
 /// `confirmed`, and counts them as confirming would.
 pub fn add_signatures(app: &TestApp, slug: &str, from: usize, n: usize, confirmed: bool) {
@@ -364,12 +373,7 @@ async fn the_action_page_says_what_was_delivered_to_whom_only_when_the_log_is_pu
 #[actix_web::test]
 async fn a_deleted_signature_leaves_no_batch_membership_behind() {
     let app = spawn_app().await;
-    let slug = app
-        .import(
-            &letter("manual", &[("Marta Kovač", "minister@energy.example")]),
-            true,
-        )
-        .await;
+    let slug = one_target_by_hand(&app).await;
     add_signatures(&app, &slug, 1, 3, true);
     deliver_now(&app, &slug).await;
 
@@ -385,5 +389,42 @@ async fn a_deleted_signature_leaves_no_batch_membership_behind() {
         count(&app, "SELECT count(*) AS n FROM batch_signatures"),
         2,
         "no membership of a signature that is gone"
+    );
+}
+
+#[actix_web::test]
+async fn a_signature_held_and_counted_again_is_delivered_once_whenever_it_comes_back() {
+    let app = spawn_app().await;
+    let slug = one_target_by_hand(&app).await;
+    let set_state = |name: &str, state: &str| {
+        diesel::sql_query("UPDATE signatures SET state = $1 WHERE name = $2")
+            .bind::<Text, _>(state)
+            .bind::<Text, _>(name)
+            .execute(&mut app.conn())
+            .unwrap();
+    };
+    add_signatures(&app, &slug, 1, 2, true);
+    deliver_now(&app, &slug).await;
+    set_state("Signer 1", "held");
+    set_state("Signer 1", "counted");
+    add_signatures(&app, &slug, 3, 1, true);
+    set_state("Signer 3", "held");
+
+    let while_held = deliver_now(&app, &slug).await;
+    set_state("Signer 3", "counted");
+    let released = deliver_now(&app, &slug).await;
+
+    assert_eq!(
+        while_held.cut, None,
+        "a delivered signature is not sent again"
+    );
+    assert_eq!(released.cut, Some((CutReason::Manual, 1)));
+    assert_eq!(
+        membership(&app),
+        [
+            ("Signer 1".to_string(), 1),
+            ("Signer 2".to_string(), 1),
+            ("Signer 3".to_string(), 2)
+        ]
     );
 }

@@ -1,0 +1,4 @@
+DROP TRIGGER signatures_pending_update ON signatures;
+DROP TRIGGER signatures_pending_insert ON signatures;
+DROP FUNCTION track_pending_signature();
+DROP TABLE batch_pending;
