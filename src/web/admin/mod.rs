@@ -15,6 +15,7 @@ pub mod guard;
 pub mod join;
 pub mod new_campaign;
 pub mod page;
+pub mod preview;
 pub mod problems;
 pub mod signatures;
 pub mod users;
@@ -60,6 +61,13 @@ pub fn route_table() -> Vec<AdminRoute> {
         get("/campaigns/{slug}", || web::get().to(dashboard::show)),
         get("/campaigns/{slug}/edit", || web::get().to(edit::form)),
         post("/campaigns/{slug}/edit", || web::post().to(edit::save)),
+        get("/campaigns/{slug}/preview", || web::get().to(preview::page)),
+        get("/campaigns/{slug}/preview/messages", || {
+            web::get().to(preview::messages)
+        }),
+        post("/campaigns/{slug}/preview/send-test", || {
+            web::post().to(preview::send_test)
+        }),
         get("/campaigns/{slug}/signatures.csv", || {
             web::get().to(export::csv)
         }),

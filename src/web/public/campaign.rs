@@ -36,6 +36,18 @@ struct CampaignPage<'a> {
     description: String,
     trust: Trust,
     letter: SafeHtml,
+    /// Set when an organizer previews the page from the admin.
+    banner: Option<&'a PreviewBanner>,
+}
+
+/// What the preview banner above an organizer's preview of the action page says.
+pub struct PreviewBanner {
+    /// One sentence on what the preview shows.
+    pub note: String,
+    /// The campaign's editor.
+    pub edit: String,
+    /// The preview of the targets' next messages.
+    pub messages: String,
 }
 
 impl CampaignPage<'_> {
@@ -227,7 +239,23 @@ fn page<'a>(
         description: truncate(&description, 200),
         trust: Trust::of(c, &state.settings),
         letter: render_letter(c)?.html,
+        banner: None,
     })
+}
+
+/// The action page exactly as supporters see it, under `banner`, with `status` as it is
+/// shown (a draft is previewed as it will look once launched).
+pub fn preview_page(
+    state: &AppState,
+    c: &Campaign,
+    status: CampaignStatus,
+    banner: &PreviewBanner,
+) -> Result<String, askama::Error> {
+    let (form, errors) = (SignForm::default(), FieldErrors::new());
+    let mut page = page(state, c, &form, &errors)?;
+    page.status = status;
+    page.banner = Some(banner);
+    page.render()
 }
 
 /// `GET /c/{slug}/sign`: the address of a re-shown form, reloaded or shared; the form lives

@@ -4,6 +4,7 @@
 mod api;
 pub mod assets;
 mod campaign;
+pub use campaign::{preview_page, PreviewBanner};
 mod confirm;
 mod download;
 pub mod form;

@@ -445,3 +445,61 @@ async fn an_archived_campaign_cannot_be_edited() {
         409
     );
 }
+
+/// I5: what an organizer types, in any field, is text on every admin page and the preview.
+#[actix_web::test]
+async fn markup_typed_into_any_field_is_shown_as_text_in_the_editor_preview_and_dashboard() {
+    let app = spawn_app().await;
+    let editor = app.admin(Role::Editor).await;
+    const PAYLOADS: [&str; 3] = [
+        "<script>alert(1)</script>",
+        "\"><img src=x onerror=alert(1)>",
+        "</textarea><b>bold</b>{{7*7}}",
+    ];
+    let letter = format!(
+        "+++\nslug = \"xss\"\n[[targets]]\nname = \"T\"\nemail = \"t@example.org\"\n+++\nDear Minister,\n\n{}\n",
+        PAYLOADS.join("\n\n")
+    );
+    let created = editor
+        .post("/admin/campaigns", &[("letter", &letter)])
+        .await;
+    assert_eq!(created.status().as_u16(), 303);
+    let mut form = form_of(&app.stored_campaign("xss"));
+    for (i, field) in [
+        "title",
+        "headline",
+        "intro",
+        "ask-1-text",
+        "target-1-name",
+        "target-1-title",
+    ]
+    .iter()
+    .enumerate()
+    {
+        form = with(form, field, &format!("{} {}", PAYLOADS[i % 3], i));
+    }
+    assert_eq!(editor.save("xss", &form).await.status().as_u16(), 303);
+
+    for path in [
+        "/admin",
+        "/admin/campaigns/xss",
+        "/admin/campaigns/xss/edit",
+        "/admin/campaigns/xss/preview",
+        "/admin/campaigns/xss/preview/messages",
+    ] {
+        let response = editor.get(path).await;
+        assert_eq!(response.status().as_u16(), 200, "{path}");
+        let page = response.text().await.unwrap();
+        for raw in ["<script>", "<img src=x", "<b>bold</b>", "</textarea><b>"] {
+            assert!(!page.contains(raw), "{path} carries {raw:?} unescaped");
+        }
+    }
+    let edit = editor
+        .get("/admin/campaigns/xss/edit")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(edit.contains("value=\"&#60;script&#62;alert(1)&#60;/script&#62; 0\""));
+    assert!(edit.contains("&#60;/textarea&#62;&#60;b&#62;bold&#60;/b&#62;{{7*7}} 2</textarea>"));
+}

@@ -7,6 +7,7 @@ mod cli;
 mod csrf;
 mod deliveries;
 mod editor;
+mod preview;
 mod signatures;
 mod stored;
 mod users;
