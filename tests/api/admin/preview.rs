@@ -44,7 +44,13 @@ async fn each_targets_next_message_is_shown_and_a_test_copy_reaches_the_organize
     let form = with(form_of(&c), "target-2-name", "Ilir Deda");
     let form = with(form, "target-2-email", "governor@north.example");
     assert_eq!(editor.save(&slug, &form).await.status().as_u16(), 303);
-    let tables = ["batches", "batch_targets", "batch_signatures", "signatures"];
+    let tables = [
+        "batches",
+        "batch_targets",
+        "batch_signatures",
+        "batch_pending",
+        "signatures",
+    ];
     let before: Vec<i64> = tables.iter().map(|t| app.table_fingerprint(t)).collect();
 
     let page = editor
