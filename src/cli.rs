@@ -87,6 +87,7 @@ pub enum CampaignCommand {
     /// Let a target whose mail server refused it for good (5xx) receive again: clears its
     /// failed mark, so the next delivery sends it every signature it has not received.
     RetryTarget {
+        /// The campaign's slug.
         slug: String,
         /// The target's e-mail address, as in the letter file's [[targets]].
         email: String,
