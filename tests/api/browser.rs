@@ -324,7 +324,7 @@ async fn an_organizer_sets_up_pastes_a_letter_edits_an_ask_launches_and_sees_a_s
         organizer
             .wait_for_text(".cards .card:first-child", "0\nconfirmed")
             .await;
-        assert_eq!(chart_total(&organizer).await, 0);
+        assert_eq!(chart_total(&organizer, "per-hour").await, 0);
 
         // A supporter sees the edited ask, signs and confirms on a phone.
         supporter.go(&format!("{}/c/{slug}", app.address)).await;
@@ -337,21 +337,30 @@ async fn an_organizer_sets_up_pastes_a_letter_edits_an_ask_launches_and_sees_a_s
         organizer
             .wait_for_text(".cards .card:first-child", "1\nconfirmed")
             .await;
-        assert_eq!(chart_total(&organizer).await, 1, "the chart moved");
+        assert_eq!(
+            chart_total(&organizer, "per-hour").await,
+            1,
+            "the hourly chart moved"
+        );
+        assert_eq!(
+            chart_total(&organizer, "per-day").await,
+            1,
+            "the daily chart moved"
+        );
     })
     .await;
     organizer.client.clone().close().await.ok();
     supporter.client.clone().close().await.ok();
 }
 
-/// The sum of the bars the dashboard's hourly chart draws, read from their titles
-/// ("14:00: 3") the way a screen reader or a hovering pointer reads them.
-async fn chart_total(window: &Browser) -> u64 {
+/// The sum of the bars a dashboard chart (`per-hour`, `per-day`) draws, read from their
+/// titles ("14:00: 3") the way a screen reader or a hovering pointer reads them.
+async fn chart_total(window: &Browser, chart: &str) -> u64 {
     let titles = window
         .client
         .execute(
-            "return [...document.querySelectorAll('svg.chart rect title')].map(t => t.textContent);",
-            vec![],
+            "return [...document.querySelectorAll(`svg.chart[aria-labelledby=${arguments[0]}] rect title`)].map(t => t.textContent);",
+            vec![json!(chart)],
         )
         .await
         .unwrap();

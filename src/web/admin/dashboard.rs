@@ -1,9 +1,10 @@
 //! `GET /admin/campaigns/{slug}`: a campaign's dashboard — its counts, goal progress, the
-//! signatures per hour over the last two days as an SVG chart with a text table, the top
+//! signatures per hour and per day as SVG charts with text tables ([`super::chart`]), the top
 //! countries, the newest signatures, a summary of deliveries (failed targets as an alert),
 //! and the buttons that move it through its life. Every figure comes from a counter or a
 //! tally, never from counting signatures.
 
+use super::chart::{self, Chart};
 use super::deliveries::Summary;
 use super::guard::Organizer;
 use super::page;
@@ -20,11 +21,9 @@ use crate::web::errors::PageError;
 use crate::web::AppState;
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use chrono::{DateTime, Duration, DurationRound, Utc};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-/// Hours the chart shows.
-const HOURS: i64 = 48;
 /// Newest signatures shown.
 const RECENT: i64 = 10;
 
@@ -37,19 +36,10 @@ struct DashboardPage<'a> {
     unconfirmed: i64,
     held: i64,
     percent: Option<u8>,
-    hours: Vec<Bar>,
+    charts: Vec<Chart>,
     countries: Vec<(String, i64)>,
     recent: SignatureTable<'a>,
     deliveries: Summary,
-}
-
-/// One bar of the chart: its hour, count, and geometry in the SVG's 0..480 × 0..100 box.
-struct Bar {
-    label: String,
-    count: i64,
-    x: i64,
-    y: i64,
-    height: i64,
 }
 
 struct Figures {
@@ -64,10 +54,9 @@ struct Figures {
 fn figures(conn: &mut PgConnection, c: &Campaign, now: DateTime<Utc>) -> anyhow::Result<Figures> {
     let id = c.campaign_id();
     let (unconfirmed, held) = list::waiting_and_held(conn, id)?;
-    let since = now.duration_trunc(Duration::hours(1))? - Duration::hours(HOURS - 1);
     let hourly = campaign_hourly::table
         .filter(campaign_hourly::campaign_id.eq(id))
-        .filter(campaign_hourly::hour.ge(since))
+        .filter(campaign_hourly::hour.ge(chart::since(now)))
         .select((campaign_hourly::hour, campaign_hourly::signatures))
         .load(conn)?;
     let countries = campaign_countries::table
@@ -85,36 +74,6 @@ fn figures(conn: &mut PgConnection, c: &Campaign, now: DateTime<Utc>) -> anyhow:
         recent,
         log: crate::batches::delivery::log(conn, c.id())?,
     })
-}
-
-/// The last [`HOURS`] hours, oldest first, each with its count (0 when none).
-fn bars(hourly: &[(DateTime<Utc>, i64)], now: DateTime<Utc>) -> Vec<Bar> {
-    let last = now.duration_trunc(Duration::hours(1)).unwrap_or(now);
-    let counts: Vec<(DateTime<Utc>, i64)> = (0..HOURS)
-        .map(|i| {
-            let hour = last - Duration::hours(HOURS - 1 - i);
-            let n = hourly
-                .iter()
-                .find(|(h, _)| *h == hour)
-                .map_or(0, |(_, n)| *n);
-            (hour, n)
-        })
-        .collect();
-    let max = counts.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
-    counts
-        .into_iter()
-        .enumerate()
-        .map(|(i, (hour, count))| {
-            let height = count * 100 / max;
-            Bar {
-                label: hour.format("%d %b %H:00").to_string(),
-                count,
-                x: i as i64 * 10,
-                y: 100 - height,
-                height,
-            }
-        })
-        .collect()
 }
 
 /// Loads the campaign behind `slug` fresh from the database (never from the public cache).
@@ -147,7 +106,7 @@ pub async fn show(
             percent: c.percent_of_goal(),
             unconfirmed: f.unconfirmed,
             held: f.held,
-            hours: bars(&f.hourly, now),
+            charts: chart::charts(&f.hourly, now),
             countries: f.countries,
             c: &c,
         }

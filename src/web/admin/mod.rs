@@ -5,6 +5,7 @@ pub mod actions;
 pub mod audit;
 pub mod auth;
 pub mod campaigns;
+pub mod chart;
 pub mod dashboard;
 pub mod deliveries;
 pub mod edit;
