@@ -11,6 +11,9 @@ use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use unicode_normalization::UnicodeNormalization;
 use uuid::Uuid;
 
+/// The longest search accepted: longer than any name or address.
+pub const SEARCH_MAX_CHARS: usize = 300;
+
 /// Which signatures a page lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Listing {
@@ -31,6 +34,15 @@ impl Listing {
         let input = input.trim();
         if input.is_empty() {
             return Ok(Listing::All);
+        }
+        // PostgreSQL text cannot hold NUL, and no name holds a control character.
+        if input.chars().any(char::is_control) {
+            return Err("Please search without control characters.".into());
+        }
+        if input.chars().count() > SEARCH_MAX_CHARS {
+            return Err(format!(
+                "Please search with at most {SEARCH_MAX_CHARS} characters."
+            ));
         }
         if input.contains('@') {
             return SignerEmail::parse(input)
@@ -204,5 +216,10 @@ mod tests {
             "names are stored NFC, so the search is too"
         );
         assert!(Listing::search("ana@").is_err());
+        assert!(
+            Listing::search("an\0a").is_err(),
+            "NUL cannot reach the database"
+        );
+        assert!(Listing::search(&"a".repeat(SEARCH_MAX_CHARS + 1)).is_err());
     }
 }

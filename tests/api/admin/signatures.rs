@@ -133,8 +133,10 @@ async fn search_finds_by_the_start_of_a_name_and_editors_by_e_mail() {
         !page.contains("@example.net"),
         "a viewer sees no e-mail addresses"
     );
-    let bad = editor.get(&search("ciro@")).await;
-    assert_eq!(bad.status().as_u16(), 422);
+    for bad in ["ciro@", "ci\0ro", "ci\u{1b}ro", &"a".repeat(400)] {
+        let response = editor.get(&search(bad)).await;
+        assert_eq!(response.status().as_u16(), 422, "{bad:?}");
+    }
 }
 
 /// Signs `slug` with the honeypot filled in: the submission is held.
