@@ -38,6 +38,12 @@ pub enum PageError {
     /// 409: the thing moved on since the page was shown (e.g. launched in another tab).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// 410 with a title and a sentence: it existed, and is over (an expired link).
+    #[error("gone")]
+    Gone {
+        title: &'static str,
+        message: &'static str,
+    },
     /// 413: the body is larger than this endpoint accepts.
     #[error("payload too large")]
     TooLarge,
@@ -71,6 +77,7 @@ impl PageError {
             PageError::Forbidden(why) => ("Not allowed", why),
             PageError::NotFound { title, message } => (title, message),
             PageError::Conflict(why) => ("This has changed", why),
+            PageError::Gone { title, message } => (title, message),
             PageError::TooLarge => ("That was too much", "What you sent is larger than this page accepts."),
             PageError::UnsupportedMediaType => ("Please use the form", "This address accepts only its form."),
             PageError::Unprocessable(why) => ("Please check what you sent", why),
@@ -136,6 +143,7 @@ impl ResponseError for PageError {
             PageError::Forbidden(_) => StatusCode::FORBIDDEN,
             PageError::NotFound { .. } => StatusCode::NOT_FOUND,
             PageError::Conflict(_) => StatusCode::CONFLICT,
+            PageError::Gone { .. } => StatusCode::GONE,
             PageError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             PageError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             PageError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -278,6 +286,13 @@ mod tests {
             (PageError::Forbidden("no"), 403),
             (PageError::not_found(), 404),
             (PageError::Conflict("moved".into()), 409),
+            (
+                PageError::Gone {
+                    title: "Expired",
+                    message: "It expired.",
+                },
+                410,
+            ),
             (PageError::TooLarge, 413),
             (PageError::Unprocessable("bad".into()), 422),
             (PageError::TooManyRequests { retry_after: 5 }, 429),

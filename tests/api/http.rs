@@ -192,3 +192,25 @@ async fn a_favicon_and_robots_txt_are_served() {
     assert!(text.contains("Disallow: /confirm/"));
     assert!(text.contains("Disallow: /unsubscribe/"));
 }
+
+#[actix_web::test]
+async fn the_counter_api_answers_an_unknown_campaign_with_a_json_404_any_site_can_read() {
+    let app = spawn_app().await;
+    for path in [
+        "/api/v1/campaigns/no-such-action",
+        "/api/v1/campaigns/%E2%80%AE",
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status().as_u16(), 404, "{path}");
+        assert_eq!(response.headers()["access-control-allow-origin"], "*");
+        assert!(response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json"));
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert!(
+            body["error"].as_str().unwrap().contains("no action"),
+            "{body}"
+        );
+    }
+}

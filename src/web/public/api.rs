@@ -1,6 +1,7 @@
 //! `GET /api/v1/campaigns/{slug}`: the public counter as JSON, readable from any origin.
 
 use super::campaign;
+use crate::web::errors::PageError;
 use crate::web::AppState;
 use actix_web::web::Bytes;
 use actix_web::{web, HttpResponse};
@@ -16,33 +17,29 @@ struct CampaignJson<'a> {
     closes_at: Option<chrono::DateTime<Utc>>,
 }
 
-pub async fn campaign(state: web::Data<AppState>, slug: web::Path<String>) -> HttpResponse {
+/// Errors answer as JSON (`{"error": "..."}`): the app turns every [`PageError`] under `/api`
+/// into its JSON form.
+pub async fn campaign(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
     if let Some(body) = state.cache.counters.get(&slug) {
-        return json(body);
+        return Ok(json(body));
     }
-    let c = match campaign::load(&state, slug).await {
-        Ok(c) => c,
-        Err(page) if page.status() != actix_web::http::StatusCode::NOT_FOUND => return page,
-        Err(_) => {
-            return HttpResponse::NotFound()
-                .insert_header(("Access-Control-Allow-Origin", "*"))
-                .json(serde_json::json!({ "error": "not found" }))
-        }
-    };
-    let body = match serde_json::to_vec(&CampaignJson {
+    let c = campaign::load(&state, slug).await?;
+    let body = serde_json::to_vec(&CampaignJson {
         slug: c.slug(),
         title: &c.row.title,
         status: c.status(Utc::now()),
         signatures: c.signatures,
         goal: c.row.goal,
         closes_at: c.row.closes_at,
-    }) {
-        Ok(body) => Bytes::from(body),
-        Err(e) => return crate::web::errors::unavailable(e.into()),
-    };
+    })
+    .map_err(|e| PageError::Unavailable(e.into()))?;
+    let body = Bytes::from(body);
     state.cache.counters.put(c.slug().to_string(), body.clone());
-    json(body)
+    Ok(json(body))
 }
 
 fn json(body: Bytes) -> HttpResponse {

@@ -9,7 +9,7 @@ use crate::campaigns::{self, Campaign, CampaignStatus};
 use crate::db;
 use crate::domain::country::Country;
 use crate::domain::letter::SafeHtml;
-use crate::web::errors::{self, html};
+use crate::web::errors::{html, PageError};
 use crate::web::AppState;
 use actix_web::http::StatusCode;
 use actix_web::web::Bytes;
@@ -70,32 +70,30 @@ struct ThanksPage<'a> {
     trust: Trust,
 }
 
-pub async fn index(state: web::Data<AppState>) -> HttpResponse {
-    match db::run(&state.pool, campaigns::list_live).await {
-        Ok(list) => html(StatusCode::OK, IndexPage { campaigns: &list }.render()),
-        Err(e) => errors::unavailable(e),
-    }
+pub async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+    let list = db::run(&state.pool, campaigns::list_live).await?;
+    Ok(html(
+        StatusCode::OK,
+        IndexPage { campaigns: &list }.render(),
+    ))
 }
 
 /// Loads the campaign behind `slug` with its current count, answering 404 for unknown ones.
 /// The campaign itself may come from the cache; the count is always read fresh.
-pub async fn load(state: &AppState, slug: String) -> Result<Campaign, HttpResponse> {
+pub async fn load(state: &AppState, slug: String) -> Result<Campaign, PageError> {
     let (c, fresh) = load_cached(state, slug).await?;
     if fresh {
         return Ok((*c).clone());
     }
     let id = c.id();
-    match db::run(&state.pool, move |conn| {
+    let signatures = db::run(&state.pool, move |conn| {
         campaigns::signature_count(conn, id)
     })
-    .await
-    {
-        Ok(signatures) => Ok(Campaign {
-            signatures,
-            ..(*c).clone()
-        }),
-        Err(e) => Err(errors::unavailable(e)),
-    }
+    .await?;
+    Ok(Campaign {
+        signatures,
+        ..(*c).clone()
+    })
 }
 
 /// Loads the campaign behind `slug`, from the cache when it is there (its count then may be
@@ -103,7 +101,7 @@ pub async fn load(state: &AppState, slug: String) -> Result<Campaign, HttpRespon
 pub async fn load_cached(
     state: &AppState,
     slug: String,
-) -> Result<(Arc<Campaign>, bool), HttpResponse> {
+) -> Result<(Arc<Campaign>, bool), PageError> {
     let (c, fresh) = find_cached(state, slug).await?;
     if c.status(Utc::now()) == CampaignStatus::Draft {
         return Err(missing());
@@ -112,59 +110,46 @@ pub async fn load_cached(
 }
 
 /// [`load_cached`] for any status, drafts included.
-async fn find_cached(
-    state: &AppState,
-    slug: String,
-) -> Result<(Arc<Campaign>, bool), HttpResponse> {
+async fn find_cached(state: &AppState, slug: String) -> Result<(Arc<Campaign>, bool), PageError> {
     if !crate::campaigns::import::is_valid_slug(&slug) {
         return Err(missing());
     }
     if let Some(cached) = state.cache.campaigns.get(&slug) {
         return Ok((cached, false));
     }
-    match db::run(&state.pool, move |conn| {
+    let found = db::run(&state.pool, move |conn| {
         campaigns::find_by_slug(conn, &slug)
     })
-    .await
-    {
-        Ok(Some(c)) => {
-            let c = Arc::new(c);
-            state.cache.campaigns.put(c.slug().to_string(), c.clone());
-            Ok((c, true))
-        }
-        Ok(None) => Err(missing()),
-        Err(e) => Err(errors::unavailable(e)),
-    }
+    .await?;
+    let c = Arc::new(found.ok_or_else(missing)?);
+    state.cache.campaigns.put(c.slug().to_string(), c.clone());
+    Ok((c, true))
 }
 
-fn missing() -> HttpResponse {
-    errors::message(
-        StatusCode::NOT_FOUND,
-        "Action not found",
-        "There is no action at this address. It may have been mistyped, or the organizers may have removed it.",
-    )
+fn missing() -> PageError {
+    PageError::NotFound {
+        title: "Action not found",
+        message: "There is no action at this address. It may have been mistyped, or the organizers may have removed it.",
+    }
 }
 
 pub async fn show(
     req: HttpRequest,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-) -> HttpResponse {
+) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
     if let Some(token) = preview_token(&req) {
-        if let Some(response) = preview(&state, &slug, &token).await {
-            return response;
+        if let Some(response) = preview(&state, &slug, &token).await? {
+            return Ok(response);
         }
     }
     if let Some(body) = state.cache.pages.get(&slug) {
-        return HttpResponse::Ok()
+        return Ok(HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
-            .body(body);
+            .body(body));
     }
-    let c = match load(&state, slug).await {
-        Ok(c) => c,
-        Err(response) => return response,
-    };
+    let c = load(&state, slug).await?;
     let page = page(&state, &c, &SignForm::default(), &FieldErrors::new()).and_then(|p| p.render());
     if let Ok(body) = &page {
         state
@@ -172,7 +157,7 @@ pub async fn show(
             .pages
             .put(c.slug().to_string(), Bytes::from(body.clone()));
     }
-    html(StatusCode::OK, page)
+    Ok(html(StatusCode::OK, page))
 }
 
 /// The `preview` query parameter, if any.
@@ -185,13 +170,14 @@ fn preview_token(req: &HttpRequest) -> Option<String> {
 /// The action page of any campaign, drafts included, for whoever holds its preview link;
 /// never cached, never indexed. `None` when the token is wrong: the caller then answers as
 /// to the public.
-async fn preview(state: &AppState, slug: &str, token: &str) -> Option<HttpResponse> {
-    let c = match find_cached(state, slug.to_string()).await {
-        Ok((c, _)) => c,
-        Err(response) => return Some(response),
-    };
+async fn preview(
+    state: &AppState,
+    slug: &str,
+    token: &str,
+) -> Result<Option<HttpResponse>, PageError> {
+    let (c, _) = find_cached(state, slug.to_string()).await?;
     if !crate::tokens::is_preview_token(state.settings.secret_key.bytes(), c.id(), token) {
-        return None;
+        return Ok(None);
     }
     let no_errors = FieldErrors::new();
     let mut response = render(state, &c, &SignForm::default(), &no_errors, StatusCode::OK);
@@ -199,7 +185,7 @@ async fn preview(state: &AppState, slug: &str, token: &str) -> Option<HttpRespon
         actix_web::http::header::HeaderName::from_static("x-robots-tag"),
         actix_web::http::header::HeaderValue::from_static("noindex"),
     );
-    Some(crate::web::headers::no_store(response))
+    Ok(Some(crate::web::headers::no_store(response)))
 }
 
 /// The action page with `form` and its `errors`, at `status`.
@@ -260,29 +246,30 @@ pub fn preview_page(
 
 /// `GET /c/{slug}/sign`: the address of a re-shown form, reloaded or shared; the form lives
 /// on the action page.
-pub async fn to_form(slug: web::Path<String>) -> HttpResponse {
+pub async fn to_form(slug: web::Path<String>) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
     if !crate::campaigns::import::is_valid_slug(&slug) {
-        return missing();
+        return Err(missing());
     }
-    HttpResponse::SeeOther()
+    Ok(HttpResponse::SeeOther()
         .insert_header((actix_web::http::header::LOCATION, format!("/c/{slug}#sign")))
-        .finish()
+        .finish())
 }
 
-pub async fn thanks(state: web::Data<AppState>, slug: web::Path<String>) -> HttpResponse {
-    match load(&state, slug.into_inner()).await {
-        Ok(c) => html(
-            StatusCode::OK,
-            ThanksPage {
-                share: Share::new(&state.settings.base_url, c.slug(), &c.row.title),
-                trust: Trust::of(&c, &state.settings),
-                c: &c,
-            }
-            .render(),
-        ),
-        Err(response) => response,
-    }
+pub async fn thanks(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let c = load(&state, slug.into_inner()).await?;
+    Ok(html(
+        StatusCode::OK,
+        ThanksPage {
+            share: Share::new(&state.settings.base_url, c.slug(), &c.row.title),
+            trust: Trust::of(&c, &state.settings),
+            c: &c,
+        }
+        .render(),
+    ))
 }
 
 fn truncate(text: &str, max: usize) -> String {

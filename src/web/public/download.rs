@@ -4,10 +4,10 @@
 
 use crate::batches::link::{self, Refused};
 use crate::db;
-use crate::web::errors;
+use crate::web::errors::PageError;
 use crate::web::headers::no_store;
 use crate::web::AppState;
-use actix_web::http::{header, StatusCode};
+use actix_web::http::header;
 use actix_web::web::Bytes;
 use actix_web::{web, HttpResponse};
 use tokio::sync::mpsc;
@@ -15,25 +15,27 @@ use tokio::sync::mpsc;
 /// Bytes gathered before a chunk goes to the client.
 const CHUNK: usize = 64 * 1024;
 
-pub async fn csv(state: web::Data<AppState>, token: web::Path<String>) -> HttpResponse {
+pub async fn csv(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
     let id = match link::verify(
         state.settings.secret_key.bytes(),
         &token,
         chrono::Utc::now(),
     ) {
         Ok(id) => id,
-        Err(Refused::Expired) => return no_store(errors::message(
-            StatusCode::GONE,
-            "This download link has expired",
-            "Download links work for 30 days. Please ask the campaign for a new copy of the list.",
-        )),
-        Err(Refused::Invalid) => return unknown(),
+        Err(Refused::Expired) => {
+            return Err(PageError::Gone {
+                title: "This download link has expired",
+                message: "Download links work for 30 days. Please ask the campaign for a new copy of the list.",
+            })
+        }
+        Err(Refused::Invalid) => return Err(unknown()),
     };
-    let download = match db::run(&state.pool, move |conn| link::open(conn, id)).await {
-        Ok(Some(download)) => download,
-        Ok(None) => return unknown(),
-        Err(e) => return errors::unavailable(e),
-    };
+    let download = db::run(&state.pool, move |conn| link::open(conn, id))
+        .await?
+        .ok_or_else(unknown)?;
     tracing::info!(batch_target_id = %id, "batch CSV downloaded");
     let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     let pool = state.pool.clone();
@@ -52,7 +54,7 @@ pub async fn csv(state: web::Data<AppState>, token: web::Path<String>) -> HttpRe
     let body = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|chunk| (chunk, rx))
     });
-    no_store(
+    Ok(no_store(
         HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .insert_header((
@@ -60,15 +62,14 @@ pub async fn csv(state: web::Data<AppState>, token: web::Path<String>) -> HttpRe
                 format!("attachment; filename=\"{filename}\""),
             ))
             .streaming(body),
-    )
+    ))
 }
 
-fn unknown() -> HttpResponse {
-    no_store(errors::message(
-        StatusCode::NOT_FOUND,
-        "This download link does not work",
-        "Please use the link exactly as it appears in the e-mail.",
-    ))
+fn unknown() -> PageError {
+    PageError::NotFound {
+        title: "This download link does not work",
+        message: "Please use the link exactly as it appears in the e-mail.",
+    }
 }
 
 /// An `io::Write` that hands the client chunks of [`CHUNK`] bytes; it fails once the client

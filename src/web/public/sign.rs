@@ -7,7 +7,7 @@ use crate::db;
 use crate::signatures::{self, MailContext, Origin};
 use crate::tokens;
 use crate::web::client_ip::{client_ip, limit_key};
-use crate::web::errors;
+use crate::web::errors::PageError;
 use crate::web::AppState;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -18,7 +18,7 @@ pub async fn sign(
     state: web::Data<AppState>,
     slug: web::Path<String>,
     body: web::Bytes,
-) -> HttpResponse {
+) -> Result<HttpResponse, PageError> {
     let is_form = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -31,27 +31,27 @@ pub async fn sign(
                 .eq_ignore_ascii_case("application/x-www-form-urlencoded")
         });
     if !is_form {
-        return errors::message(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Please use the form",
-            "Signatures are accepted from the form on the action page.",
-        );
+        return Err(PageError::UnsupportedMediaType);
     }
     // Signing needs the campaign, not its latest count: the cached copy will do.
-    let c = match campaign::load_cached(&state, slug.into_inner()).await {
-        Ok((c, _)) => c,
-        Err(response) => return response,
-    };
+    let (c, _) = campaign::load_cached(&state, slug.into_inner()).await?;
     let form = SignForm::from_body(&body);
     if !c.is_open(Utc::now()) {
         let mut errors = FieldErrors::new();
         errors.insert("form", "This action is not taking signatures.".into());
-        return campaign::render(&state, &c, &form, &errors, StatusCode::CONFLICT);
+        return Ok(campaign::render(
+            &state,
+            &c,
+            &form,
+            &errors,
+            StatusCode::CONFLICT,
+        ));
     }
     let new = match form.parse() {
         Ok(new) => new,
         Err(errors) => {
-            return campaign::render(&state, &c, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY)
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(campaign::render(&state, &c, &form, &errors, status));
         }
     };
     let origin = Origin {
@@ -73,14 +73,9 @@ pub async fn sign(
         };
         signatures::sign(conn, &c, &new, &origin, &mail)
     })
-    .await;
-    match outcome {
-        Ok(signed) => {
-            tracing::info!(campaign_id = %campaign_id, outcome = ?signed, "signature received");
-            HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, thanks))
-                .finish()
-        }
-        Err(e) => errors::unavailable(e),
-    }
+    .await?;
+    tracing::info!(campaign_id = %campaign_id, outcome = ?outcome, "signature received");
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, thanks))
+        .finish())
 }
