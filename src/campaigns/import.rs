@@ -35,6 +35,8 @@ pub enum ImportError {
     BadSlug(String),
     #[error("a campaign with the slug {0:?} already exists")]
     SlugTaken(String),
+    #[error("the slug {0:?} is reserved for the admin's own pages; choose another")]
+    SlugReserved(String),
     #[error("no free slug near {0:?}: set `slug` in the front matter")]
     NoFreeSlug(String),
     #[error("target {name:?}: {reason}")]
@@ -81,6 +83,9 @@ pub fn import(
     if let Some(slug) = &front.slug {
         if !is_valid_slug(slug) {
             return Err(ImportError::BadSlug(slug.clone()));
+        }
+        if crate::domain::slug::is_reserved(slug) {
+            return Err(ImportError::SlugReserved(slug.clone()));
         }
     }
 
@@ -219,12 +224,15 @@ pub fn slug_taken(conn: &mut PgConnection, slug: &str) -> QueryResult<bool> {
 
 fn free_slug(conn: &mut PgConnection, base: &str) -> Result<String, ImportError> {
     let base = if base.is_empty() { "campaign" } else { base };
-    if !slug_taken(conn, base)? {
+    let free = |conn: &mut PgConnection, slug: &str| -> QueryResult<bool> {
+        Ok(!crate::domain::slug::is_reserved(slug) && !slug_taken(conn, slug)?)
+    };
+    if free(conn, base)? {
         return Ok(base.to_string());
     }
     for n in 2..1000 {
         let candidate = format!("{base}-{n}");
-        if !slug_taken(conn, &candidate)? {
+        if free(conn, &candidate)? {
             return Ok(candidate);
         }
     }

@@ -21,6 +21,15 @@ pub enum SlugError {
 
 pub const MAX_LEN: usize = 80;
 
+/// Slugs no campaign may have: the admin's own pages sit where a campaign's would
+/// (`/admin/campaigns/new`).
+pub const RESERVED: &[&str] = &["new"];
+
+/// Whether `slug` is kept for the admin's own pages.
+pub fn is_reserved(slug: &str) -> bool {
+    RESERVED.contains(&slug)
+}
+
 impl Slug {
     pub fn parse(input: &str) -> Result<Slug, SlugError> {
         let slug = input.trim();

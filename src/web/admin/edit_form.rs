@@ -198,9 +198,20 @@ impl EditForm {
         }
         let headline = line(&mut p, "headline", &self.headline, 300);
         let intro = text(&mut p, "intro", &self.intro, 5000);
-        let slug = Slug::parse(&self.slug)
-            .map_err(|e| p.add("slug", e.to_string()))
-            .ok();
+        let slug = match Slug::parse(&self.slug) {
+            Ok(slug) if crate::domain::slug::is_reserved(slug.as_str()) => {
+                p.add(
+                    "slug",
+                    "This address is reserved for the admin's own pages. Choose another.",
+                );
+                None
+            }
+            Ok(slug) => Some(slug),
+            Err(e) => {
+                p.add("slug", e.to_string());
+                None
+            }
+        };
         let goal = match self.goal.trim() {
             "" => None,
             g => match g.parse::<i64>() {

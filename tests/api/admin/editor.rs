@@ -503,3 +503,78 @@ async fn markup_typed_into_any_field_is_shown_as_text_in_the_editor_preview_and_
     assert!(edit.contains("value=\"&#60;script&#62;alert(1)&#60;/script&#62; 0\""));
     assert!(edit.contains("&#60;/textarea&#62;&#60;b&#62;bold&#60;/b&#62;{{7*7}} 2</textarea>"));
 }
+
+#[actix_web::test]
+async fn a_target_that_was_sent_signatures_stays_and_the_remove_box_says_why() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    crate::batches::add_signatures(&app, &slug, 1, 2, true);
+    let editor = app.admin(Role::Editor).await;
+    let sent = editor
+        .post(&format!("/admin/campaigns/{slug}/deliver-now"), &[])
+        .await;
+    assert_eq!(sent.status().as_u16(), 303);
+    let c = app.stored_campaign(&slug);
+
+    let response = editor
+        .save(&slug, &with(form_of(&c), "target-1-remove", "yes"))
+        .await;
+
+    assert_eq!(response.status().as_u16(), 422);
+    let page = response.text().await.unwrap();
+    assert!(page.contains(
+        "<span class=\"field-error\" id=\"target-1-remove-error\">Marta Kovač has already been sent signatures"
+    ));
+    assert!(page.contains("<a href=\"#target-1-remove\">"));
+    assert_eq!(
+        app.stored_campaign(&slug).targets.len(),
+        1,
+        "the target stays"
+    );
+}
+
+#[actix_web::test]
+async fn an_uploaded_file_that_is_not_text_is_refused_at_the_file_field() {
+    let app = spawn_app().await;
+    let editor = app.admin(Role::Editor).await;
+
+    let response = editor.upload_letter("Dear Minister,\u{FFFD}\u{0}").await;
+
+    assert_eq!(response.status().as_u16(), 422);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("id=\"letter_file-error\">This is not plain text"));
+    assert_eq!(app.campaign_count(), 0);
+}
+
+#[actix_web::test]
+async fn the_address_of_the_new_campaign_page_is_not_given_to_a_campaign() {
+    let app = spawn_app().await;
+    let slug = app.import(RIVER_COMMONS, false).await;
+    let editor = app.admin(Role::Editor).await;
+
+    let edited = editor
+        .save(
+            &slug,
+            &with(form_of(&app.stored_campaign(&slug)), "slug", "new"),
+        )
+        .await;
+    let created = editor
+        .post(
+            "/admin/campaigns",
+            &[("letter", "+++\ntitle = \"New\"\n+++\nDear Minister,\n")],
+        )
+        .await;
+
+    assert_eq!(edited.status().as_u16(), 422);
+    assert!(edited
+        .text()
+        .await
+        .unwrap()
+        .contains("id=\"slug-error\">This address is reserved"));
+    assert_eq!(created.status().as_u16(), 303);
+    assert_eq!(
+        created.headers()["location"],
+        "/admin/campaigns/new-2/edit",
+        "a title that would make it gets the next free address"
+    );
+}
