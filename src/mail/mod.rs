@@ -11,11 +11,13 @@ pub mod outcome;
 pub mod render;
 pub mod reply;
 pub mod smtp;
+pub mod state;
 pub mod transport;
 
 pub use compose::{Attachment, Composed, ExtraHeaders};
 pub use kind::MailKind;
 pub use render::RenderContext;
+pub use state::OutboxState;
 
 use uuid::Uuid;
 

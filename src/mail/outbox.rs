@@ -5,6 +5,7 @@
 
 use super::outcome::{self, Outcome};
 use super::transport::SendResult;
+use super::OutboxState;
 use super::{MailKind, OutgoingEmail};
 use crate::db::schema::{mail_status, outbox};
 use chrono::{DateTime, Utc};
@@ -55,9 +56,9 @@ pub fn cancel(conn: &mut PgConnection, ids: &[Uuid]) -> anyhow::Result<usize> {
     Ok(diesel::update(
         outbox::table
             .filter(outbox::id.eq_any(ids))
-            .filter(outbox::state.eq("pending")),
+            .filter(outbox::state.eq(OutboxState::Pending)),
     )
-    .set(outbox::state.eq("cancelled"))
+    .set(outbox::state.eq(OutboxState::Cancelled))
     .execute(conn)?)
 }
 
@@ -193,7 +194,7 @@ pub fn record(conn: &mut PgConnection, lease: Uuid, attempts: &[Attempt]) -> any
         .map(|a| Outcome::of(&a.result, a.attempts_before + 1, now))
         .collect();
     let ids: Vec<Uuid> = attempts.iter().map(|a| a.id).collect();
-    let states: Vec<&str> = outcomes.iter().map(Outcome::state).collect();
+    let states: Vec<&str> = outcomes.iter().map(|o| o.state().as_str()).collect();
     let next: Vec<Option<DateTime<Utc>>> = outcomes.iter().map(Outcome::next_attempt_at).collect();
     let errors: Vec<Option<&str>> = outcomes.iter().map(Outcome::reply).collect();
     conn.transaction(|conn| {
@@ -275,7 +276,7 @@ pub fn clear_pause(conn: &mut PgConnection) -> anyhow::Result<()> {
 }
 
 /// Messages per state, for `/metrics` and `deliver --dry-run`.
-pub fn counts_by_state(conn: &mut PgConnection) -> anyhow::Result<Vec<(String, i64)>> {
+pub fn counts_by_state(conn: &mut PgConnection) -> anyhow::Result<Vec<(OutboxState, i64)>> {
     Ok(outbox::table
         .group_by(outbox::state)
         .select((outbox::state, diesel::dsl::count_star()))
@@ -285,7 +286,7 @@ pub fn counts_by_state(conn: &mut PgConnection) -> anyhow::Result<Vec<(String, i
 /// Messages due now (what a drain would claim).
 pub fn due_count(conn: &mut PgConnection) -> anyhow::Result<i64> {
     Ok(outbox::table
-        .filter(outbox::state.eq("pending"))
+        .filter(outbox::state.eq(OutboxState::Pending))
         .filter(outbox::next_attempt_at.le(Utc::now()))
         .count()
         .get_result(conn)?)

@@ -7,6 +7,7 @@ use super::outbox::{backoff, Attempt, MAX_ATTEMPTS};
 use super::reply::redact_addresses;
 use super::transport::SendResult;
 use super::MailKind;
+use super::OutboxState;
 use crate::batches::delivery;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -57,11 +58,11 @@ impl<'a> Outcome<'a> {
     }
 
     /// The row's new `state`.
-    pub fn state(&self) -> &'static str {
+    pub fn state(&self) -> OutboxState {
         match self {
-            Outcome::Sent { .. } => "sent",
-            Outcome::Retrying { .. } => "pending",
-            Outcome::Failed { .. } => "failed",
+            Outcome::Sent { .. } => OutboxState::Sent,
+            Outcome::Retrying { .. } => OutboxState::Pending,
+            Outcome::Failed { .. } => OutboxState::Failed,
         }
     }
 

@@ -2,6 +2,7 @@
 //! or closed for less than [`CONFIRM_GRACE_HOURS`]; never on a draft. Pressing again is
 //! harmless.
 
+use super::SignatureState;
 use super::UPDATES_CONSENT_WORDING;
 use crate::db::schema::{
     campaign_counters, campaigns, signature_confirm_tokens, signatures, supporters,
@@ -125,7 +126,7 @@ pub fn confirm(conn: &mut PgConnection, token: &str) -> anyhow::Result<Confirmed
             return Ok(Confirmed::CampaignClosed { campaign_id });
         }
         let now = Utc::now();
-        let (supporter_id, state, wants_updates): (Uuid, String, bool) =
+        let (supporter_id, state, wants_updates): (Uuid, SignatureState, bool) =
             diesel::update(signatures::table.find(b.signature_id))
                 .set(signatures::confirmed_at.eq(now))
                 .returning((
@@ -134,7 +135,7 @@ pub fn confirm(conn: &mut PgConnection, token: &str) -> anyhow::Result<Confirmed
                     signatures::wants_updates,
                 ))
                 .get_result(conn)?;
-        if state == "counted" {
+        if state == SignatureState::Counted {
             diesel::update(campaign_counters::table.find(campaign_id))
                 .set(campaign_counters::signatures.eq(campaign_counters::signatures + 1))
                 .execute(conn)?;

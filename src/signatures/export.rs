@@ -1,6 +1,7 @@
 //! Exporting a campaign's confirmed signatures as CSV, with cells that a spreadsheet would
 //! run as formulas defused.
 
+use super::SignatureState;
 use crate::db::schema::{campaigns, signatures, supporters};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -32,7 +33,7 @@ pub fn confirmed(conn: &mut PgConnection, slug: &str) -> anyhow::Result<Option<V
     let rows = signatures::table
         .inner_join(supporters::table)
         .filter(signatures::campaign_id.eq(id))
-        .filter(signatures::state.eq("counted"))
+        .filter(signatures::state.eq(SignatureState::Counted))
         .filter(signatures::confirmed_at.is_not_null())
         .order(signatures::confirmed_at.asc())
         .select((

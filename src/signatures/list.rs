@@ -2,6 +2,7 @@
 //! by name prefix or by e-mail address, one page at a time by keyset (the last row's id),
 //! never by OFFSET; and the waiting and held figures, read from tallies, never counted.
 
+use super::SignatureState;
 use crate::db::schema::campaign_tallies;
 use crate::db::types::CampaignId;
 use crate::domain::email::SignerEmail;
@@ -67,7 +68,7 @@ pub struct Listed {
     #[diesel(sql_type = Nullable<Text>)]
     pub comment: Option<String>,
     #[diesel(sql_type = Text)]
-    pub state: String,
+    pub state: SignatureState,
     #[diesel(sql_type = Nullable<Text>)]
     pub held_reason: Option<String>,
     #[diesel(sql_type = Timestamptz)]
@@ -79,11 +80,13 @@ pub struct Listed {
 impl Listed {
     /// The state in words: confirmed, waiting for confirmation, held (and why), invalid.
     pub fn state_label(&self) -> String {
-        match (self.state.as_str(), &self.confirmed_at, &self.held_reason) {
-            ("counted", Some(_), _) => "confirmed".into(),
-            ("counted", None, _) => "waiting for confirmation".into(),
-            ("held", _, Some(reason)) => format!("held: {}", reason.replace('_', " ")),
-            (state, _, _) => state.to_string(),
+        match (self.state, &self.confirmed_at, &self.held_reason) {
+            (SignatureState::Counted, Some(_), _) => "confirmed".into(),
+            (SignatureState::Counted, None, _) => "waiting for confirmation".into(),
+            (SignatureState::Held, _, Some(reason)) => {
+                format!("held: {}", reason.replace('_', " "))
+            }
+            (state, _, _) => state.as_str().to_string(),
         }
     }
 

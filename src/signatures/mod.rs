@@ -7,10 +7,12 @@ pub mod list;
 pub mod mail_cap;
 mod release;
 mod sign;
+mod state;
 
 pub use confirm::{confirm, link_state, Confirmed, LinkState, CONFIRM_GRACE_HOURS};
 pub use release::{release, ReleaseError, Released};
 pub use sign::sign;
+pub use state::SignatureState;
 
 use crate::domain::country::Country;
 use crate::domain::email::SignerEmail;

@@ -4,6 +4,7 @@
 //! campaign that is not held: one signature per supporter and campaign.
 
 use super::sign::new_confirm_link;
+use super::SignatureState;
 use super::{mail_cap, MailContext};
 use crate::campaigns::Campaign;
 use crate::db::schema::{signatures, supporters};
@@ -55,7 +56,7 @@ pub fn release(
         let held: Option<(Uuid, String, Option<String>)> = signatures::table
             .find(id)
             .filter(signatures::campaign_id.eq(campaign.id()))
-            .filter(signatures::state.eq("held"))
+            .filter(signatures::state.eq(SignatureState::Held))
             .select((
                 signatures::supporter_id,
                 signatures::name,
@@ -71,14 +72,14 @@ pub fn release(
             signatures::table
                 .filter(signatures::campaign_id.eq(campaign.id()))
                 .filter(signatures::supporter_id.eq(supporter_id))
-                .filter(signatures::state.ne("held")),
+                .filter(signatures::state.ne(SignatureState::Held)),
         ))
         .get_result(conn)?;
         if signed {
             return Err(ReleaseError::AlreadySigned);
         }
         diesel::update(signatures::table.find(id))
-            .set(signatures::state.eq("counted"))
+            .set(signatures::state.eq(SignatureState::Counted))
             .execute(conn)?;
         let typed: String = supporters::table
             .find(supporter_id)

@@ -2,6 +2,7 @@
 //! becomes the address's signature for the campaign (even beside held ones) with its
 //! confirmation e-mail; a repeat sends a capped notice with one more working link.
 
+use super::SignatureState;
 use super::{
     mail_cap, MailContext, NewSignature, Origin, Signed, DUPLICATE_NOTICES_PER_CAMPAIGN,
     SIGNATURES_PER_IP_PER_HOUR,
@@ -49,7 +50,7 @@ pub fn sign(
                 .values((
                     signatures::id.eq(Uuid::now_v7()),
                     row,
-                    signatures::state.eq("held"),
+                    signatures::state.eq(SignatureState::Held),
                     signatures::held_reason.eq(reason),
                 ))
                 .execute(conn)?;
@@ -59,7 +60,7 @@ pub fn sign(
             .values((
                 signatures::id.eq(Uuid::now_v7()),
                 row,
-                signatures::state.eq("counted"),
+                signatures::state.eq(SignatureState::Counted),
             ))
             .on_conflict((signatures::campaign_id, signatures::supporter_id))
             .filter_target(NotHeld)
@@ -91,7 +92,7 @@ pub fn sign(
             signatures::table
                 .filter(signatures::campaign_id.eq(campaign.id()))
                 .filter(signatures::supporter_id.eq(supporter_id))
-                .filter(signatures::state.eq("counted"))
+                .filter(signatures::state.eq(SignatureState::Counted))
                 .filter(signatures::duplicate_notices.lt(DUPLICATE_NOTICES_PER_CAMPAIGN)),
         )
         .set(signatures::duplicate_notices.eq(signatures::duplicate_notices + 1))

@@ -117,12 +117,13 @@ async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
         Ok((by_state, confirmed, paused)) => {
             out.push_str("# HELP undersign_outbox_messages E-mails in the outbox by state.\n");
             out.push_str("# TYPE undersign_outbox_messages gauge\n");
-            for state in ["pending", "sent", "failed"] {
+            for state in crate::mail::OutboxState::ALL {
                 let n = by_state
                     .iter()
-                    .find(|(s, _)| s == state)
+                    .find(|(s, _)| *s == state)
                     .map(|(_, n)| *n)
                     .unwrap_or(0);
+                let state = state.as_str();
                 let _ = writeln!(out, "undersign_outbox_messages{{state=\"{state}\"}} {n}");
             }
             out.push_str("# HELP undersign_signatures_confirmed Confirmed, counted signatures over all campaigns.\n");

@@ -17,6 +17,7 @@ use crate::domain::slug::Slug;
 use crate::organizers::sessions::Session;
 use crate::organizers::Role;
 use crate::signatures::list::{self, Listed, Listing};
+use crate::signatures::SignatureState;
 use crate::web::errors::PageError;
 use crate::web::AppState;
 use actix_web::{web, HttpResponse};

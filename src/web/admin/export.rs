@@ -9,6 +9,7 @@ use crate::db::types::{CampaignId, OrganizerId};
 use crate::domain::slug::Slug;
 use crate::organizers::{audit, Role};
 use crate::signatures::export::{self, ExportRow};
+use crate::signatures::SignatureState;
 use crate::web::errors::PageError;
 use crate::web::AppState;
 use actix_web::http::header;
@@ -68,7 +69,7 @@ fn stream(
         let mut query = signatures::table
             .inner_join(supporters::table)
             .filter(signatures::campaign_id.eq(campaign))
-            .filter(signatures::state.eq("counted"))
+            .filter(signatures::state.eq(SignatureState::Counted))
             .filter(signatures::confirmed_at.is_not_null())
             .order(signatures::id)
             .limit(PAGE)

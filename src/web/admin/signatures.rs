@@ -13,7 +13,7 @@ use crate::domain::slug::Slug;
 use crate::organizers::sessions::Session;
 use crate::organizers::{audit, Role};
 use crate::signatures::list::{self, Listed, Listing};
-use crate::signatures::{self, ReleaseError};
+use crate::signatures::{self, ReleaseError, SignatureState};
 use crate::web::errors::PageError;
 use crate::web::{urls, AppState};
 use actix_web::http::StatusCode;
