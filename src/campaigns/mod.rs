@@ -82,6 +82,10 @@ pub struct CampaignRow {
     pub organisation: Option<String>,
     /// The action's own privacy notice (else the installation's).
     pub privacy_url: Option<String>,
+    /// When targets may receive batches, in each target's time zone ("mon-fri 09:00-17:00").
+    pub delivery_window: Option<String>,
+    /// Fewest new signatures worth a scheduled batch.
+    pub delivery_min: Option<i32>,
     /// Reply-To of the batch messages to the targets.
     pub reply_to: Option<String>,
     /// Whether the action page says what was delivered to whom and when.

@@ -50,6 +50,8 @@ pub struct CampaignChanges {
     pub goal: Option<i64>,
     pub closes_at: Option<DateTime<Utc>>,
     pub delivery: String,
+    pub delivery_window: Option<String>,
+    pub delivery_min: Option<i32>,
     pub reply_to: Option<String>,
     pub public_log: bool,
 }

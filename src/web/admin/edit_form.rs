@@ -11,6 +11,7 @@ use crate::domain::email::SignerEmail;
 use crate::domain::schedule::{parse_tz, DeliverySchedule};
 use crate::domain::slug::Slug;
 use crate::domain::text::check_text;
+use crate::domain::window::DeliveryWindow;
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 /// Empty ask rows offered for adding asks.
@@ -52,6 +53,8 @@ pub struct EditForm {
     pub goal: String,
     pub closes_at: String,
     pub delivery: String,
+    pub delivery_window: String,
+    pub delivery_min: String,
     pub reply_to: String,
     pub public_log: bool,
     pub asks: Vec<AskRow>,
@@ -81,6 +84,8 @@ impl EditForm {
                 .map(|t| t.format(CLOSES_AT_FORMAT).to_string())
                 .unwrap_or_default(),
             delivery: row.delivery.clone(),
+            delivery_window: row.delivery_window.clone().unwrap_or_default(),
+            delivery_min: row.delivery_min.map(|n| n.to_string()).unwrap_or_default(),
             reply_to: row.reply_to.clone().unwrap_or_default(),
             public_log: row.public_log,
             asks: c
@@ -148,6 +153,8 @@ impl EditForm {
             goal: f.get("goal").to_string(),
             closes_at: f.get("closes_at").to_string(),
             delivery: f.get("delivery").to_string(),
+            delivery_window: f.get("delivery_window").to_string(),
+            delivery_min: f.get("delivery_min").to_string(),
             reply_to: f.get("reply_to").to_string(),
             public_log: f.has("public_log"),
             asks,
@@ -239,6 +246,23 @@ impl EditForm {
         let delivery = DeliverySchedule::parse(&self.delivery)
             .map_err(|e| p.add("delivery", sentence(&e.to_string()) + "."))
             .ok();
+        let delivery_window = match self.delivery_window.trim() {
+            "" => None,
+            w => DeliveryWindow::parse(w)
+                .map_err(|_| p.add("delivery_window", "Write the window as days and hours, such as mon-fri 09:00-17:00, or only hours, such as 09:00-17:00, or leave it empty."))
+                .ok()
+                .map(|w| w.to_string()),
+        };
+        let delivery_min = match self.delivery_min.trim() {
+            "" => None,
+            n => match n.parse::<i32>() {
+                Ok(n) if n >= 1 => Some(n),
+                _ => {
+                    p.add("delivery_min", "Write the smallest batch as a whole number of signatures, such as 10, or leave it empty.");
+                    None
+                }
+            },
+        };
         let reply_to = match self.reply_to.trim() {
             "" => None,
             r => SignerEmail::parse(r)
@@ -258,6 +282,8 @@ impl EditForm {
                     goal,
                     closes_at,
                     delivery: delivery.to_string(),
+                    delivery_window,
+                    delivery_min,
                     reply_to,
                     public_log: self.public_log,
                 },

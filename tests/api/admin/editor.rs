@@ -28,6 +28,14 @@ pub fn form_of(c: &Campaign) -> Vec<(String, String)> {
             row.goal.map(|g| g.to_string()).unwrap_or_default(),
         ),
         ("delivery".into(), row.delivery.clone()),
+        (
+            "delivery_window".into(),
+            row.delivery_window.clone().unwrap_or_default(),
+        ),
+        (
+            "delivery_min".into(),
+            row.delivery_min.map(|n| n.to_string()).unwrap_or_default(),
+        ),
         ("reply_to".into(), row.reply_to.clone().unwrap_or_default()),
     ];
     for (i, ask) in c.asks.iter().enumerate() {
@@ -278,6 +286,8 @@ async fn every_part_is_saved_and_a_new_target_on_a_live_campaign_shows_at_once()
         ("goal", "7500"),
         ("closes_at", "2099-03-01T17:00"),
         ("delivery", "weekly MON 10:00 utc"),
+        ("delivery_window", "mon-fri 09:00-17:00"),
+        ("delivery_min", "25"),
         ("reply_to", "campaigns@rivercommons.example"),
         ("public_log", "yes"),
         ("target-2-name", "Ilir Deda"),
@@ -303,6 +313,11 @@ async fn every_part_is_saved_and_a_new_target_on_a_live_campaign_shows_at_once()
         "2099-03-01T17:00:00+00:00"
     );
     assert_eq!(saved.row.delivery, "weekly mon 10:00 UTC");
+    assert_eq!(
+        saved.row.delivery_window.as_deref(),
+        Some("mon,tue,wed,thu,fri 09:00-17:00")
+    );
+    assert_eq!(saved.row.delivery_min, Some(25));
     assert_eq!(
         saved.row.reply_to.as_deref(),
         Some("campaigns@rivercommons.example")
@@ -341,6 +356,16 @@ async fn each_field_that_needs_fixing_gets_its_message_and_every_value_is_kept()
             "delivery",
             "hourly",
             "&#34;hourly&#34; is not a delivery schedule",
+        ),
+        (
+            "delivery_window",
+            "weekends",
+            "Write the window as days and hours",
+        ),
+        (
+            "delivery_min",
+            "0",
+            "Write the smallest batch as a whole number",
         ),
         (
             "reply_to",
