@@ -7,6 +7,7 @@ pub mod edit;
 pub mod import;
 pub mod letter;
 pub mod lifecycle;
+mod view;
 pub mod write;
 
 use crate::db::schema::{asks, campaign_counters, campaigns, targets};
