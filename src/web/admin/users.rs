@@ -15,6 +15,7 @@ use crate::web::{urls, AppState};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
+use diesel::{Connection, PgConnection};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -139,6 +140,29 @@ fn refused(problem: Refused) -> PageError {
     }
 }
 
+/// Applies `change` to an account and records it in the audit log as `action`, with the
+/// details `change` returns, in one transaction; a refusal becomes its page.
+async fn change_account<F>(
+    state: &AppState,
+    by: OrganizerId,
+    action: &'static str,
+    change: F,
+) -> Result<HttpResponse, PageError>
+where
+    F: FnOnce(&mut PgConnection) -> Result<serde_json::Value, Refused> + Send + 'static,
+{
+    db::run(&state.pool, move |conn| {
+        Ok(conn.transaction(|conn| {
+            let detail = change(conn)?;
+            audit::record(conn, Some(by), action, None, detail)?;
+            Ok::<_, Refused>(())
+        }))
+    })
+    .await?
+    .map_err(refused)?;
+    Ok(page::see_other(urls::ADMIN_USERS))
+}
+
 pub async fn change_role(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -149,20 +173,11 @@ pub async fn change_role(
     let by = me.require(Role::Owner)?.organizer_id;
     let role = role_field(&Fields::from_request(&req, &body))?;
     let id = OrganizerId(id.into_inner());
-    db::run(&state.pool, move |conn| {
-        Ok(match manage::set_role(conn, by, id, role) {
-            Ok(was) => {
-                let detail =
-                    serde_json::json!({"organizer": id, "from": was.as_str(), "to": role.as_str()});
-                audit::record(conn, Some(by), "role", None, detail)?;
-                Ok(())
-            }
-            Err(problem) => Err(problem),
-        })
+    change_account(&state, by, "role", move |conn| {
+        let was = manage::set_role(conn, by, id, role)?;
+        Ok(serde_json::json!({"organizer": id, "from": was.as_str(), "to": role.as_str()}))
     })
-    .await?
-    .map_err(refused)?;
-    Ok(page::see_other(urls::ADMIN_USERS))
+    .await
 }
 
 pub async fn remove(
@@ -172,19 +187,11 @@ pub async fn remove(
 ) -> Result<HttpResponse, PageError> {
     let by = me.require(Role::Owner)?.organizer_id;
     let id = OrganizerId(id.into_inner());
-    db::run(&state.pool, move |conn| {
-        Ok(match manage::remove(conn, by, id) {
-            Ok(()) => {
-                let detail = serde_json::json!({"organizer": id});
-                audit::record(conn, Some(by), "remove", None, detail)?;
-                Ok(())
-            }
-            Err(problem) => Err(problem),
-        })
+    change_account(&state, by, "remove", move |conn| {
+        manage::remove(conn, by, id)?;
+        Ok(serde_json::json!({"organizer": id}))
     })
-    .await?
-    .map_err(refused)?;
-    Ok(page::see_other(urls::ADMIN_USERS))
+    .await
 }
 
 pub async fn revoke(
