@@ -29,24 +29,34 @@ pub fn pass_lines(done: &[CampaignDelivery], dry_run: bool) -> Vec<String> {
     lines
 }
 
-/// The delivery log as a table.
+/// The delivery log as a table, its target column as wide as the longest target.
 pub fn log_lines(log: &[LogLine]) -> Vec<String> {
     let time = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M").to_string();
+    let targets: Vec<String> = log
+        .iter()
+        .map(|l| format!("{} <{}>", l.target_name, l.target_email))
+        .collect();
+    let width = targets
+        .iter()
+        .map(|t| t.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("target".len());
     let mut lines = vec![format!(
-        "{:<16}  {:<16}  {:<16}  {:<30}  {:>17}  {:<8}  message-id",
+        "{:<16}  {:<16}  {:<16}  {:<width$}  {:>17}  {:<8}  message-id",
         "cut (UTC)", "queued", "sent", "target", "signatures", "state"
     )];
-    for l in log {
+    for (l, target) in log.iter().zip(targets) {
         let state = match &l.last_reply {
             Some(reply) if l.state != "sent" => format!("{} ({reply})", l.state),
             _ => l.state.clone(),
         };
         lines.push(format!(
-            "{:<16}  {:<16}  {:<16}  {:<30}  {:>17}  {:<8}  {}",
+            "{:<16}  {:<16}  {:<16}  {:<width$}  {:>17}  {:<8}  {}",
             time(l.cut_at),
             time(l.queued_at),
             l.sent_at.map(time).unwrap_or_else(|| "-".into()),
-            format!("{} <{}>", l.target_name, l.target_email),
+            target,
             format!(
                 "#{}-{} ({})",
                 l.first_number, l.last_number, l.signature_count
@@ -107,5 +117,43 @@ pub fn retry_lines(slug: &str, retry: &super::delivery::Retry) -> Vec<String> {
             ));
             lines
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    fn line(name: &str, email: &str) -> LogLine {
+        let at = Utc.with_ymd_and_hms(2026, 11, 29, 9, 15, 0).unwrap();
+        LogLine {
+            cut_at: at,
+            queued_at: at,
+            sent_at: Some(at),
+            target_name: name.into(),
+            target_email: email.into(),
+            first_number: 1,
+            last_number: 3,
+            signature_count: 3,
+            state: "sent".into(),
+            last_reply: None,
+            message_id: "<batch.1@localhost>".into(),
+        }
+    }
+
+    #[test]
+    fn the_delivery_log_keeps_its_columns_aligned_for_long_and_accented_targets() {
+        let lines = log_lines(&[
+            line("Councillor Priya Raman", "priya.raman@riverton.example"),
+            line("Mayor Tomás Herrera", "mayor@riverton.example"),
+        ]);
+        let column = |l: &str| l.chars().position(|c| c == '#');
+        let at = column(&lines[1]);
+        assert!(at.is_some());
+        assert_eq!(column(&lines[2]), at, "{lines:#?}");
+        let header_end = lines[0].find("signatures").unwrap() + "signatures".len();
+        let value_end = lines[1].find("(3)").unwrap() + "(3)".len();
+        assert_eq!(header_end, value_end, "{lines:#?}");
     }
 }
