@@ -163,8 +163,10 @@ async fn dkim_signature(app: &TestApp, key_file: &std::path::Path) -> String {
 async fn with_a_dkim_key_every_message_is_signed_for_the_senders_domain() {
     let app = spawn_app().await;
     let key_file = std::env::temp_dir().join(format!("undersign-dkim-{}.key", app.smtp.port()));
-    // An Ed25519 key: base64 of its 32 secret bytes.
-    std::fs::write(&key_file, "nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A=").unwrap();
+    // A fresh Ed25519 key: base64 of its 32 secret bytes.
+    let secret: [u8; 32] = rand::random();
+    let encoded = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, secret);
+    std::fs::write(&key_file, encoded).unwrap();
 
     let signature = dkim_signature(&app, &key_file).await;
     std::fs::remove_file(&key_file).unwrap();
@@ -183,11 +185,16 @@ async fn with_a_dkim_key_every_message_is_signed_for_the_senders_domain() {
 #[actix_web::test]
 async fn with_an_rsa_dkim_key_every_message_carries_an_rsa_sha256_signature() {
     let app = spawn_app().await;
-    // A 2048-bit RSA key in PKCS#1 PEM made for these tests only (see the fixture's README).
-    let key_file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/dkim/test-only-rsa.pem");
+    // A fresh 2048-bit RSA key in PKCS#1 PEM, as `openssl rsa -traditional` writes it: no
+    // private key lives in the repository, not even a test one.
+    let key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
+    let pem =
+        rsa::pkcs1::EncodeRsaPrivateKey::to_pkcs1_pem(&key, rsa::pkcs1::LineEnding::LF).unwrap();
+    let key_file = std::env::temp_dir().join(format!("undersign-dkim-{}.pem", app.smtp.port()));
+    std::fs::write(&key_file, pem.as_bytes()).unwrap();
 
     let signature = dkim_signature(&app, &key_file).await;
+    std::fs::remove_file(&key_file).unwrap();
 
     for part in [
         "a=rsa-sha256",
