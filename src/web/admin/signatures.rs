@@ -32,6 +32,8 @@ struct ListPage<'a> {
     held_only: bool,
     q: &'a str,
     error: Option<String>,
+    /// What the last action here did (after a release).
+    notice: Option<&'static str>,
     table: SignatureTable<'a>,
     next: Option<String>,
     first: Option<String>,
@@ -65,6 +67,9 @@ pub struct Params {
     q: String,
     #[serde(default)]
     after: String,
+    /// Set by the redirect after a release: `mailed` or `capped`.
+    #[serde(default)]
+    released: String,
 }
 
 pub async fn list(
@@ -148,6 +153,11 @@ async fn show(
         held_only,
         q,
         error,
+        notice: match params.released.as_str() {
+            "mailed" => Some("Released: the supporter has been sent a confirmation e-mail. The signature counts once they confirm."),
+            "capped" => Some("Released: it waits for its supporter to confirm. No e-mail was sent now, because this address has had as many as it may receive today."),
+            _ => None,
+        },
         next: found.next.map(|id| link(Some(id))),
         first: after.map(|_| link(None)),
         table: SignatureTable::new(&me.0, &c, found.rows, held_only),
@@ -201,7 +211,10 @@ pub async fn release(
     })
     .await?;
     match outcome {
-        Ok(_) => Ok(page::see_other(&held_page)),
+        Ok(released) => {
+            let how = if released.mailed { "mailed" } else { "capped" };
+            Ok(page::see_other(&format!("{held_page}?released={how}")))
+        }
         Err(ReleaseError::Failed(e)) => Err(PageError::Unavailable(e)),
         Err(refused) => Err(PageError::Conflict(refused.to_string())),
     }

@@ -205,6 +205,18 @@ async fn an_editor_releases_a_held_signature_and_its_supporter_is_asked_to_confi
     assert!(held.contains(&format!("action=\"{release}\"")));
     let response = editor.post(&release, &[]).await;
     assert_eq!(response.status().as_u16(), 303);
+    let back = response.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(
+        back,
+        format!("/admin/campaigns/{slug}/held?released=mailed")
+    );
+    assert!(
+        editor
+            .page(&back)
+            .await
+            .contains("the supporter has been sent a confirmation e-mail"),
+        "the organizer is told what the release did"
+    );
     assert_eq!(
         count(
             &app,
