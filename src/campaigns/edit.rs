@@ -20,6 +20,8 @@ pub enum EditError {
     Archived,
     #[error("Another campaign already uses this address. Choose another.")]
     SlugTaken,
+    #[error("Someone saved this campaign after you opened it, so your changes are not saved yet. They are kept below: press Save again to replace the other changes with yours, or open the editor again to see them first.")]
+    Changed,
     #[error("{name} has already been sent signatures, so it stays in the delivery log and cannot be removed.")]
     TargetDelivered { id: Uuid, name: String },
     #[error(transparent)]
@@ -27,24 +29,29 @@ pub enum EditError {
 }
 
 /// Stores `changes`, `asks` (in this order) and `targets` (in this order; stored targets not
-/// listed are removed) on the campaign `id`. Returns the slug it had before.
+/// listed are removed) on the campaign `id`, if it is still at `revision` (the one the editor
+/// showed), and moves it to the next revision. Returns the slug it had before.
 pub fn update(
     conn: &mut PgConnection,
     id: CampaignId,
+    revision: i32,
     changes: &CampaignChanges,
     asks: &[String],
     targets: &[TargetChange],
 ) -> Result<String, EditError> {
     conn.transaction(|conn| {
-        let (old_slug, status): (String, CampaignStatus) = campaigns::table
+        let (old_slug, status, stored): (String, CampaignStatus, i32) = campaigns::table
             .find(id)
-            .select((campaigns::slug, campaigns::status))
+            .select((campaigns::slug, campaigns::status, campaigns::revision))
             .for_update()
             .first(conn)
             .optional()?
             .ok_or(EditError::NotFound)?;
         if status == CampaignStatus::Archived {
             return Err(EditError::Archived);
+        }
+        if stored != revision {
+            return Err(EditError::Changed);
         }
         let taken = diesel::select(diesel::dsl::exists(
             campaigns::table
@@ -56,7 +63,7 @@ pub fn update(
             return Err(EditError::SlugTaken);
         }
         diesel::update(campaigns::table.find(id))
-            .set(changes)
+            .set((changes, campaigns::revision.eq(revision + 1)))
             .execute(conn)
             .map_err(|e| match e {
                 DbError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {

@@ -93,6 +93,8 @@ pub struct CampaignRow {
     pub public_log: bool,
     /// Whether the targets are given the signers' postcodes.
     pub include_postcode: bool,
+    /// Bumped by every save from the editor, so a save from an older copy is refused.
+    pub revision: i32,
 }
 
 /// A target of the petition: an official who receives the batches.

@@ -97,6 +97,7 @@ diesel::table! {
         public_log -> Bool,
         include_postcode -> Bool,
         delivery_ticked_at -> Nullable<Timestamptz>,
+        revision -> Int4,
     }
 }
 

@@ -135,8 +135,19 @@ pub async fn save(
             Err(problems) => problems,
         },
     };
+    // Saved elsewhere meanwhile: the form keeps the organizer's values and now carries the
+    // current revision, so saving again is a deliberate choice to replace the other changes.
+    let (status, form) = if problems.get("revision").is_some() {
+        let current = EditForm {
+            revision: c.row.revision.to_string(),
+            ..form
+        };
+        (StatusCode::CONFLICT, current)
+    } else {
+        (StatusCode::UNPROCESSABLE_ENTITY, form)
+    };
     Ok(render(
-        StatusCode::UNPROCESSABLE_ENTITY,
+        status,
         session,
         &c,
         &form.with_blank_rows(),
@@ -159,7 +170,14 @@ async fn store(
     let new_slug = checked.changes.slug.clone();
     let outcome = db::run(&state.pool, move |conn| {
         Ok(conn.transaction(|conn| {
-            let old = edit::update(conn, id, &checked.changes, &checked.asks, &checked.targets)?;
+            let old = edit::update(
+                conn,
+                id,
+                checked.revision,
+                &checked.changes,
+                &checked.asks,
+                &checked.targets,
+            )?;
             audit::record(
                 conn,
                 Some(organizer),
@@ -182,6 +200,7 @@ async fn store(
         Err(EditError::NotFound) => return Err(PageError::not_found()),
         Err(EditError::Storage(e)) => return Err(PageError::Unavailable(e.into())),
         Err(e @ EditError::SlugTaken) => problems.add("slug", e.to_string()),
+        Err(e @ EditError::Changed) => problems.add("revision", e.to_string()),
         Err(e @ EditError::TargetDelivered { id, .. }) => {
             let id = id.to_string();
             let row = form.targets.iter().find(|t| t.id == id).map_or(1, |t| t.n);

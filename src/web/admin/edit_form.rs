@@ -57,6 +57,8 @@ pub struct EditForm {
     pub delivery_min: String,
     pub reply_to: String,
     pub public_log: bool,
+    /// The campaign's revision when the editor was opened (a hidden field).
+    pub revision: String,
     pub asks: Vec<AskRow>,
     pub targets: Vec<TargetRow>,
 }
@@ -64,6 +66,8 @@ pub struct EditForm {
 /// What a valid form stores.
 #[derive(Debug, Clone)]
 pub struct Checked {
+    /// The revision the form was made from (-1 when it carries none: it is then out of date).
+    pub revision: i32,
     pub changes: CampaignChanges,
     pub asks: Vec<String>,
     pub targets: Vec<TargetChange>,
@@ -88,6 +92,7 @@ impl EditForm {
             delivery_min: row.delivery_min.map(|n| n.to_string()).unwrap_or_default(),
             reply_to: row.reply_to.clone().unwrap_or_default(),
             public_log: row.public_log,
+            revision: row.revision.to_string(),
             asks: c
                 .asks
                 .iter()
@@ -157,6 +162,7 @@ impl EditForm {
             delivery_min: f.get("delivery_min").to_string(),
             reply_to: f.get("reply_to").to_string(),
             public_log: f.has("public_log"),
+            revision: f.get("revision").to_string(),
             asks,
             targets,
         }
@@ -274,6 +280,7 @@ impl EditForm {
         let targets = self.checked_targets(&mut p);
         match (title, slug, delivery) {
             (Some(title), Some(slug), Some(delivery)) if p.is_empty() => Ok(Checked {
+                revision: self.revision.trim().parse().unwrap_or(-1),
                 changes: CampaignChanges {
                     slug: slug.as_str().to_string(),
                     title,

@@ -37,6 +37,7 @@ pub fn form_of(c: &Campaign) -> Vec<(String, String)> {
             row.delivery_min.map(|n| n.to_string()).unwrap_or_default(),
         ),
         ("reply_to".into(), row.reply_to.clone().unwrap_or_default()),
+        ("revision".into(), row.revision.to_string()),
     ];
     for (i, ask) in c.asks.iter().enumerate() {
         let n = i + 1;
@@ -446,6 +447,59 @@ async fn a_slug_another_campaign_has_is_refused_at_the_slug_field() {
     ));
     assert!(page.contains("value=\"other\""));
     assert_eq!(app.stored_campaign(&slug).row.slug, slug);
+}
+
+#[actix_web::test]
+async fn a_save_from_an_editor_opened_before_another_save_is_refused_with_the_values_kept() {
+    let app = spawn_app().await;
+    let slug = app.import(RIVER_COMMONS, false).await;
+    let (first, second) = (app.admin(Role::Editor).await, app.admin(Role::Owner).await);
+    // Both open the editor on the same revision.
+    let opened = form_of(&app.stored_campaign(&slug));
+    let first_save = first
+        .save(&slug, &with(opened.clone(), "title", "Halt the dam now"))
+        .await;
+    assert_eq!(first_save.status().as_u16(), 303);
+
+    let late = second
+        .save(&slug, &with(opened, "title", "Stop the Varna Gorge dam"))
+        .await;
+
+    assert_eq!(late.status().as_u16(), 409);
+    let page = late.text().await.unwrap();
+    assert!(page.contains("Someone saved this campaign after you opened it"));
+    assert!(
+        page.contains("href=\"#revision\""),
+        "the summary leads to the message"
+    );
+    assert!(
+        page.contains("value=\"Stop the Varna Gorge dam\""),
+        "the values are kept"
+    );
+    assert_eq!(
+        app.stored_campaign(&slug).row.title,
+        "Halt the dam now",
+        "nothing undone"
+    );
+
+    // Saving again from the re-shown form is a deliberate choice, and it is taken.
+    let marker = "name=\"revision\" value=\"";
+    let start = page.find(marker).unwrap() + marker.len();
+    let current = &page[start..][..page[start..].find('"').unwrap()];
+    let again = with(
+        with(
+            form_of(&app.stored_campaign(&slug)),
+            "title",
+            "Stop the Varna Gorge dam",
+        ),
+        "revision",
+        current,
+    );
+    assert_eq!(second.save(&slug, &again).await.status().as_u16(), 303);
+    assert_eq!(
+        app.stored_campaign(&slug).row.title,
+        "Stop the Varna Gorge dam"
+    );
 }
 
 #[actix_web::test]
