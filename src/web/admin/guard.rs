@@ -5,8 +5,6 @@
 //!   `csrf_token` — the session's token, or before sign-in the token of the pre-session
 //!   cookie — and, when the browser names an `Origin`, come from our own origin. Otherwise it
 //!   gets 403 and reaches no handler.
-//! - admin pages are sent with `Referrer-Policy: same-origin`, so that browsers name our
-//!   origin when their forms post back.
 
 use super::form::Fields;
 use crate::db;
@@ -132,21 +130,7 @@ pub async fn guard(
         }
         None => {}
     }
-    let mut res = next.call(req).await?.map_into_boxed_body();
-    // Under `no-referrer` (the public pages' policy) browsers send `Origin: null` with a form
-    // post, which the origin check must refuse; admin pages name their own origin to
-    // themselves and still nothing to other sites.
-    res.headers_mut().insert(
-        header::REFERRER_POLICY,
-        header::HeaderValue::from_static("same-origin"),
-    );
-    if !res.headers().contains_key(header::CACHE_CONTROL) {
-        res.headers_mut().insert(
-            header::CACHE_CONTROL,
-            header::HeaderValue::from_static("no-store"),
-        );
-    }
-    Ok(res)
+    Ok(next.call(req).await?.map_into_boxed_body())
 }
 
 /// A browser that names the page's origin must name ours: the base URL's, or the one the

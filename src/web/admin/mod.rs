@@ -108,6 +108,16 @@ pub fn route_table() -> Vec<AdminRoute> {
     ]
 }
 
+/// What every admin page is sent with, unless its handler says otherwise: never stored, and
+/// `Referrer-Policy: same-origin` — under the public pages' `no-referrer` browsers post forms
+/// with `Origin: null`, which the guard's origin check must refuse; this way admin pages
+/// name their own origin to themselves and still nothing to other sites.
+fn admin_headers() -> actix_web::middleware::DefaultHeaders {
+    actix_web::middleware::DefaultHeaders::new()
+        .add((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .add((actix_web::http::header::REFERRER_POLICY, "same-origin"))
+}
+
 /// The `/admin` scope: the guard in front of every route in [`route_table`].
 pub fn scope() -> actix_web::Scope<
     impl actix_web::dev::ServiceFactory<
@@ -120,7 +130,8 @@ pub fn scope() -> actix_web::Scope<
 > {
     let mut scope = web::scope("/admin")
         .app_data(web::PayloadConfig::new(guard::MAX_BODY_BYTES))
-        .wrap(actix_web::middleware::from_fn(guard::guard));
+        .wrap(actix_web::middleware::from_fn(guard::guard))
+        .wrap(admin_headers());
     for r in route_table() {
         scope = scope.route(r.path, (r.route)());
     }
