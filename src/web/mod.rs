@@ -34,6 +34,17 @@ pub struct AppState {
     pub cache: CampaignCache,
 }
 
+impl AppState {
+    /// What signing and releasing need to write a supporter's e-mail.
+    pub fn mail_context(&self) -> crate::signatures::MailContext<'_> {
+        crate::signatures::MailContext {
+            base_url: &self.settings.base_url,
+            message_id_domain: &self.message_id_domain,
+            secret_key: self.settings.secret_key.bytes(),
+        }
+    }
+}
+
 /// A bound, not yet running, web server.
 pub struct Application {
     port: u16,

@@ -188,12 +188,7 @@ pub async fn release(
     let held_page = urls::admin_campaign_part(c.slug(), "held");
     let app = state.clone();
     let outcome = db::run(&state.pool, move |conn| {
-        let mail = signatures::MailContext {
-            base_url: &app.settings.base_url,
-            message_id_domain: &app.message_id_domain,
-            secret_key: app.settings.secret_key.bytes(),
-        };
-        let released = signatures::release(conn, &c, id, &mail);
+        let released = signatures::release(conn, &c, id, &app.mail_context());
         if let Ok(r) = &released {
             audit::record(
                 conn,

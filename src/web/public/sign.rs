@@ -4,7 +4,7 @@
 use super::campaign;
 use super::form::{FieldErrors, SignForm};
 use crate::db;
-use crate::signatures::{self, MailContext, Origin};
+use crate::signatures::{self, Origin};
 use crate::tokens;
 use crate::web::client_ip::{client_ip, limit_key};
 use crate::web::errors::PageError;
@@ -66,12 +66,7 @@ pub async fn sign(
     let campaign_id = c.id();
     let app = state.clone();
     let outcome = db::run(&state.pool, move |conn| {
-        let mail = MailContext {
-            base_url: &app.settings.base_url,
-            message_id_domain: &app.message_id_domain,
-            secret_key: app.settings.secret_key.bytes(),
-        };
-        signatures::sign(conn, &c, &new, &origin, &mail)
+        signatures::sign(conn, &c, &new, &origin, &app.mail_context())
     })
     .await?;
     tracing::info!(campaign_id = %campaign_id, outcome = ?outcome, "signature received");
