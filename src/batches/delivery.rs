@@ -2,6 +2,7 @@
 //! an organizer reads, the public line an action page may show, and letting a target that
 //! was marked failed receive again.
 
+use super::state::DeliveryState;
 use crate::db::schema::{batch_targets, targets};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -37,7 +38,7 @@ pub fn record_outcome(
         Outcome::Sent { at } => {
             diesel::update(row)
                 .set((
-                    batch_targets::state.eq("sent"),
+                    batch_targets::state.eq(DeliveryState::Sent),
                     batch_targets::sent_at.eq(at),
                 ))
                 .execute(conn)?;
@@ -45,7 +46,7 @@ pub fn record_outcome(
         Outcome::Retrying { reply } => {
             diesel::update(row)
                 .set((
-                    batch_targets::state.eq("retrying"),
+                    batch_targets::state.eq(DeliveryState::Retrying),
                     batch_targets::last_reply.eq(reply),
                 ))
                 .execute(conn)?;
@@ -53,7 +54,7 @@ pub fn record_outcome(
         Outcome::Failed { reply, permanent } => {
             let target: Uuid = diesel::update(row)
                 .set((
-                    batch_targets::state.eq("failed"),
+                    batch_targets::state.eq(DeliveryState::Failed),
                     batch_targets::last_reply.eq(reply),
                 ))
                 .returning(batch_targets::target_id)
@@ -91,7 +92,7 @@ pub struct LogLine {
     #[diesel(sql_type = BigInt)]
     pub signature_count: i64,
     #[diesel(sql_type = Text)]
-    pub state: String,
+    pub state: DeliveryState,
     #[diesel(sql_type = Nullable<Text>)]
     pub last_reply: Option<String>,
     #[diesel(sql_type = Text)]

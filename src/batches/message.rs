@@ -142,7 +142,7 @@ pub fn render(
     let earlier: Vec<String> = {
         let mut query = batch_targets::table
             .filter(batch_targets::target_id.eq(span.target_id))
-            .filter(batch_targets::state.ne("failed"))
+            .filter(batch_targets::state.ne(super::state::DeliveryState::Failed))
             .order(batch_targets::id)
             .select(batch_targets::message_id)
             .into_boxed();
@@ -229,7 +229,7 @@ fn resolve(conn: &mut PgConnection, which: Which) -> anyhow::Result<Span> {
         } => {
             let covered: i32 = batch_targets::table
                 .filter(batch_targets::target_id.eq(target_id))
-                .filter(batch_targets::state.ne("failed"))
+                .filter(batch_targets::state.ne(super::state::DeliveryState::Failed))
                 .select(diesel::dsl::max(batch_targets::to_seq))
                 .first::<Option<i32>>(conn)?
                 .unwrap_or(0);

@@ -9,6 +9,7 @@ pub mod link;
 pub mod message;
 pub mod report;
 pub mod signers;
+pub mod state;
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;

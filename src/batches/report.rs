@@ -1,6 +1,7 @@
 //! The words `deliver` and the `campaign` commands print about batches.
 
 use super::delivery::LogLine;
+use super::state::DeliveryState;
 use super::CampaignDelivery;
 
 /// One line per batch cut and per message queued; `dry_run` says "would".
@@ -48,8 +49,10 @@ pub fn log_lines(log: &[LogLine]) -> Vec<String> {
     )];
     for (l, target) in log.iter().zip(targets) {
         let state = match &l.last_reply {
-            Some(reply) if l.state != "sent" => format!("{} ({reply})", l.state),
-            _ => l.state.clone(),
+            Some(reply) if l.state != DeliveryState::Sent => {
+                format!("{} ({reply})", l.state.as_str())
+            }
+            _ => l.state.as_str().to_string(),
         };
         lines.push(format!(
             "{:<16}  {:<16}  {:<16}  {:<width$}  {:>17}  {:<8}  {}",
@@ -136,7 +139,7 @@ mod tests {
             first_number: 1,
             last_number: 3,
             signature_count: 3,
-            state: "sent".into(),
+            state: DeliveryState::Sent,
             last_reply: None,
             message_id: "<batch.1@localhost>".into(),
         }

@@ -8,6 +8,7 @@ use super::dashboard;
 use super::guard::Organizer;
 use super::page;
 use crate::batches::delivery::{self, LogLine};
+use crate::batches::state::DeliveryState;
 use crate::campaigns::{Campaign, CampaignStatus};
 use crate::db;
 use crate::domain::slug::Slug;
@@ -44,15 +45,15 @@ impl Summary {
         }
         Summary {
             messages: log.len(),
-            sent: log.iter().filter(|l| l.state == "sent").count(),
-            pending: log
+            sent: log
                 .iter()
-                .filter(|l| l.state == "queued" || l.state == "retrying")
+                .filter(|l| l.state == DeliveryState::Sent)
                 .count(),
+            pending: log.iter().filter(|l| l.state.is_pending()).count(),
             last_sent: log.iter().filter_map(|l| l.sent_at).max().map(time),
             failed: latest
                 .into_iter()
-                .filter(|l| l.state == "failed")
+                .filter(|l| l.state == DeliveryState::Failed)
                 .cloned()
                 .collect(),
         }
@@ -154,7 +155,7 @@ mod tests {
             first_number: 1,
             last_number: 10,
             signature_count: 10,
-            state: state.into(),
+            state: DeliveryState::parse(state).unwrap(),
             last_reply: (state == "failed").then(|| "550 5.1.1 no such user".into()),
             message_id: format!("<{target}{minute}@example>"),
         }
