@@ -11,7 +11,7 @@ use crate::mail::drain::{Drain, SEND_CONNECTIONS};
 use crate::mail::transport::Mailer;
 use crate::mail::RenderContext;
 use crate::web::Application;
-use crate::worker::OutboxWorker;
+use crate::worker::{self, DeliveryWorker};
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -26,12 +26,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the web app (and, unless --no-worker, send queued e-mail continuously).
+    /// Run the web app (and, unless --no-worker, send queued e-mail continuously and close,
+    /// cut and queue due petition deliveries every 30 seconds).
     Serve {
         /// Address to listen on [env: UNDERSIGN_BIND, default 127.0.0.1:8080].
         #[arg(long, value_name = "ADDR")]
         bind: Option<String>,
-        /// Do not send e-mail from this process (leave it to `undersign deliver`).
+        /// Do not send e-mail or run due deliveries from this process (leave both to
+        /// `undersign deliver`).
         #[arg(long)]
         no_worker: bool,
     },
@@ -126,7 +128,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Ok(crate::organizers::setup::issue_if_needed(conn)?)
             })
             .await?;
-            let app = Application::build(settings, pool)?;
+            let app = Application::build(settings, pool.clone())?;
             println!(
                 "Undersign is serving on {base_url} (listening on port {})",
                 app.port()
@@ -139,7 +141,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     crate::web::urls::absolute(&base_url, &crate::web::urls::admin_setup(&token))
                 );
             }
-            let worker = (!no_worker).then(|| OutboxWorker::spawn(drain));
+            let worker = (!no_worker)
+                .then(|| DeliveryWorker::spawn(drain, pool.clone(), Some(worker::DUE_EVERY)));
             let served = app.run_until_stopped().await;
             if let Some(worker) = worker {
                 worker.stop().await;
@@ -276,14 +279,21 @@ async fn campaign(settings: &Settings, command: CampaignCommand) -> anyhow::Resu
                 crate::batches::deliver_now(conn, &slug, chrono::Utc::now(), &domain)
             })
             .await?;
-            let lines = crate::batches::report::pass_lines(std::slice::from_ref(&done), false);
-            if lines.is_empty() {
+            if done.cut.is_none() && done.dispatched.is_empty() && done.waiting.is_empty() {
                 println!("{}: nothing new to deliver", done.slug);
+                return Ok(());
             }
-            for line in lines {
+            if done.cut.is_none() {
+                println!("{}: no new signatures to cut", done.slug);
+            }
+            for line in crate::batches::report::pass_lines(std::slice::from_ref(&done), false) {
                 println!("{line}");
             }
-            println!("run `undersign deliver` (or let cron run it) to send");
+            if !done.dispatched.is_empty() {
+                println!(
+                    "`undersign serve` sends them within seconds, or the next `undersign deliver`"
+                );
+            }
             Ok(())
         }
         CampaignCommand::Preview {
@@ -293,11 +303,16 @@ async fn campaign(settings: &Settings, command: CampaignCommand) -> anyhow::Resu
         } => {
             let pool = open_database(settings).await?;
             let domain = settings.message_id_domain();
-            let queued = db::run(&pool, move |conn| {
+            let copies = db::run(&pool, move |conn| {
                 crate::batches::queue_test_copies(conn, &slug, target.as_deref(), &to, &domain)
             })
             .await?;
+            if copies.queued == 0 {
+                println!("nothing new to deliver, so no test copy was sent");
+                return Ok(());
+            }
             let sent = drain(settings, &pool)?.run(None).await?;
+            let queued = copies.queued;
             println!(
                 "{queued} test cop{} queued; sent {}, retrying later {}, failed {}",
                 if queued == 1 { "y" } else { "ies" },
@@ -305,6 +320,12 @@ async fn campaign(settings: &Settings, command: CampaignCommand) -> anyhow::Resu
                 sent.retrying,
                 sent.failed
             );
+            if copies.nothing_new > 0 {
+                println!(
+                    "{} target(s) skipped: nothing new to deliver to them",
+                    copies.nothing_new
+                );
+            }
             Ok(())
         }
         CampaignCommand::Preview {
@@ -325,11 +346,11 @@ async fn campaign(settings: &Settings, command: CampaignCommand) -> anyhow::Resu
                 crate::batches::preview(conn, &slug, target.as_deref(), &ctx, false)
             })
             .await?;
-            for (i, message) in messages.iter().enumerate() {
+            for (i, next) in messages.iter().enumerate() {
                 if i > 0 {
                     println!("\n{}\n", "=".repeat(72));
                 }
-                print!("{}", crate::batches::report::preview_lines(message));
+                print!("{}", crate::batches::report::next_lines(next));
             }
             Ok(())
         }
@@ -348,22 +369,28 @@ async fn campaign(settings: &Settings, command: CampaignCommand) -> anyhow::Resu
         CampaignCommand::Deliveries { slug } => {
             let pool = open_database(settings).await?;
             let lookup = slug.clone();
-            let log = db::run(&pool, move |conn| {
-                match campaigns::find_by_slug(conn, &lookup)? {
-                    Some(c) => crate::batches::delivery::log(conn, c.id()).map(Some),
-                    None => Ok(None),
-                }
+            let found = db::run(&pool, move |conn| {
+                let Some(c) = campaigns::find_by_slug(conn, &lookup)? else {
+                    return Ok(None);
+                };
+                let log = crate::batches::delivery::log(conn, c.id())?;
+                let waiting = crate::batches::targets::waiting(conn, c.id(), chrono::Utc::now())?;
+                Ok(Some((log, waiting)))
             })
             .await?;
-            let Some(log) = log else {
+            let Some((log, waiting)) = found else {
                 bail!("no campaign with the slug {slug:?}");
             };
-            if log.is_empty() {
+            if log.is_empty() && waiting.is_empty() {
                 println!("{slug}: nothing delivered yet");
-            } else {
+            }
+            if !log.is_empty() {
                 for line in crate::batches::report::log_lines(&log) {
                     println!("{line}");
                 }
+            }
+            for line in crate::batches::report::waiting_lines(&waiting) {
+                println!("{line}");
             }
             Ok(())
         }

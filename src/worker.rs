@@ -1,8 +1,13 @@
-//! The outbox worker that `serve` runs beside the web server, so confirmation e-mails leave
-//! within seconds. It runs the same drain as `deliver`.
+//! The worker that `serve` runs beside the web server, so that one process is enough for a
+//! small installation: it drains the outbox continuously (confirmation e-mails leave within
+//! seconds) and, every [`DUE_EVERY`], does the rest of what `deliver` does — closing
+//! campaigns past their closing time, cutting the batches that are due and queuing their
+//! messages. Both are the same library functions `deliver` runs, safe to overlap with any
+//! number of `deliver` runs and other `serve` processes.
 
+use crate::db::{self, DbPool};
 use crate::mail::drain::{Drain, DrainError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -10,23 +15,32 @@ use tokio::task::JoinHandle;
 const IDLE_POLL: Duration = Duration::from_millis(500);
 /// How long the worker waits after the SMTP server refused our credentials.
 const AUTH_PAUSE: Duration = Duration::from_secs(60);
+/// How often `serve` closes, cuts and queues what is due, as a cron `deliver` would.
+pub const DUE_EVERY: Duration = Duration::from_secs(30);
 
-/// A running worker; stop it with [`OutboxWorker::stop`].
-pub struct OutboxWorker {
+/// A running worker; stop it with [`DeliveryWorker::stop`].
+pub struct DeliveryWorker {
     stop: watch::Sender<bool>,
     handle: JoinHandle<()>,
 }
 
-impl OutboxWorker {
-    pub fn spawn(drain: Drain) -> OutboxWorker {
+impl DeliveryWorker {
+    /// Starts draining the outbox, and every `due_every` (when given) runs the due delivery
+    /// work over `pool`.
+    pub fn spawn(drain: Drain, pool: DbPool, due_every: Option<Duration>) -> DeliveryWorker {
         let (stop, mut stopped) = watch::channel(false);
         let handle = tokio::spawn(async move {
+            let mut due_at = Instant::now();
             loop {
+                if let Some(every) = due_every.filter(|_| Instant::now() >= due_at) {
+                    run_due(&pool, &drain).await;
+                    due_at = Instant::now() + every;
+                }
                 let wait = match drain.run(None).await {
                     Ok(_) => IDLE_POLL,
                     Err(DrainError::AuthFailed(_)) => AUTH_PAUSE,
                     Err(e) => {
-                        tracing::error!(error = %e, "outbox worker: drain failed");
+                        tracing::error!(error = %e, "worker: drain failed");
                         Duration::from_secs(5)
                     }
                 };
@@ -36,11 +50,24 @@ impl OutboxWorker {
                 }
             }
         });
-        OutboxWorker { stop, handle }
+        DeliveryWorker { stop, handle }
     }
 
     pub async fn stop(self) {
         let _ = self.stop.send(true);
         let _ = self.handle.await;
+    }
+}
+
+/// Closes, cuts and queues what is due; a failure is logged and tried again next time.
+async fn run_due(pool: &DbPool, drain: &Drain) {
+    let domain = drain.message_id_domain();
+    let now = chrono::Utc::now();
+    let done = db::run(pool, move |conn| {
+        crate::batches::run_due(conn, now, &domain, false)
+    })
+    .await;
+    if let Err(e) = done {
+        tracing::error!(error = %e, "worker: the due delivery work failed");
     }
 }

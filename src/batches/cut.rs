@@ -5,14 +5,15 @@
 //! sent every batch it is behind on, which is how a target added later receives everyone
 //! before.
 
-use super::due::{self, CampaignClock, Decision, TargetClock};
+use super::due::{self, CampaignClock, Decision, Wait};
+use super::targets::{self, Pass, Waiting};
 use super::{CampaignDelivery, CutReason, Dispatched};
-use crate::db::schema::{batch_targets, batches, campaigns};
+use crate::db::schema::{batch_targets, batches, campaigns, targets as target_rows};
 use crate::domain::schedule::DeliverySchedule;
 use crate::domain::window::DeliveryWindow;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use uuid::Uuid;
 
 /// How a pass treats a campaign.
@@ -118,13 +119,14 @@ pub fn campaign_pass(
         )
         .bind::<SqlUuid, _>(campaign_id)
         .get_result(conn)?;
+        let closed = c.status == "closed" || c.closes_at.is_some_and(|at| at <= now);
         let decision = match trigger {
             Trigger::ByHand if pending.n > 0 => Decision::Cut(CutReason::Manual),
             Trigger::ByHand => Decision::Nothing,
             Trigger::Schedule => due::decide(
                 &CampaignClock {
                     schedule: &schedule,
-                    closed: c.status == "closed" || c.closes_at.is_some_and(|at| at <= now),
+                    closed,
                     launched_at: c.launched_at,
                     ticked_at: c.delivery_ticked_at,
                     delivery_min: c.delivery_min,
@@ -146,19 +148,19 @@ pub fn campaign_pass(
             Decision::SkipTick => mark_ticked(conn, campaign_id, now)?,
             Decision::Nothing => {}
         }
-        let dispatched = dispatch(
-            conn,
-            campaign_id,
-            &schedule,
-            window.as_ref(),
+        let pass = Pass {
+            schedule: &schedule,
+            window: window.as_ref(),
+            closed,
             now,
-            message_id_domain,
-            trigger == Trigger::ByHand,
-        )?;
+            by_hand: trigger == Trigger::ByHand,
+        };
+        let (dispatched, waiting) = dispatch(conn, campaign_id, &pass, message_id_domain)?;
         Ok(Some(CampaignDelivery {
             slug: c.slug,
             cut,
             dispatched,
+            waiting,
         }))
     })
 }
@@ -225,83 +227,45 @@ fn cut_batch(
             batches::csv_bytes.eq(moved.bytes),
         ))
         .execute(conn)?;
-    tracing::info!(campaign_id = %campaign_id, batch_id = %id, signatures = moved.n, reason = reason.as_str(), "batch cut");
     Ok(moved.n)
 }
 
-#[derive(Debug, QueryableByName)]
-struct TargetState {
-    #[diesel(sql_type = SqlUuid)]
-    id: Uuid,
-    #[diesel(sql_type = Text)]
-    name: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    timezone: Option<String>,
-    #[diesel(sql_type = Bool)]
-    failed: bool,
-    #[diesel(sql_type = Bool)]
-    in_flight: bool,
-    #[diesel(sql_type = diesel::sql_types::Integer)]
-    covered: i32,
-    #[diesel(sql_type = Nullable<Timestamptz>)]
-    last_scheduled_at: Option<DateTime<Utc>>,
-}
-
-/// Queues a message to every target that may now receive the batches it is behind on.
+/// Queues a message to every target that may now receive the batches it is behind on, and
+/// reports the targets that are behind but wait. By hand, a target whose earlier message is
+/// still on its way is marked to be sent as soon as that message settles.
 fn dispatch(
     conn: &mut PgConnection,
     campaign_id: Uuid,
-    schedule: &DeliverySchedule,
-    window: Option<&DeliveryWindow>,
-    now: DateTime<Utc>,
+    pass: &Pass<'_>,
     message_id_domain: &str,
-    by_hand: bool,
-) -> anyhow::Result<Vec<Dispatched>> {
-    let cut: Vec<(i32, i64, i64)> = batches::table
-        .filter(batches::campaign_id.eq(campaign_id))
-        .order(batches::seq)
-        .select((batches::seq, batches::total_through, batches::csv_bytes))
-        .load(conn)?;
-    let Some(&(last_seq, total, _)) = cut.last() else {
-        return Ok(Vec::new());
-    };
-    let targets: Vec<TargetState> = diesel::sql_query(
-        "SELECT t.id, t.name, t.timezone, t.failed_at IS NOT NULL AS failed, \
-                EXISTS (SELECT 1 FROM batch_targets bt WHERE bt.target_id = t.id \
-                        AND bt.state IN ('queued', 'retrying')) AS in_flight, \
-                coalesce((SELECT max(bt.to_seq) FROM batch_targets bt \
-                          WHERE bt.target_id = t.id AND bt.state <> 'failed'), 0) AS covered, \
-                (SELECT max(bt.created_at) FROM batch_targets bt \
-                 WHERE bt.target_id = t.id AND NOT bt.manual AND bt.state <> 'failed') \
-                    AS last_scheduled_at \
-         FROM targets t WHERE t.campaign_id = $1 ORDER BY t.position",
-    )
-    .bind::<SqlUuid, _>(campaign_id)
-    .load(conn)?;
+) -> anyhow::Result<(Vec<Dispatched>, Vec<Waiting>)> {
+    let (now, by_hand) = (pass.now, pass.by_hand);
+    let cut = targets::cut_batches(conn, campaign_id)?;
     let mut dispatched = Vec::new();
-    for t in targets {
-        let clock = TargetClock {
-            window,
-            tz: due::target_tz(t.timezone.as_deref(), schedule),
-            last_scheduled_at: t.last_scheduled_at,
-            behind: t.covered < last_seq,
-            in_flight: t.in_flight,
-            failed: t.failed,
+    let mut waiting = Vec::new();
+    for t in targets::target_states(conn, campaign_id)? {
+        let Some(owed) = targets::owed(&t, &cut) else {
+            continue;
         };
-        if !due::may_send(&clock, now, by_hand) {
+        if let Some(wait) = targets::wait(&t, &owed, pass) {
+            if by_hand && wait == Wait::EarlierMessage && !t.deliver_by_hand {
+                diesel::update(target_rows::table.find(t.id))
+                    .set(target_rows::deliver_by_hand.eq(true))
+                    .execute(conn)?;
+            }
+            waiting.push(Waiting {
+                target_name: t.name,
+                target_email: t.email,
+                owed,
+                wait,
+            });
             continue;
         }
-        let before = cut
-            .iter()
-            .find(|(seq, _, _)| *seq == t.covered)
-            .map_or(0, |(_, total, _)| *total);
-        let bytes: i64 = cut
-            .iter()
-            .filter(|(seq, _, _)| *seq > t.covered)
-            .map(|(_, _, bytes)| bytes)
-            .sum();
-        if total == before {
-            continue;
+        let manual = by_hand || t.deliver_by_hand;
+        if t.deliver_by_hand {
+            diesel::update(target_rows::table.find(t.id))
+                .set(target_rows::deliver_by_hand.eq(false))
+                .execute(conn)?;
         }
         let id = Uuid::now_v7();
         diesel::insert_into(batch_targets::table)
@@ -310,12 +274,12 @@ fn dispatch(
                 batch_targets::campaign_id.eq(campaign_id),
                 batch_targets::target_id.eq(t.id),
                 batch_targets::from_seq.eq(t.covered),
-                batch_targets::to_seq.eq(last_seq),
-                batch_targets::first_number.eq(before + 1),
-                batch_targets::last_number.eq(total),
-                batch_targets::signature_count.eq(total - before),
-                batch_targets::csv_bytes.eq(bytes),
-                batch_targets::manual.eq(by_hand),
+                batch_targets::to_seq.eq(owed.to_seq),
+                batch_targets::first_number.eq(owed.first_number),
+                batch_targets::last_number.eq(owed.last_number),
+                batch_targets::signature_count.eq(owed.signatures()),
+                batch_targets::csv_bytes.eq(owed.csv_bytes),
+                batch_targets::manual.eq(manual),
                 batch_targets::message_id.eq(message_id(id, message_id_domain)),
                 batch_targets::created_at.eq(now),
             ))
@@ -323,11 +287,11 @@ fn dispatch(
         dispatched.push(Dispatched {
             batch_target_id: id,
             target_name: t.name,
-            signatures: total - before,
+            signatures: owed.signatures(),
         });
     }
     queue_messages(conn, &dispatched)?;
-    Ok(dispatched)
+    Ok((dispatched, waiting))
 }
 
 /// Queues one small outbox row per message, in one statement; each is rendered when sent.

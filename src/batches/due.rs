@@ -2,9 +2,10 @@
 //! schedule and state, so they can be tested without a database.
 
 use super::CutReason;
+use crate::domain::schedule::resolve_local;
 use crate::domain::schedule::DeliverySchedule;
 use crate::domain::window::DeliveryWindow;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 
 /// Signatures are never held back by `delivery_min` for longer than this.
@@ -79,6 +80,12 @@ pub struct TargetClock<'a> {
     pub last_scheduled_at: Option<DateTime<Utc>>,
     /// Whether batches exist that the target has not been sent.
     pub behind: bool,
+    /// Whether the newest of those batches is the final one, cut when the campaign closed:
+    /// it goes at once (inside the window), never held by the one-message-a-day rule.
+    pub final_batch: bool,
+    /// Whether an organizer delivered by hand while an earlier message to the target was
+    /// still on its way: the target is sent as soon as that message settles.
+    pub by_hand_waiting: bool,
     /// Whether a message to the target is still queued or retrying: the next one waits for
     /// it, so that a message given up later is followed by one covering its signatures.
     pub in_flight: bool,
@@ -86,21 +93,74 @@ pub struct TargetClock<'a> {
     pub failed: bool,
 }
 
-/// Whether a target may be sent what it is behind on now. By hand, the organizer overrides
-/// the window and the one-batch-a-day limit.
-pub fn may_send(t: &TargetClock<'_>, now: DateTime<Utc>, by_hand: bool) -> bool {
-    if !t.behind || t.failed || t.in_flight {
-        return false;
+/// Why a target that is behind is not sent its signatures now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    /// Its address was refused for good; an organizer must let it receive again.
+    Failed,
+    /// Its earlier message is still queued or retrying.
+    EarlierMessage,
+    /// Outside its delivery window, which opens at `until`.
+    Window { until: DateTime<Utc> },
+    /// It was sent a scheduled message today already; the next may go at `until`.
+    OncePerDay { until: DateTime<Utc> },
+}
+
+impl Wait {
+    /// When the wait ends, when that is known.
+    pub fn until(self) -> Option<DateTime<Utc>> {
+        match self {
+            Wait::Window { until } | Wait::OncePerDay { until } => Some(until),
+            Wait::Failed | Wait::EarlierMessage => None,
+        }
     }
-    if by_hand {
-        return true;
+
+    /// The reason in the delivery log's words.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Wait::Failed => "its address was refused; retry the target once it is fixed",
+            Wait::EarlierMessage => "waits for its earlier message to be sent",
+            Wait::Window { .. } => "outside its delivery window",
+            Wait::OncePerDay { .. } => "scheduled messages go at most once a day per target",
+        }
+    }
+}
+
+/// What keeps a target that is behind from being sent now; `None` when it may be sent. By
+/// hand, the organizer overrides the window and the one-message-a-day limit.
+pub fn wait(t: &TargetClock<'_>, now: DateTime<Utc>, by_hand: bool) -> Option<Wait> {
+    if t.failed {
+        return Some(Wait::Failed);
+    }
+    if t.in_flight {
+        return Some(Wait::EarlierMessage);
+    }
+    if by_hand || t.by_hand_waiting {
+        return None;
     }
     let local_day = |at: DateTime<Utc>| -> NaiveDate { at.with_timezone(&t.tz).date_naive() };
     let already_today = t
         .last_scheduled_at
         .is_some_and(|at| local_day(at) == local_day(now));
-    let in_window = t.window.is_none_or(|w| w.contains(now, t.tz));
-    in_window && !already_today
+    let open = |at: DateTime<Utc>| t.window.map_or(at, |w| w.next_open(at, t.tz));
+    if already_today && !t.final_batch {
+        let tomorrow = local_day(now)
+            .succ_opt()
+            .and_then(|day| resolve_local(t.tz, day, NaiveTime::MIN))
+            .unwrap_or(now + Duration::days(1));
+        return Some(Wait::OncePerDay {
+            until: open(tomorrow),
+        });
+    }
+    match t.window {
+        Some(w) if !w.contains(now, t.tz) => Some(Wait::Window { until: open(now) }),
+        _ => None,
+    }
+}
+
+/// Whether a target may be sent what it is behind on now.
+pub fn may_send(t: &TargetClock<'_>, now: DateTime<Utc>, by_hand: bool) -> bool {
+    t.behind && wait(t, now, by_hand).is_none()
 }
 
 /// The time zone a target's window and day are read in: its own, else the schedule's.
@@ -230,6 +290,8 @@ mod tests {
             tz: chrono_tz::Europe::Zagreb,
             last_scheduled_at: None,
             behind: true,
+            final_batch: false,
+            by_hand_waiting: false,
             in_flight: false,
             failed: false,
         };
@@ -255,5 +317,61 @@ mod tests {
         assert!(!may_send(&waiting, utc("2027-03-01T08:30:00Z"), true));
         let up_to_date = TargetClock { behind: false, ..t };
         assert!(!may_send(&up_to_date, utc("2027-03-01T08:30:00Z"), true));
+    }
+
+    #[test]
+    fn the_final_batch_at_close_is_not_held_by_the_daily_rule_but_keeps_to_the_window() {
+        let window = DeliveryWindow::parse("mon-fri 09:00-17:00").unwrap();
+        let sent_today = TargetClock {
+            window: Some(&window),
+            tz: chrono_tz::UTC,
+            last_scheduled_at: Some(utc("2027-03-01T09:30:00Z")),
+            behind: true,
+            final_batch: false,
+            by_hand_waiting: false,
+            in_flight: false,
+            failed: false,
+        };
+        let afternoon = utc("2027-03-01T15:00:00Z");
+        assert_eq!(
+            wait(&sent_today, afternoon, false),
+            Some(Wait::OncePerDay {
+                until: utc("2027-03-02T09:00:00Z")
+            })
+        );
+        let closing = TargetClock {
+            final_batch: true,
+            ..sent_today.clone()
+        };
+        assert!(may_send(&closing, afternoon, false));
+        let evening = utc("2027-03-01T18:00:00Z");
+        assert_eq!(
+            wait(&closing, evening, false),
+            Some(Wait::Window {
+                until: utc("2027-03-02T09:00:00Z")
+            })
+        );
+        assert!(may_send(&closing, evening, true));
+    }
+
+    #[test]
+    fn a_delivery_by_hand_that_waited_for_an_earlier_message_goes_once_it_settles() {
+        let waiting = TargetClock {
+            window: None,
+            tz: chrono_tz::UTC,
+            last_scheduled_at: Some(utc("2027-03-01T09:30:00Z")),
+            behind: true,
+            final_batch: false,
+            by_hand_waiting: true,
+            in_flight: true,
+            failed: false,
+        };
+        let now = utc("2027-03-01T10:00:00Z");
+        assert_eq!(wait(&waiting, now, false), Some(Wait::EarlierMessage));
+        let settled = TargetClock {
+            in_flight: false,
+            ..waiting
+        };
+        assert!(may_send(&settled, now, false));
     }
 }

@@ -10,6 +10,7 @@ pub mod message;
 pub mod report;
 pub mod signers;
 pub mod state;
+pub mod targets;
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -63,6 +64,8 @@ pub struct CampaignDelivery {
     /// The batch cut, with its number of signatures.
     pub cut: Option<(CutReason, i64)>,
     pub dispatched: Vec<Dispatched>,
+    /// Targets owed signatures that are not sent now, and why.
+    pub waiting: Vec<targets::Waiting>,
 }
 
 use crate::db::schema::campaigns;
@@ -78,9 +81,22 @@ pub fn run_due(
     message_id_domain: &str,
     dry_run: bool,
 ) -> anyhow::Result<Vec<CampaignDelivery>> {
-    if dry_run {
-        return rolled_back(conn, |conn| run_due(conn, now, message_id_domain, false));
+    let done = if dry_run {
+        rolled_back(conn, |conn| due_passes(conn, now, message_id_domain))?
+    } else {
+        due_passes(conn, now, message_id_domain)?
+    };
+    for pass in &done {
+        log_pass(pass, dry_run);
     }
+    Ok(done)
+}
+
+fn due_passes(
+    conn: &mut PgConnection,
+    now: DateTime<Utc>,
+    message_id_domain: &str,
+) -> anyhow::Result<Vec<CampaignDelivery>> {
     cut::close_expired(conn, now)?;
     let mut done = Vec::new();
     for id in cut::deliverable(conn)? {
@@ -90,6 +106,25 @@ pub fn run_due(
         }
     }
     Ok(done)
+}
+
+/// Logs what a pass cut and queued; a dry run says what it would have.
+fn log_pass(pass: &CampaignDelivery, dry_run: bool) {
+    if let Some((reason, signatures)) = pass.cut {
+        if dry_run {
+            tracing::info!(campaign = %pass.slug, signatures, reason = reason.as_str(), "dry run: a batch would be cut");
+        } else {
+            tracing::info!(campaign = %pass.slug, signatures, reason = reason.as_str(), "batch cut");
+        }
+    }
+    if !pass.dispatched.is_empty() {
+        let messages = pass.dispatched.len();
+        if dry_run {
+            tracing::info!(campaign = %pass.slug, messages, "dry run: batch messages would be queued");
+        } else {
+            tracing::info!(campaign = %pass.slug, messages, "batch messages queued");
+        }
+    }
 }
 
 /// `campaign deliver-now`: cuts a batch of everything pending and queues a message to every
@@ -111,8 +146,10 @@ pub fn deliver_now(
     if status == "draft" {
         bail!("{slug} is a draft: launch it first (nobody can have signed it yet)");
     }
-    cut::campaign_pass(conn, id, now, message_id_domain, cut::Trigger::ByHand)?
-        .ok_or_else(|| anyhow::anyhow!("{slug} could not be locked"))
+    let pass = cut::campaign_pass(conn, id, now, message_id_domain, cut::Trigger::ByHand)?
+        .ok_or_else(|| anyhow::anyhow!("{slug} could not be locked"))?;
+    log_pass(&pass, false);
+    Ok(pass)
 }
 
 /// Runs `work` in a transaction that is always rolled back, and returns what it returned.
@@ -137,6 +174,16 @@ fn rolled_back<T>(
     }
 }
 
+/// What a target would be sent next.
+#[derive(Debug)]
+pub enum Next {
+    Message(Box<message::BatchMessage>),
+    /// Every confirmed signature has reached it or is on its way: there is nothing to send.
+    NothingNew {
+        target_name: String,
+    },
+}
+
 /// The next message to each target of `slug` (or only to `target_email`) as it would be sent
 /// now, changing nothing.
 pub fn preview(
@@ -145,7 +192,7 @@ pub fn preview(
     target_email: Option<&str>,
     ctx: &message::BatchContext<'_>,
     test: bool,
-) -> anyhow::Result<Vec<message::BatchMessage>> {
+) -> anyhow::Result<Vec<Next>> {
     let (campaign_id, ids) = campaign_targets(conn, slug, target_email)?;
     if ids.is_empty() {
         match target_email {
@@ -153,30 +200,62 @@ pub fn preview(
             None => bail!("{slug} has no targets; add [[targets]] to its letter file"),
         }
     }
+    let owed_nothing = owed_nothing(conn, campaign_id)?;
     ids.into_iter()
         .map(|target_id| {
-            message::render(
-                conn,
-                message::Which::Next {
-                    campaign_id,
-                    target_id,
-                },
-                ctx,
-                test,
-            )
+            if let Some(name) = owed_nothing.iter().find(|(id, _)| *id == target_id) {
+                return Ok(Next::NothingNew {
+                    target_name: name.1.clone(),
+                });
+            }
+            let which = message::Which::Next {
+                campaign_id,
+                target_id,
+            };
+            Ok(Next::Message(Box::new(message::render(
+                conn, which, ctx, test,
+            )?)))
         })
         .collect()
 }
 
+/// The targets (id, name) that nothing new would be sent to now: no confirmed signature
+/// waits to be cut, and they have been sent (or are being sent) every batch.
+fn owed_nothing(conn: &mut PgConnection, campaign_id: Uuid) -> anyhow::Result<Vec<(Uuid, String)>> {
+    use crate::db::schema::batch_pending;
+    let pending: i64 = batch_pending::table
+        .filter(batch_pending::campaign_id.eq(campaign_id))
+        .count()
+        .get_result(conn)?;
+    if pending > 0 {
+        return Ok(Vec::new());
+    }
+    let cut = targets::cut_batches(conn, campaign_id)?;
+    Ok(targets::target_states(conn, campaign_id)?
+        .into_iter()
+        .filter(|t| targets::owed(t, &cut).is_none())
+        .map(|t| (t.id, t.name))
+        .collect())
+}
+
+/// What a test send did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TestCopies {
+    pub queued: usize,
+    /// Targets skipped because nothing new would be sent to them.
+    pub nothing_new: usize,
+}
+
 /// Queues a test copy of the next message to each target of `slug` (or only to
-/// `target_email`) for `to`; returns how many. Changes no batch and no log.
+/// `target_email`) for `to`, skipping targets that nothing new would be sent to. Changes no
+/// batch and no log.
 pub fn queue_test_copies(
     conn: &mut PgConnection,
     slug: &str,
     target_email: Option<&str>,
     to: &str,
     message_id_domain: &str,
-) -> anyhow::Result<usize> {
+) -> anyhow::Result<TestCopies> {
     use crate::mail::{outbox, MailKind, MailRefs, OutgoingEmail};
     let to = crate::domain::email::SignerEmail::parse(to)
         .map_err(|e| anyhow::anyhow!("--send-test-to: {e}"))?;
@@ -184,6 +263,10 @@ pub fn queue_test_copies(
     if ids.is_empty() {
         bail!("{slug} has no such target");
     }
+    let owed_nothing = owed_nothing(conn, campaign_id)?;
+    let (skipped, ids): (Vec<Uuid>, Vec<Uuid>) = ids
+        .into_iter()
+        .partition(|id| owed_nothing.iter().any(|(o, _)| o == id));
     conn.transaction(|conn| {
         for target_id in &ids {
             let params = serde_json::to_value(message::TestCopy {
@@ -205,7 +288,10 @@ pub fn queue_test_copies(
                 message_id_domain,
             )?;
         }
-        Ok(ids.len())
+        Ok(TestCopies {
+            queued: ids.len(),
+            nothing_new: skipped.len(),
+        })
     })
 }
 

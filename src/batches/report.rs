@@ -1,7 +1,9 @@
 //! The words `deliver` and the `campaign` commands print about batches.
 
 use super::delivery::LogLine;
+use super::due::Wait;
 use super::state::DeliveryState;
+use super::targets::Waiting;
 use super::CampaignDelivery;
 
 /// One line per batch cut and per message queued; `dry_run` says "would".
@@ -26,7 +28,37 @@ pub fn pass_lines(done: &[CampaignDelivery], dry_run: bool) -> Vec<String> {
                 d.slug, m.signatures, m.target_name
             ));
         }
+        for w in &d.waiting {
+            lines.push(format!("{}: {}", d.slug, waiting_line(w)));
+        }
     }
+    lines
+}
+
+/// "Jane Roe waits for signatures #4-10 (7): outside its delivery window; goes at …".
+pub fn waiting_line(w: &Waiting) -> String {
+    let goes = match w.wait.until() {
+        Some(at) => format!("; goes {} UTC", at.format("%Y-%m-%d %H:%M")),
+        None if w.wait == Wait::EarlierMessage => "; goes as soon as it settles".to_string(),
+        None => String::new(),
+    };
+    format!(
+        "{} waits for signatures #{}-{} ({}): {}{goes}",
+        w.target_name,
+        w.owed.first_number,
+        w.owed.last_number,
+        w.owed.signatures(),
+        w.wait.reason()
+    )
+}
+
+/// The targets owed signatures that wait, under the delivery log.
+pub fn waiting_lines(waiting: &[Waiting]) -> Vec<String> {
+    if waiting.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec!["waiting (cut, not sent yet):".to_string()];
+    lines.extend(waiting.iter().map(|w| format!("  {}", waiting_line(w))));
     lines
 }
 
@@ -90,6 +122,16 @@ pub fn preview_lines(m: &super::message::BatchMessage) -> String {
     out.push('\n');
     out.push_str(&m.text);
     out
+}
+
+/// What a target would be sent next, as `campaign preview` prints it.
+pub fn next_lines(next: &super::Next) -> String {
+    match next {
+        super::Next::Message(m) => preview_lines(m),
+        super::Next::NothingNew { target_name } => format!(
+            "{target_name}: nothing new to deliver; every confirmed signature has reached them or is on its way\n"
+        ),
+    }
 }
 
 /// What `campaign retry-target` says it did.

@@ -203,6 +203,7 @@ diesel::table! {
         created_at -> Timestamptz,
         failed_at -> Nullable<Timestamptz>,
         failed_reason -> Nullable<Text>,
+        deliver_by_hand -> Bool,
     }
 }
 

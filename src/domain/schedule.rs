@@ -128,7 +128,7 @@ impl DeliverySchedule {
 }
 
 /// The UTC instant of `at` on `day` in `tz`, moving past a DST gap when that time is skipped.
-fn resolve_local(tz: Tz, day: NaiveDate, at: NaiveTime) -> Option<DateTime<Utc>> {
+pub(crate) fn resolve_local(tz: Tz, day: NaiveDate, at: NaiveTime) -> Option<DateTime<Utc>> {
     let wanted = day.and_time(at);
     if let Some(instant) = tz.from_local_datetime(&wanted).earliest() {
         return Some(instant.with_timezone(&Utc));

@@ -1,7 +1,7 @@
 //! When a target may receive a batch: the optional `delivery_window` of a letter file
 //! ("mon-fri 09:00-17:00"), read in the target's own time zone.
 
-use super::schedule::{parse_time, parse_weekday};
+use super::schedule::{parse_time, parse_weekday, resolve_local};
 use chrono::{DateTime, Datelike, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
 use std::fmt;
@@ -45,6 +45,21 @@ impl DeliveryWindow {
         let day = local.weekday().num_days_from_monday() as usize;
         let time = local.time();
         self.days[day] && self.from <= time && time < self.until
+    }
+
+    /// The first instant at or after `now` inside the window in `tz` (`now` itself when it is
+    /// open).
+    pub fn next_open(&self, now: DateTime<Utc>, tz: Tz) -> DateTime<Utc> {
+        if self.contains(now, tz) {
+            return now;
+        }
+        let today = now.with_timezone(&tz).date_naive();
+        (0..=8)
+            .filter_map(|offset| today.checked_add_signed(chrono::Duration::days(offset)))
+            .filter(|day| self.days[day.weekday().num_days_from_monday() as usize])
+            .filter_map(|day| resolve_local(tz, day, self.from))
+            .find(|instant| *instant >= now)
+            .unwrap_or(now)
     }
 }
 
@@ -109,6 +124,25 @@ mod tests {
         assert!(!window.contains(utc("2027-03-06T10:00:00Z"), zagreb));
         // 08:30 UTC is still Sunday night in New York... and Monday 03:30 is too early.
         assert!(!window.contains(utc("2027-03-01T08:30:00Z"), chrono_tz::America::New_York));
+    }
+
+    #[test]
+    fn a_closed_window_next_opens_at_its_first_hour_on_an_allowed_day() {
+        let window = DeliveryWindow::parse("mon-fri 09:00-17:00").unwrap();
+        let zagreb = chrono_tz::Europe::Zagreb;
+        // Monday 08:30 local: opens at 09:00 local (08:00 UTC) the same day.
+        assert_eq!(
+            window.next_open(utc("2027-03-01T07:30:00Z"), zagreb),
+            utc("2027-03-01T08:00:00Z")
+        );
+        // Open now: now.
+        let open = utc("2027-03-01T10:00:00Z");
+        assert_eq!(window.next_open(open, zagreb), open);
+        // Friday after hours: Monday morning.
+        assert_eq!(
+            window.next_open(utc("2027-03-05T17:30:00Z"), zagreb),
+            utc("2027-03-08T08:00:00Z")
+        );
     }
 
     #[test]

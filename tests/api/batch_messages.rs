@@ -29,6 +29,14 @@ async fn preview(app: &TestApp, slug: &str) -> Vec<BatchMessage> {
     })
     .await
     .unwrap()
+    .into_iter()
+    .map(|next| match next {
+        undersign::batches::Next::Message(m) => *m,
+        undersign::batches::Next::NothingNew { target_name } => {
+            panic!("nothing new for {target_name}")
+        }
+    })
+    .collect()
 }
 
 async fn queued(app: &TestApp, id: uuid::Uuid, attachment_max: usize) -> BatchMessage {

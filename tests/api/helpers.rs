@@ -13,7 +13,7 @@ use undersign::mail::drain::{Drain, DrainReport, SEND_CONNECTIONS};
 use undersign::mail::transport::Mailer;
 use undersign::mail::RenderContext;
 use undersign::web::Application;
-use undersign::worker::OutboxWorker;
+use undersign::worker::DeliveryWorker;
 
 /// The base URL the app puts in e-mails during tests.
 pub const BASE_URL: &str = "http://undersign.test";
@@ -235,7 +235,7 @@ pub struct TestApp {
     pub drain: Drain,
     pub client: reqwest::Client,
     /// The `serve` worker, when the test asked for one; it stops with the test.
-    pub _worker: Option<OutboxWorker>,
+    pub _worker: Option<DeliveryWorker>,
     // Dropped last: the pool's connections must close first.
     pub db: TestDatabase,
 }
@@ -244,6 +244,9 @@ pub struct TestApp {
 #[derive(Default)]
 pub struct Options {
     pub run_worker: bool,
+    /// How often the worker runs the due delivery work (`serve` every 30 s); none by default,
+    /// so a test's own `deliver` runs are the only ones.
+    pub due_every: Option<std::time::Duration>,
     pub trusted_proxies: Vec<ipnet::IpNet>,
     pub privacy_url: Option<String>,
     /// Instead of [`BASE_URL`].
@@ -288,7 +291,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let app = Application::build(settings.clone(), pool.clone()).expect("app builds");
     let worker = options
         .run_worker
-        .then(|| OutboxWorker::spawn(drain.clone()));
+        .then(|| DeliveryWorker::spawn(drain.clone(), pool.clone(), options.due_every));
     let port = app.port();
     actix_web::rt::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()

@@ -7,6 +7,7 @@ mod batch_messages;
 mod batches;
 mod browser;
 mod cli;
+mod delivery_schedule;
 mod drafts;
 mod helpers;
 mod http;

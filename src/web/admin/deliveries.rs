@@ -8,7 +8,10 @@ use super::dashboard;
 use super::guard::Organizer;
 use super::page;
 use crate::batches::delivery::{self, LogLine};
+use crate::batches::due::Wait;
 use crate::batches::state::DeliveryState;
+use crate::batches::targets::Waiting;
+use crate::batches::CampaignDelivery;
 use crate::campaigns::{Campaign, CampaignStatus};
 use crate::db;
 use crate::domain::slug::Slug;
@@ -19,6 +22,7 @@ use crate::web::{urls, AppState};
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::{DateTime, Utc};
+use diesel::Connection;
 
 /// What the dashboard says about deliveries.
 pub struct Summary {
@@ -78,16 +82,113 @@ struct DeliveriesPage<'a> {
     c: &'a Campaign,
     status: CampaignStatus,
     log: &'a [LogLine],
+    waiting: Vec<WaitingRow>,
     summary: Summary,
+    /// What the organizer's last "Deliver now" did.
+    notice: Option<String>,
+}
+
+/// A target owed signatures that are not sent yet, as the page shows it.
+struct WaitingRow {
+    target_name: String,
+    target_email: String,
+    since: String,
+    first_number: i64,
+    last_number: i64,
+    signatures: i64,
+    reason: &'static str,
+    goes: String,
+}
+
+impl WaitingRow {
+    fn of(w: Waiting) -> WaitingRow {
+        WaitingRow {
+            goes: match w.wait {
+                Wait::EarlierMessage => "as soon as the earlier message is sent".into(),
+                Wait::Failed => "after “retry” once the address is fixed".into(),
+                _ => w.wait.until().map(time).unwrap_or_default(),
+            },
+            since: time(w.owed.since),
+            first_number: w.owed.first_number,
+            last_number: w.owed.last_number,
+            signatures: w.owed.signatures(),
+            reason: w.wait.reason(),
+            target_name: w.target_name,
+            target_email: w.target_email,
+        }
+    }
+}
+
+/// `?done=` after "Deliver now": what it cut and queued, and how many targets wait.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Done {
+    #[serde(default)]
+    done: String,
+}
+
+impl Done {
+    fn of(d: &CampaignDelivery) -> String {
+        if d.cut.is_none() && d.dispatched.is_empty() && d.waiting.is_empty() {
+            return "nothing".into();
+        }
+        format!(
+            "{}.{}.{}",
+            d.cut.map_or(0, |(_, n)| n),
+            d.dispatched.len(),
+            d.waiting.len()
+        )
+    }
+
+    /// The sentence for the organizer; `None` for anything this page did not write.
+    fn notice(&self) -> Option<String> {
+        if self.done == "nothing" {
+            return Some(
+                "Nothing new to deliver: every confirmed signature has been sent to every target or is on its way."
+                    .into(),
+            );
+        }
+        let mut parts = self.done.split('.').map(|n| n.parse::<u64>().ok());
+        let (Some(Some(cut)), Some(Some(queued)), Some(Some(waiting)), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return None;
+        };
+        let plural =
+            |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let mut notice = if cut > 0 {
+            format!("Cut a batch of {}.", plural(cut, "signature", "signatures"))
+        } else {
+            "No new signatures to cut.".to_string()
+        };
+        if queued > 0 {
+            notice.push_str(&format!(
+                " Queued a message to {}; it leaves within a minute.",
+                plural(queued, "target", "targets")
+            ));
+        }
+        if waiting > 0 {
+            notice.push_str(&format!(
+                " {} not sent now: see “Waiting” below for why and when.",
+                plural(waiting, "target is", "targets are")
+            ));
+        }
+        Some(notice)
+    }
 }
 
 pub async fn show(
     state: web::Data<AppState>,
     me: Organizer,
     slug: web::Path<Slug>,
+    done: web::Query<Done>,
 ) -> Result<HttpResponse, PageError> {
     let c = dashboard::load(&state, slug.into_inner()).await?;
     let log = log(&state, &c).await?;
+    let id = c.id();
+    let waiting = db::run(&state.pool, move |conn| {
+        crate::batches::targets::waiting(conn, id, Utc::now())
+    })
+    .await?;
     page::ok(
         DeliveriesPage {
             me: Some(&me.0),
@@ -95,6 +196,8 @@ pub async fn show(
             c: &c,
             summary: Summary::of(&log),
             log: &log,
+            waiting: waiting.into_iter().map(WaitingRow::of).collect(),
+            notice: done.notice(),
         }
         .render(),
     )
@@ -119,24 +222,27 @@ pub async fn deliver_now(
         c.campaign_id(),
         state.message_id_domain.clone(),
     );
-    db::run(&state.pool, move |conn| {
-        let done = crate::batches::deliver_now(conn, &slug, Utc::now(), &domain)?;
-        audit::record(
-            conn,
-            Some(organizer),
-            "deliver-now",
-            Some(id),
-            serde_json::json!({
-                "signatures": done.cut.map_or(0, |(_, n)| n),
-                "messages": done.dispatched.len(),
-            }),
-        )?;
-        Ok(())
+    let done = db::run(&state.pool, move |conn| {
+        conn.transaction(|conn| {
+            let done = crate::batches::deliver_now(conn, &slug, Utc::now(), &domain)?;
+            audit::record(
+                conn,
+                Some(organizer),
+                "deliver-now",
+                Some(id),
+                serde_json::json!({
+                    "signatures": done.cut.map_or(0, |(_, n)| n),
+                    "messages": done.dispatched.len(),
+                    "waiting": done.waiting.len(),
+                }),
+            )?;
+            Ok(Done::of(&done))
+        })
     })
     .await?;
-    Ok(page::see_other(&urls::admin_campaign_part(
-        c.slug(),
-        "deliveries",
+    Ok(page::see_other(&format!(
+        "{}?done={done}",
+        urls::admin_campaign_part(c.slug(), "deliveries")
     )))
 }
 

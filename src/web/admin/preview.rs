@@ -12,7 +12,7 @@ use crate::campaigns::{Campaign, CampaignStatus};
 use crate::db;
 use crate::domain::slug::Slug;
 use crate::organizers::sessions::Session;
-use crate::organizers::Role;
+use crate::organizers::{audit, Role};
 use crate::web::errors::PageError;
 use crate::web::public::{preview_page, PreviewBanner};
 use crate::web::{urls, AppState};
@@ -20,6 +20,7 @@ use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::Utc;
+use diesel::Connection;
 
 #[derive(Template)]
 #[template(path = "admin/messages.html")]
@@ -30,6 +31,8 @@ struct MessagesPage<'a> {
     messages: Vec<String>,
     /// How many test copies were just queued, after a test send.
     sent: Option<usize>,
+    /// How many targets that send skipped, having nothing new to be sent.
+    skipped: usize,
 }
 
 /// A campaign that can be previewed: any but an archived one.
@@ -97,18 +100,23 @@ pub async fn messages(
         })
         .await?
         .iter()
-        .map(batches::report::preview_lines)
+        .map(batches::report::next_lines)
         .collect()
     };
-    let sent = form_urlencoded::parse(req.query_string().as_bytes())
-        .find(|(k, _)| k == "sent")
-        .and_then(|(_, v)| v.parse().ok());
+    let number = |key: &str| {
+        form_urlencoded::parse(req.query_string().as_bytes())
+            .find(|(k, _)| k == key)
+            .and_then(|(_, v)| v.parse::<usize>().ok())
+    };
+    let sent = number("sent");
+    let skipped = number("skipped").unwrap_or(0);
     page::ok(
         MessagesPage {
             me: Some(&me.0),
             c: &c,
             messages,
             sent,
+            skipped,
         }
         .render(),
     )
@@ -120,6 +128,7 @@ pub async fn send_test(
     slug: web::Path<Slug>,
 ) -> Result<HttpResponse, PageError> {
     let session = me.require(Role::Editor)?;
+    let organizer = session.organizer_id;
     let c = previewable(&state, slug.into_inner()).await?;
     if c.targets.is_empty() {
         return Err(PageError::Conflict(
@@ -131,11 +140,27 @@ pub async fn send_test(
         session.email.clone(),
         state.settings.message_id_domain(),
     );
-    let queued = db::run(&state.pool, move |conn| {
-        batches::queue_test_copies(conn, &slug, None, &to, &domain)
+    let id = c.campaign_id();
+    let copies = db::run(&state.pool, move |conn| {
+        conn.transaction(|conn| {
+            let copies = batches::queue_test_copies(conn, &slug, None, &to, &domain)?;
+            if copies.queued > 0 {
+                audit::record(
+                    conn,
+                    Some(organizer),
+                    "send-test",
+                    Some(id),
+                    serde_json::json!({ "copies": copies.queued }),
+                )?;
+            }
+            anyhow::Ok(copies)
+        })
     })
     .await?;
-    tracing::info!(campaign_id = %c.campaign_id(), copies = queued, "test copies queued");
+    tracing::info!(campaign_id = %c.campaign_id(), copies = copies.queued, "test copies queued");
     let messages = urls::admin_campaign_part(c.slug(), "preview/messages");
-    Ok(page::see_other(&format!("{messages}?sent={queued}")))
+    Ok(page::see_other(&format!(
+        "{messages}?sent={}&skipped={}",
+        copies.queued, copies.nothing_new
+    )))
 }

@@ -34,7 +34,8 @@ async fn deliver_now_queues_the_batch_and_the_log_shows_a_failed_target_with_its
     assert_eq!(response.status().as_u16(), 303);
     assert_eq!(
         response.headers()["location"],
-        format!("/admin/campaigns/{slug}/deliveries").as_str()
+        format!("/admin/campaigns/{slug}/deliveries?done=3.2.0").as_str(),
+        "the log, told what was cut and queued"
     );
     assert_eq!(count(&app, batches), 2, "one message per target");
     assert_eq!(
