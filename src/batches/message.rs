@@ -8,7 +8,8 @@ use super::signers::{self, Coverage, Signer};
 use crate::campaigns::letter::{render_letter_greeting, RenderedLetter};
 use crate::campaigns::{self, Campaign};
 use crate::db::schema::{batch_targets, batches, targets};
-use crate::web::public::numbers::thousands;
+use crate::domain::counting::{count, range, thousands};
+use crate::domain::letter::Links;
 use anyhow::Context as _;
 use askama::Template;
 use chrono::{DateTime, Utc};
@@ -108,8 +109,14 @@ struct View<'a> {
     asks: &'a [String],
     letter_link: String,
     total: String,
-    new: String,
+    /// "1 person has", "12,345 people have".
+    signed_so_far: String,
+    /// "1 more person has", "3 more people have".
+    new_signed: String,
+    /// "Signer 4", "Signers 4–6".
     range: String,
+    /// Who gathered the signatures.
+    organisation: Option<String>,
     signers: Vec<SignerLine>,
     more: Option<String>,
     csv: CsvNote,
@@ -337,8 +344,13 @@ fn view<'a>(
     let shown = inline.len() as i64;
     let first = earlier.is_empty();
     let greeting = greeting(row.salutation.as_deref(), target_name);
+    let letter_link = format!("{}/c/{}", ctx.base_url, row.slug);
+    let links = Links::Absolute {
+        base_url: ctx.base_url,
+        page_url: &letter_link,
+    };
     let letter = first
-        .then(|| render_letter_greeting(campaign, Some(&greeting)))
+        .then(|| render_letter_greeting(campaign, Some(&greeting), links))
         .transpose()?;
     Ok(View {
         test,
@@ -347,10 +359,12 @@ fn view<'a>(
         title: &row.title,
         letter,
         asks: &campaign.asks,
-        letter_link: format!("{}/c/{}", ctx.base_url, row.slug),
         total: thousands(span.total),
-        new: thousands(span.new),
-        range: format!("{}–{}", thousands(span.first_number), thousands(span.total)),
+        signed_so_far: count(span.total, "person has", "people have"),
+        new_signed: count(span.new, "more person has", "more people have"),
+        range: range(span.first_number, span.total, "Signer", "Signers"),
+        organisation: campaign.organisation().map(str::to_string),
+        letter_link,
         signers: inline
             .into_iter()
             .map(|s| SignerLine {
@@ -380,13 +394,16 @@ fn greeting(salutation: Option<&str>, target_name: &str) -> String {
 
 fn subject(v: &View<'_>, span: &Span, test: bool) -> String {
     let words = if v.first {
-        format!("{} — {} signatures", v.title, v.total)
+        format!(
+            "{} — {}",
+            v.title,
+            count(span.total, "signature", "signatures")
+        )
     } else {
         format!(
-            "{} — {} new {}, {} in all",
+            "{} — {}, {} in all",
             v.title,
-            v.new,
-            crate::web::public::numbers::plural(span.new, "signature", "signatures"),
+            count(span.new, "new signature", "new signatures"),
             v.total
         )
     };

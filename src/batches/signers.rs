@@ -108,7 +108,9 @@ pub fn first(
     Ok(out)
 }
 
-/// Writes signers as CSV rows numbered from `first_number`, header first.
+/// Writes signers as CSV rows numbered from `first_number`, header first: UTF-8 with a byte
+/// order mark and CRLF line ends, so spreadsheet programs read accented and Cyrillic names
+/// right when an official double-clicks the file.
 pub struct CsvWriter<W: std::io::Write> {
     csv: csv::Writer<W>,
     next_number: i64,
@@ -116,8 +118,11 @@ pub struct CsvWriter<W: std::io::Write> {
 }
 
 impl<W: std::io::Write> CsvWriter<W> {
-    pub fn new(out: W, first_number: i64, postcode: bool) -> anyhow::Result<Self> {
-        let mut csv = csv::Writer::from_writer(out);
+    pub fn new(mut out: W, first_number: i64, postcode: bool) -> anyhow::Result<Self> {
+        out.write_all("\u{FEFF}".as_bytes())?;
+        let mut csv = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(out);
         let mut header = vec!["number", "name", "country"];
         if postcode {
             header.push("postcode");
@@ -134,7 +139,6 @@ impl<W: std::io::Write> CsvWriter<W> {
     /// Field by field into one reused buffer: a million rows should cost the database's time,
     /// not an allocation per cell and a date format parsed per row.
     pub fn write(&mut self, rows: &[Signer]) -> anyhow::Result<()> {
-        use chrono::{Datelike, Timelike};
         use std::fmt::Write as _;
         let mut cell = String::with_capacity(24);
         for s in rows {
@@ -149,17 +153,8 @@ impl<W: std::io::Write> CsvWriter<W> {
             }
             self.csv
                 .write_field(defused(s.comment.as_deref().unwrap_or("")).as_bytes())?;
-            let at = s.confirmed_at;
             cell.clear();
-            write!(
-                cell,
-                "{:04}-{:02}-{:02} {:02}:{:02} UTC",
-                at.year(),
-                at.month(),
-                at.day(),
-                at.hour(),
-                at.minute()
-            )?;
+            crate::signatures::export::write_csv_time(&mut cell, s.confirmed_at);
             self.csv.write_field(&cell)?;
             self.csv.write_record(None::<&[u8]>)?;
             self.next_number += 1;
@@ -225,9 +220,9 @@ mod tests {
         let text = String::from_utf8(w.finish().unwrap()).unwrap();
         assert_eq!(
             text,
-            "number,name,country,comment,signed_at\n\
-             41,Ana Petrović,HR,\"Stop it, \"\"now\"\"\",2027-03-04 09:30 UTC\n\
-             42,\"'=HYPERLINK(\"\"x\"\")\",HR,'@SUM(A1),2027-03-04 09:30 UTC\n"
+            "\u{FEFF}number,name,country,comment,signed_at\r\n\
+             41,Ana Petrović,HR,\"Stop it, \"\"now\"\"\",2027-03-04 09:30 UTC\r\n\
+             42,\"'=HYPERLINK(\"\"x\"\")\",HR,'@SUM(A1),2027-03-04 09:30 UTC\r\n"
         );
     }
 
@@ -236,8 +231,8 @@ mod tests {
         let mut w = CsvWriter::new(Vec::new(), 1, true).unwrap();
         w.write(&[signer("Ana", None)]).unwrap();
         let text = String::from_utf8(w.finish().unwrap()).unwrap();
-        assert!(
-            text.starts_with("number,name,country,postcode,comment,signed_at\n1,Ana,HR,10000,,")
-        );
+        assert!(text.starts_with(
+            "\u{FEFF}number,name,country,postcode,comment,signed_at\r\n1,Ana,HR,10000,,"
+        ));
     }
 }

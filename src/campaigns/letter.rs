@@ -3,7 +3,7 @@
 //! plain text (text e-mail parts) from the same parts, so both say the same.
 
 use super::Campaign;
-use crate::domain::letter::{body_html, body_text, SafeHtml};
+use crate::domain::letter::{body_html_with, body_text_with, Links, SafeHtml};
 use askama::Template;
 
 /// The letter in both forms.
@@ -31,27 +31,28 @@ struct LetterText<'a> {
     body: String,
 }
 
-/// The campaign's letter as HTML and as plain text.
+/// The campaign's letter as HTML and as plain text, as the action page shows it.
 pub fn render_letter(c: &Campaign) -> Result<RenderedLetter, askama::Error> {
-    render_letter_greeting(c, c.row.salutation.as_deref())
+    render_letter_greeting(c, c.row.salutation.as_deref(), Links::AsWritten)
 }
 
-/// The letter with `salutation` in place of its own: how it greets the one target a message
-/// goes to.
+/// The letter with `salutation` in place of its own (how it greets the one target a message
+/// goes to), its links on the site written as `links` says (absolute in an e-mail).
 pub fn render_letter_greeting(
     c: &Campaign,
     salutation: Option<&str>,
+    links: Links<'_>,
 ) -> Result<RenderedLetter, askama::Error> {
     let html = LetterHtml {
         c,
         salutation,
-        body: body_html(&c.row.body),
+        body: body_html_with(&c.row.body, links),
     }
     .render()?;
     let text = LetterText {
         c,
         salutation,
-        body: body_text(&c.row.body),
+        body: body_text_with(&c.row.body, links),
     }
     .render()?;
     Ok(RenderedLetter {

@@ -35,16 +35,20 @@ impl Builder {
 
     pub fn build(&self, c: &Composed, message_id: &str) -> anyhow::Result<Message> {
         let address: lettre::Address = c.to.parse().context("invalid recipient address")?;
-        let to = Mailbox::new(
-            c.to_name
-                .as_deref()
-                .map(header_safe)
-                .filter(|n| !n.is_empty()),
-            address,
-        );
+        // The display name is written by our own encoder (lettre cuts encoded-words
+        // mid-word): its output is ASCII from a name cleaned of line breaks and controls.
+        let name = c.to_name.as_deref().map(header_safe);
+        let to = super::address::to_header(name.as_deref(), address.as_ref());
+        let envelope = lettre::address::Envelope::new(Some(self.from.email.clone()), vec![address])
+            .context("no envelope for the recipient")?;
         let mut builder = Message::builder()
             .from(self.from.clone())
-            .to(to)
+            .raw_header(HeaderValue::dangerous_new_pre_encoded(
+                HeaderName::new_from_ascii_str("To"),
+                to.clone(),
+                to,
+            ))
+            .envelope(envelope)
             .subject(header_safe(&c.subject))
             .message_id(Some(header_safe(message_id)));
         let h = &c.headers;
@@ -120,12 +124,16 @@ enum Content {
     Multi(MultiPart),
 }
 
-/// A text part sent as written (7bit or 8bit) when its lines fit, else as lettre chooses.
+/// A text part sent as written (7bit or 8bit) when its lines fit — a line too long for SMTP
+/// (a long paragraph, a letter's HTML) is broken at spaces, which never fall inside a link —
+/// else, for a line that has no space to break at, as lettre chooses.
 fn part(content_type: ContentType, text: &str) -> SinglePart {
-    let crlf = text
-        .replace("\r\n", "\n")
-        .replace('\r', "\n")
-        .replace('\n', "\r\n");
+    let crlf = fold_long_lines(
+        &text
+            .replace("\r\n", "\n")
+            .replace('\r', "\n")
+            .replace('\n', "\r\n"),
+    );
     let fits = crlf.split("\r\n").all(|line| line.len() <= MAX_LINE) && !crlf.contains('\0');
     let body = if fits {
         let encoding = if crlf.is_ascii() {
@@ -138,6 +146,35 @@ fn part(content_type: ContentType, text: &str) -> SinglePart {
         Body::new(crlf)
     };
     SinglePart::builder().header(content_type).body(body)
+}
+
+/// `crlf` with every line longer than [`MAX_LINE`] octets broken at its spaces into lines
+/// that fit (a space is whitespace in HTML and a line end in plain text; a URL has none).
+fn fold_long_lines(crlf: &str) -> String {
+    if crlf.split("\r\n").all(|line| line.len() <= MAX_LINE) {
+        return crlf.to_string();
+    }
+    let mut out = String::with_capacity(crlf.len() + crlf.len() / MAX_LINE * 2);
+    for (i, line) in crlf.split("\r\n").enumerate() {
+        if i > 0 {
+            out.push_str("\r\n");
+        }
+        let mut width = 0;
+        for (j, word) in line.split(' ').enumerate() {
+            if j > 0 {
+                if width + 1 + word.len() > MAX_LINE {
+                    out.push_str("\r\n");
+                    width = 0;
+                } else {
+                    out.push(' ');
+                    width += 1;
+                }
+            }
+            out.push_str(word);
+            width += word.len();
+        }
+    }
+    out
 }
 
 /// Reads the DKIM key named in `settings` for signing as `domain`.
@@ -190,4 +227,31 @@ pub fn dkim_config(settings: &DkimSettings, domain: &str) -> anyhow::Result<Dkim
         headers,
         relaxed,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_paragraph_too_long_for_one_line_is_broken_at_spaces_and_its_links_stay_whole() {
+        let link = "https://act.example/c/a-very-long-campaign-name?with=some&query=parameters";
+        let paragraph = format!(
+            "<p>{} {link} {}</p>",
+            "Слово ".repeat(120).trim_end(),
+            "word ".repeat(150).trim_end()
+        );
+        let folded = fold_long_lines(&format!("<html>\r\n{paragraph}\r\n</html>"));
+        assert!(
+            folded.split("\r\n").all(|l| l.len() <= MAX_LINE),
+            "{folded}"
+        );
+        assert!(folded.split("\r\n").any(|l| l.contains(link)));
+        assert_eq!(
+            folded.replace("\r\n", " "),
+            format!("<html> {paragraph} </html>")
+        );
+        let short = "short\r\nlines";
+        assert_eq!(fold_long_lines(short), short);
+    }
 }

@@ -1,6 +1,7 @@
 //! E-mail: what a message holds before it is queued, how it is rendered, the outbox it waits
 //! in, the drain that sends it, and the transport that finally hands it over.
 
+mod address;
 mod build;
 pub mod compose;
 pub mod drain;

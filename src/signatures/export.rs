@@ -67,11 +67,33 @@ pub fn write_rows(out: &mut impl Write, rows: &[ExportRow]) -> std::io::Result<(
             cell(r.postcode.as_deref().unwrap_or("")),
             cell(r.comment.as_deref().unwrap_or("")),
             cell(if r.wants_updates { "yes" } else { "no" }),
-            cell(&r.confirmed_at.map(|t| t.to_rfc3339()).unwrap_or_default()),
+            cell(&r.confirmed_at.map(csv_time).unwrap_or_default()),
         ];
         writeln!(out, "{}", fields.join(","))?;
     }
     Ok(())
+}
+
+/// A time as every CSV of signatures writes it, to the minute in UTC: `2027-03-04 09:30 UTC`.
+pub fn csv_time(at: DateTime<Utc>) -> String {
+    let mut out = String::with_capacity(20);
+    write_csv_time(&mut out, at);
+    out
+}
+
+/// [`csv_time`] into a reused buffer, for writers of millions of rows.
+pub fn write_csv_time(out: &mut String, at: DateTime<Utc>) {
+    use chrono::{Datelike, Timelike};
+    use std::fmt::Write as _;
+    let _ = write!(
+        out,
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        at.year(),
+        at.month(),
+        at.day(),
+        at.hour(),
+        at.minute()
+    );
 }
 
 /// First characters that make a spreadsheet read a cell as a formula: `= + - @`, their
@@ -104,7 +126,31 @@ pub fn defused(value: &str) -> std::borrow::Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
-    use super::cell;
+    use super::*;
+
+    #[test]
+    fn the_export_writes_times_as_the_batch_csv_does() {
+        let at = DateTime::parse_from_rfc3339("2027-03-04T09:30:59Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let mut out = Vec::new();
+        write_rows(
+            &mut out,
+            &[ExportRow {
+                name: "Ana".into(),
+                email: "ana@example.org".into(),
+                country: "HR".into(),
+                postcode: None,
+                comment: None,
+                wants_updates: false,
+                confirmed_at: Some(at),
+            }],
+        )
+        .unwrap();
+        let line = String::from_utf8(out).unwrap();
+        assert!(line.ends_with(",no,2027-03-04 09:30 UTC\n"), "{line}");
+        assert_eq!(csv_time(at), "2027-03-04 09:30 UTC");
+    }
 
     #[test]
     fn cells_that_look_like_formulas_are_defused() {

@@ -90,8 +90,95 @@ async fn the_first_message_carries_the_whole_letter_the_signers_and_a_csv_but_no
     assert_eq!(name, "stop-the-dam-signatures-1-120.csv");
     let csv = String::from_utf8(csv.clone()).unwrap();
     assert_eq!(csv.lines().count(), 121);
-    assert!(csv.starts_with("number,name,country,comment,signed_at\n1,Signer 1,HR,"));
+    assert!(
+        csv.starts_with("\u{FEFF}number,name,country,comment,signed_at\r\n1,Signer 1,HR,"),
+        "a byte order mark and CRLF, so spreadsheets read the names right: {csv:?}"
+    );
     assert_eq!(m.in_reply_to, None);
+}
+
+#[actix_web::test]
+async fn a_follow_up_for_one_signer_says_one_person_names_who_gathered_it_and_links_once() {
+    let app = spawn_app().await;
+    let slug = app
+        .import(
+            &letter("manual", &[("Marta Kovač", "minister@energy.example")]),
+            true,
+        )
+        .await;
+    add_signatures(&app, &slug, 1, 3, true);
+    deliver_now(&app, &slug).await;
+    mark_all_sent(&app);
+    add_signatures(&app, &slug, 4, 1, true);
+    let second = deliver_now(&app, &slug).await.dispatched[0].batch_target_id;
+
+    let m = queued(&app, second, message::DEFAULT_ATTACHMENT_MAX).await;
+
+    assert!(
+        m.subject.ends_with("1 new signature, 4 in all"),
+        "{}",
+        m.subject
+    );
+    assert!(m.text.contains("1 more person has signed"), "{}", m.text);
+    assert!(m.text.contains("\nSigner 4:\n"), "{}", m.text);
+    assert!(
+        !m.text.contains("4–4") && !m.html.contains("4–4"),
+        "{}",
+        m.text
+    );
+    assert!(
+        m.html
+            .contains("<h2 style=\"font-size: 1.1em\">Signer 4</h2>"),
+        "{}",
+        m.html
+    );
+    for part in [&m.text, &m.html] {
+        assert!(
+            part.contains("Every signer confirmed their e-mail address before their signature was counted; the signatures were gathered by River Commons."),
+            "{part}"
+        );
+    }
+    let link = "http://undersign.test/c/stop-the-dam";
+    assert_eq!(m.text.matches(link).count(), 1, "{}", m.text);
+    assert_eq!(
+        m.html.matches(&format!("href=\"{link}\"")).count(),
+        1,
+        "{}",
+        m.html
+    );
+}
+
+#[actix_web::test]
+async fn links_to_the_site_in_a_letter_arrive_absolute_in_the_message_to_officials() {
+    let app = spawn_app().await;
+    let marked = letter("manual", &[("Marta Kovač", "minister@energy.example")]).replacen(
+        "Postpone the licensing vote",
+        "Postpone the licensing vote (see [our report](/reports/varna) and [the asks](#asks))",
+        1,
+    );
+    let slug = app.import(&marked, true).await;
+    add_signatures(&app, &slug, 1, 2, true);
+
+    let m = &preview(&app, &slug).await[0];
+
+    assert!(
+        m.html
+            .contains("href=\"http://undersign.test/reports/varna\""),
+        "{}",
+        m.html
+    );
+    assert!(
+        m.html
+            .contains("href=\"http://undersign.test/c/stop-the-dam#asks\""),
+        "{}",
+        m.html
+    );
+    assert!(
+        m.text.contains("(http://undersign.test/reports/varna)"),
+        "{}",
+        m.text
+    );
+    assert!(!m.html.contains("href=\"/reports"), "{}", m.html);
 }
 
 #[actix_web::test]
@@ -188,7 +275,12 @@ async fn the_download_link_streams_the_whole_csv_and_refuses_changed_or_expired_
         .to_str()
         .unwrap()
         .contains("stop-the-dam-signatures-1-5000.csv"));
-    let body = response.text().await.unwrap();
+    let bytes = response.bytes().await.unwrap();
+    assert!(
+        bytes.starts_with("\u{FEFF}number,".as_bytes()),
+        "a byte order mark first, as in the attachment"
+    );
+    let body = String::from_utf8(bytes[3..].to_vec()).unwrap();
     assert_eq!(body.lines().count(), 5001);
     assert!(body
         .lines()
@@ -196,7 +288,7 @@ async fn the_download_link_streams_the_whole_csv_and_refuses_changed_or_expired_
         .unwrap()
         .starts_with("5000,Signer 5000,HR,"));
     assert!(
-        body.starts_with("number,name,country,comment,signed_at\n"),
+        body.starts_with("number,name,country,comment,signed_at\r\n"),
         "no e-mail address column"
     );
 

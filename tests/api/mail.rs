@@ -122,6 +122,81 @@ async fn a_long_link_stays_on_one_unbroken_line_in_the_raw_message() {
 }
 
 #[actix_web::test]
+async fn a_link_inside_a_paragraph_too_long_for_one_line_stays_whole_in_the_raw_message() {
+    let app = spawn_app().await;
+    let mailer = app.mailer(&app.smtp.url());
+    let link = "https://act.rivercommons.example/reports/varna-gorge-dam-assessment-2027";
+    let paragraph = format!(
+        "{} {link} {}",
+        "Община Варна и река ".repeat(40).trim_end(),
+        "the valley ".repeat(60).trim_end()
+    );
+    let message = Composed {
+        text: format!("Dear Minister,\n\n{paragraph}\n"),
+        html: Some(format!(
+            "<p>{paragraph} <a href=\"{link}\">the report</a></p>"
+        )),
+        attachments: Vec::new(),
+        ..full_message()
+    };
+
+    send(&app, &mailer, &message).await;
+
+    let raw = &app.smtp.messages()[0].raw;
+    assert!(!raw.contains("quoted-printable"), "{raw}");
+    assert!(!raw.contains("base64"), "{raw}");
+    assert_eq!(
+        raw.split("\r\n").filter(|line| line.contains(link)).count(),
+        3,
+        "the link is whole in the text part and twice in the HTML part:\n{raw}"
+    );
+    assert!(raw.split("\r\n").all(|line| line.len() <= 998));
+}
+
+#[actix_web::test]
+async fn a_long_official_title_reaches_the_inbox_as_one_whole_display_name() {
+    let app = spawn_app().await;
+    let mailer = app.mailer(&app.smtp.url());
+    let names = [
+        "Permanent Under-Secretary of State for Foreign, Commonwealth and Development Affairs",
+        "Ana Babić, Permanent Under-Secretary of State for Foreign Affairs",
+        "Постоянный заместитель министра иностранных дел Российской Федерации",
+    ];
+    for name in names {
+        let message = Composed {
+            to_name: Some(name.into()),
+            ..full_message()
+        };
+        let sent = mailer
+            .send(&message, "<batch-2.target-1@rivercommons.example>")
+            .await;
+        assert_eq!(sent, undersign::mail::transport::SendResult::Sent);
+    }
+
+    let received = app
+        .smtp
+        .wait_for_messages(names.len(), Duration::from_secs(5))
+        .await;
+    assert_eq!(received.len(), names.len());
+    for (m, name) in received.iter().zip(names) {
+        let parsed = mail_parser::MessageParser::default()
+            .parse(m.raw.as_bytes())
+            .expect("the message parses");
+        let to = parsed.to().and_then(|to| to.first()).expect("a To header");
+        assert_eq!(to.name(), Some(name), "{}", m.raw);
+        assert_eq!(to.address(), Some("minister@energy.example"));
+        assert_eq!(m.rcpt_to, ["minister@energy.example"]);
+        let to_line = m.raw.split("\r\nTo: ").nth(1).unwrap_or_default();
+        if name.is_ascii() {
+            assert!(
+                to_line.starts_with('"'),
+                "an ASCII name is quoted: {to_line}"
+            );
+        }
+    }
+}
+
+#[actix_web::test]
 async fn the_confirmation_is_marked_auto_generated_and_has_an_html_part() {
     let app = spawn_app().await;
     let slug = app.live_campaign().await;

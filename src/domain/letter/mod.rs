@@ -23,7 +23,9 @@ pub use names::recipient_named;
 use recognise::{
     cc_of, closing_of, is_closing_sentence, is_enclosure, is_salutation, subject_of, to_of,
 };
-pub use render::{body_html, body_text, is_markdown, SafeHtml};
+pub use render::{
+    body_html, body_html_with, body_text, body_text_with, is_markdown, Links, SafeHtml,
+};
 use text::{clean, unwrap};
 
 /// A letter split into its parts.

@@ -32,20 +32,61 @@ impl std::fmt::Display for SafeHtml {
 
 impl askama::filters::HtmlSafe for SafeHtml {}
 
+/// How a letter's links on this site (`/reports/x`, `#asks`) are written out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Links<'a> {
+    /// As the organizer wrote them: right on the site's own pages.
+    AsWritten,
+    /// Absolute, for an e-mail, which has no site to be relative to: a path against the
+    /// site's base URL, a `#fragment` against the action page.
+    Absolute {
+        base_url: &'a str,
+        page_url: &'a str,
+    },
+}
+
+impl Links<'_> {
+    fn resolve<'e>(self, url: CowStr<'e>) -> CowStr<'e> {
+        match self {
+            Links::AsWritten => url,
+            Links::Absolute { base_url, page_url } => {
+                let trimmed = url.trim();
+                if trimmed.starts_with('/') && !trimmed.starts_with("//") {
+                    format!("{}{trimmed}", base_url.trim_end_matches('/')).into()
+                } else if trimmed.starts_with('#') {
+                    format!("{page_url}{trimmed}").into()
+                } else {
+                    url
+                }
+            }
+        }
+    }
+}
+
 /// The body as sanitised HTML.
 pub fn body_html(body: &str) -> SafeHtml {
+    body_html_with(body, Links::AsWritten)
+}
+
+/// The body as sanitised HTML, its links on this site written as `links` says.
+pub fn body_html_with(body: &str, links: Links<'_>) -> SafeHtml {
     let mut html = String::with_capacity(body.len() * 2);
-    pulldown_cmark::html::push_html(&mut html, body_events(body).into_iter());
+    pulldown_cmark::html::push_html(&mut html, body_events(body, links).into_iter());
     SafeHtml(html)
 }
 
 /// The body as plain text: paragraphs separated by a blank line, list items on lines of
 /// their own ("- " or "1. "), a link's address after its text.
 pub fn body_text(body: &str) -> String {
+    body_text_with(body, Links::AsWritten)
+}
+
+/// The body as plain text, its links on this site written as `links` says.
+pub fn body_text_with(body: &str, links: Links<'_>) -> String {
     let mut text = String::with_capacity(body.len());
     let mut lists: Vec<Option<u64>> = Vec::new();
     let mut link: Option<String> = None;
-    for event in body_events(body) {
+    for event in body_events(body, links) {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
             Event::SoftBreak => text.push(' '),
@@ -121,7 +162,7 @@ pub fn is_markdown(body: &str) -> bool {
 
 /// The events the body is made of: parsed and sanitised Markdown, or the plain letter's
 /// paragraphs with a line break between their lines.
-fn body_events(body: &str) -> Vec<Event<'_>> {
+fn body_events<'b>(body: &'b str, links: Links<'_>) -> Vec<Event<'b>> {
     if !is_markdown(body) {
         let mut events = Vec::new();
         for lines in body_paragraphs(body) {
@@ -157,7 +198,7 @@ fn body_events(body: &str) -> Vec<Event<'_>> {
                 if allowed {
                     events.push(Event::Start(Tag::Link {
                         link_type,
-                        dest_url,
+                        dest_url: links.resolve(dest_url),
                         title,
                         id,
                     }));
@@ -211,6 +252,36 @@ fn is_allowed_url(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_on_the_site_are_made_absolute_for_an_e_mail_and_left_alone_on_the_page() {
+        let body = "Read **the** [report](/reports/dam) and [the asks](#asks) or [more](https://x.example/a).";
+        let links = Links::Absolute {
+            base_url: "https://act.example",
+            page_url: "https://act.example/c/dam",
+        };
+        let html = body_html_with(body, links);
+        assert!(
+            html.as_str()
+                .contains("href=\"https://act.example/reports/dam\""),
+            "{html}"
+        );
+        assert!(
+            html.as_str()
+                .contains("href=\"https://act.example/c/dam#asks\""),
+            "{html}"
+        );
+        assert!(
+            html.as_str().contains("href=\"https://x.example/a\""),
+            "{html}"
+        );
+        let text = body_text_with(body, links);
+        assert!(
+            text.contains("report (https://act.example/reports/dam)"),
+            "{text}"
+        );
+        assert!(body_html(body).as_str().contains("href=\"/reports/dam\""));
+    }
 
     #[test]
     fn a_markdown_body_becomes_html_lists_and_emphasis() {
