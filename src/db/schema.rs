@@ -132,6 +132,7 @@ diesel::table! {
         batch_target_id -> Nullable<Uuid>,
         alert_id -> Nullable<Uuid>,
         params -> Jsonb,
+        priority -> Int2,
     }
 }
 

@@ -56,6 +56,16 @@ impl MailKind {
         )
     }
 
+    /// Which rows a worker claims first (lower first): a supporter waiting for their link
+    /// goes before bulk mail (batch messages, test copies, alerts), however much is queued.
+    /// Stored in `outbox.priority`; rows queued in SQL take the column's default, 1.
+    pub fn priority(self) -> i16 {
+        match self {
+            MailKind::Confirmation | MailKind::AlreadySigned => 0,
+            MailKind::PetitionBatch | MailKind::Alert | MailKind::TestCopy => 1,
+        }
+    }
+
     /// Mail the service writes on its own (not a person's letter), marked
     /// `Auto-Submitted: auto-generated` so auto-responders stay quiet.
     pub fn auto_generated(self) -> bool {

@@ -46,6 +46,7 @@ pub fn enqueue(
             outbox::body_text.eq(stored.map(|s| &s.text)),
             outbox::body_html.eq(stored.and_then(|s| s.html.as_ref())),
             outbox::message_id.eq(message_id),
+            outbox::priority.eq(email.kind.priority()),
         ))
         .execute(conn)?;
     Ok(id)
@@ -113,7 +114,7 @@ pub fn claim(
          WHERE id IN (SELECT id FROM outbox \
                       WHERE state = 'pending' AND next_attempt_at <= now() \
                         AND (leased_until IS NULL OR leased_until < now()) \
-                      ORDER BY next_attempt_at LIMIT $3 \
+                      ORDER BY priority, next_attempt_at LIMIT $3 \
                       FOR UPDATE SKIP LOCKED) \
          RETURNING id, kind, campaign_id, signature_id, batch_target_id, alert_id, params, \
                    recipient, recipient_name, subject, body_text, body_html, message_id, \

@@ -382,3 +382,43 @@ async fn a_batch_row_that_cannot_be_rendered_fails_at_once_and_suppresses_no_add
     );
     assert!(app.suppressed().is_empty());
 }
+
+#[actix_web::test]
+async fn a_confirmation_queued_behind_three_thousand_bulk_messages_is_claimed_first() {
+    use diesel::RunQueryDsl;
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    diesel::sql_query(
+        "INSERT INTO outbox (id, kind, recipient, message_id, params, next_attempt_at) \
+         SELECT gen_random_uuid(), 'test_copy', 'organizer@rivercommons.example', \
+                '<copy.' || i || '@rivercommons.example>', '{}', \
+                now() - interval '1 hour' + i * interval '1 millisecond' \
+         FROM generate_series(1, 3000) i",
+    )
+    .execute(&mut app.conn())
+    .unwrap();
+
+    app.sign(&slug, "Ana", "ana@example.org").await;
+    let claimed = undersign::db::run(&app.pool, |conn| {
+        undersign::mail::outbox::claim(
+            conn,
+            uuid::Uuid::now_v7(),
+            Duration::from_secs(60),
+            SEND_CONNECTIONS as i64,
+        )
+    })
+    .await
+    .unwrap();
+
+    assert!(
+        claimed.iter().any(|row| row.kind == MailKind::Confirmation),
+        "the supporter's confirmation does not wait behind bulk mail: {:?}",
+        claimed.iter().map(|r| r.kind).collect::<Vec<_>>()
+    );
+    undersign::db::run(&app.pool, |conn| {
+        diesel::sql_query("DELETE FROM outbox").execute(conn)?;
+        Ok(())
+    })
+    .await
+    .unwrap();
+}

@@ -41,6 +41,7 @@ fn diesel_type(udt: &str, nullable: bool) -> String {
     let base = match udt {
         "uuid" => "Uuid",
         "text" => "Text",
+        "int2" => "Int2",
         "int4" => "Int4",
         "int8" => "Int8",
         "bool" => "Bool",
