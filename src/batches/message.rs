@@ -106,7 +106,10 @@ struct View<'a> {
     title: &'a str,
     /// The whole letter, greeting this target: in the first message only.
     letter: Option<RenderedLetter>,
-    asks: &'a [String],
+    /// The asks with their inline Markdown rendered, for the HTML part.
+    asks_html: Vec<crate::domain::letter::SafeHtml>,
+    /// The asks as plain text, for the text part.
+    asks_text: Vec<String>,
     letter_link: String,
     total: String,
     /// "1 person has", "12,345 people have".
@@ -358,7 +361,8 @@ fn view<'a>(
         greeting,
         title: &row.title,
         letter,
-        asks: &campaign.asks,
+        asks_html: campaign.asks_html(links),
+        asks_text: campaign.asks_text(links),
         total: thousands(span.total),
         signed_so_far: count(span.total, "person has", "people have"),
         new_signed: count(span.new, "more person has", "more people have"),

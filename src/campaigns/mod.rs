@@ -155,6 +155,37 @@ impl Campaign {
         self.row.headline.as_deref().unwrap_or(&self.row.title)
     }
 
+    /// Whether the letter is written in Markdown, so its asks carry inline Markdown too.
+    fn markdown(&self) -> bool {
+        crate::domain::letter::is_markdown(&self.row.body)
+    }
+
+    /// The asks as HTML, their inline Markdown rendered (links on the site as `links` says).
+    pub fn asks_html(
+        &self,
+        links: crate::domain::letter::Links<'_>,
+    ) -> Vec<crate::domain::letter::SafeHtml> {
+        let markdown = self.markdown();
+        self.asks
+            .iter()
+            .map(|ask| crate::domain::letter::inline_html(ask, markdown, links))
+            .collect()
+    }
+
+    /// The asks as plain text, their Markdown marks removed.
+    pub fn asks_text(&self, links: crate::domain::letter::Links<'_>) -> Vec<String> {
+        let markdown = self.markdown();
+        self.asks
+            .iter()
+            .map(|ask| crate::domain::letter::inline_text(ask, markdown, links))
+            .collect()
+    }
+
+    /// The asks as the site's own pages show them.
+    pub fn asks_on_page(&self) -> Vec<crate::domain::letter::SafeHtml> {
+        self.asks_html(crate::domain::letter::Links::AsWritten)
+    }
+
     /// Who runs the action: the front matter's `organisation`, else the signer's.
     pub fn organisation(&self) -> Option<&str> {
         self.row

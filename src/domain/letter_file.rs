@@ -422,7 +422,7 @@ mod tests {
         assert_eq!(
             file.letter.asks,
             vec![
-                "Reject planning application 27/0412".to_string(),
+                "**Reject** planning application 27/0412".to_string(),
                 "Designate the Eastside wetlands as a local nature reserve".to_string(),
                 "Commission a flood-risk study for the east bank before any new building is approved."
                     .to_string(),

@@ -358,3 +358,58 @@ async fn a_markdown_letter_arrives_with_its_lists_and_emphasis_in_both_parts() {
         m.text
     );
 }
+
+/// A Markdown letter whose asks carry emphasis, with one target.
+const MARKDOWN_ASKS: &str = "+++
+slug = \"full-assessment\"
+delivery = \"manual\"
+[[targets]]
+name = \"Marta Kovač\"
+email = \"minister@energy.example\"
++++
+Dear Minister Kovač,
+
+The **assessment** was published in part only. We ask that you:
+
+- Publish the _full_ assessment.
+- **Halt** the works until it is read.
+
+Kind regards,
+
+Ana Horvat
+";
+
+#[actix_web::test]
+async fn the_inline_markdown_of_asks_is_rendered_on_the_page_and_in_the_message_to_officials() {
+    let app = spawn_app().await;
+    let slug = app.import(MARKDOWN_ASKS, true).await;
+    add_signatures(&app, &slug, 1, 2, true);
+    deliver_now(&app, &slug).await;
+    mark_all_sent(&app);
+    add_signatures(&app, &slug, 3, 1, true);
+    let second = deliver_now(&app, &slug).await.dispatched[0].batch_target_id;
+
+    let page = app.get(&format!("/c/{slug}")).await.text().await.unwrap();
+    let m = queued(&app, second, message::DEFAULT_ATTACHMENT_MAX).await;
+
+    for html in [&page, &m.html] {
+        assert!(
+            html.contains("<li>Publish the <em>full</em> assessment.</li>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<li><strong>Halt</strong> the works until it is read.</li>"),
+            "{html}"
+        );
+        assert!(
+            !html.contains("_full_") && !html.contains("**Halt**"),
+            "{html}"
+        );
+    }
+    assert!(
+        m.text
+            .contains("1. Publish the full assessment.\n2. Halt the works until it is read."),
+        "{}",
+        m.text
+    );
+}

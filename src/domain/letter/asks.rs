@@ -1,7 +1,7 @@
 //! Finding the asks: the bulleted or numbered list in the body that the letter urges, as
 //! ordered items with their markers and list punctuation removed.
 
-use super::text::{clean, indent};
+use super::text::{clean, clean_keeping_markdown, indent};
 use super::words::ASK_INTROS;
 
 /// The kind of marker, so that one list does not run into another.
@@ -72,8 +72,9 @@ struct List {
     starts_at: usize,
 }
 
-/// The asks of a letter body given as paragraphs of lines.
-pub(super) fn asks_in(paragraphs: &[Vec<String>]) -> Vec<String> {
+/// The asks of a letter body given as paragraphs of lines; a Markdown letter's asks keep their
+/// inline Markdown.
+pub(super) fn asks_in(paragraphs: &[Vec<String>], markdown: bool) -> Vec<String> {
     let mut lines: Vec<Option<&str>> = Vec::new();
     for paragraph in paragraphs {
         if !lines.is_empty() {
@@ -95,7 +96,12 @@ pub(super) fn asks_in(paragraphs: &[Vec<String>]) -> Vec<String> {
         })
         .or_else(|| lists.first());
     chosen
-        .map(|list| list.items.iter().map(|item| ask_text(item)).collect())
+        .map(|list| {
+            list.items
+                .iter()
+                .map(|item| ask_text(item, markdown))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -180,8 +186,13 @@ fn lead_in(lines: &[Option<&str>], start: usize) -> String {
 }
 
 /// An item's lines as one ask, without list punctuation ("; and", ";", ", and", " or").
-fn ask_text(item: &[String]) -> String {
-    let mut text = clean(&item.join(" "));
+fn ask_text(item: &[String], markdown: bool) -> String {
+    let joined = item.join(" ");
+    let mut text = if markdown {
+        clean_keeping_markdown(&joined)
+    } else {
+        clean(&joined)
+    };
     const CONJUNCTIONS: &[&str] = &[
         " and", " or", " and/or", " und", " oder", " et", " ou", " y", " o", " e", " и", " і",
         " та", " և", " ու", " და",

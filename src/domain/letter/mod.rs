@@ -24,7 +24,8 @@ use recognise::{
     cc_of, closing_of, is_closing_sentence, is_enclosure, is_salutation, subject_of, to_of,
 };
 pub use render::{
-    body_html, body_html_with, body_text, body_text_with, is_markdown, Links, SafeHtml,
+    body_html, body_html_with, body_text, body_text_with, inline_html, inline_text, is_markdown,
+    Links, SafeHtml,
 };
 use text::{clean, unwrap};
 
@@ -147,12 +148,12 @@ pub fn parse_letter(text: &str) -> Letter {
         body = before;
     }
     let body: Vec<Vec<String>> = body.iter().map(|p| p.lines.clone()).collect();
-    letter.asks = asks::asks_in(&body);
     letter.body = body
         .iter()
         .map(|p| p.join("\n"))
         .collect::<Vec<_>>()
         .join("\n\n");
+    letter.asks = asks::asks_in(&body, is_markdown(&letter.body));
     if let Some(at) = signature_at {
         read_signature(&rest[at..], &mut letter);
     }

@@ -83,10 +83,19 @@ pub fn body_text(body: &str) -> String {
 
 /// The body as plain text, its links on this site written as `links` says.
 pub fn body_text_with(body: &str, links: Links<'_>) -> String {
-    let mut text = String::with_capacity(body.len());
+    text_of(body_events(body, links), body.len())
+}
+
+fn body_text_markdown(line: &str, links: Links<'_>) -> String {
+    text_of(body_events_markdown(line, links), line.len())
+}
+
+/// Plain text from rendered events.
+fn text_of(events: Vec<Event<'_>>, size: usize) -> String {
+    let mut text = String::with_capacity(size);
     let mut lists: Vec<Option<u64>> = Vec::new();
     let mut link: Option<String> = None;
-    for event in body_events(body, links) {
+    for event in events {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
             Event::SoftBreak => text.push(' '),
@@ -138,6 +147,45 @@ pub fn body_text_with(body: &str, links: Links<'_>) -> String {
     out.trim_end().to_string()
 }
 
+/// One line of a letter (an ask) as HTML: its inline Markdown rendered by the same sanitising
+/// renderer as the body when the letter is Markdown, else the line escaped as written.
+pub fn inline_html(line: &str, markdown: bool, links: Links<'_>) -> SafeHtml {
+    let escaped = || {
+        SafeHtml(
+            askama::filters::escape(line, askama::filters::Html)
+                .map_or_else(|_| String::new(), |e| e.to_string()),
+        )
+    };
+    if !markdown {
+        return escaped();
+    }
+    let events = body_events_markdown(line, links);
+    let one_paragraph = matches!(events.first(), Some(Event::Start(Tag::Paragraph)))
+        && matches!(events.last(), Some(Event::End(TagEnd::Paragraph)))
+        && events[1..events.len() - 1].iter().all(|e| {
+            !matches!(
+                e,
+                Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
+            )
+        });
+    if !one_paragraph {
+        return escaped();
+    }
+    let mut html = String::with_capacity(line.len() * 2);
+    pulldown_cmark::html::push_html(&mut html, events[1..events.len() - 1].iter().cloned());
+    SafeHtml(html)
+}
+
+/// One line of a letter (an ask) as plain text: its Markdown marks removed and a link's
+/// address after its text, as the body's text is written.
+pub fn inline_text(line: &str, markdown: bool, links: Links<'_>) -> String {
+    if markdown {
+        body_text_markdown(line, links)
+    } else {
+        line.to_string()
+    }
+}
+
 fn end_line(text: &mut String) {
     if !text.is_empty() && !text.ends_with('\n') {
         text.push('\n');
@@ -177,6 +225,11 @@ fn body_events<'b>(body: &'b str, links: Links<'_>) -> Vec<Event<'b>> {
         }
         return events;
     }
+    body_events_markdown(body, links)
+}
+
+/// The events of `body` read as Markdown and sanitised: no HTML, no images, only safe links.
+fn body_events_markdown<'b>(body: &'b str, links: Links<'_>) -> Vec<Event<'b>> {
     let mut events = Vec::new();
     let mut skipping_image = 0usize;
     let mut link_depth: Vec<bool> = Vec::new();
@@ -252,6 +305,35 @@ fn is_allowed_url(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_ask_of_a_markdown_letter_shows_its_emphasis_and_links_and_loses_its_marks_as_text() {
+        let ask = "Publish the _full_ assessment, **now**, with [the data](/data) and `code`";
+        let html = inline_html(ask, true, Links::AsWritten);
+        assert_eq!(
+            html.as_str(),
+            "Publish the <em>full</em> assessment, <strong>now</strong>, with \
+             <a href=\"/data\">the data</a> and <code>code</code>"
+        );
+        assert_eq!(
+            inline_text(ask, true, Links::AsWritten),
+            "Publish the full assessment, now, with the data (/data) and code"
+        );
+        let hostile = "Stop <script>alert(1)</script> [x](javascript:alert(1))";
+        let html = inline_html(hostile, true, Links::AsWritten);
+        assert!(
+            !html.as_str().contains("<script") && !html.as_str().contains("javascript:"),
+            "{html}"
+        );
+        assert_eq!(
+            inline_html("Keep _this_ & <that>", false, Links::AsWritten).as_str(),
+            "Keep _this_ &#38; &#60;that&#62;"
+        );
+        assert_eq!(
+            inline_html("# not a heading", true, Links::AsWritten).as_str(),
+            "# not a heading"
+        );
+    }
 
     #[test]
     fn links_on_the_site_are_made_absolute_for_an_e_mail_and_left_alone_on_the_page() {

@@ -664,7 +664,7 @@ fn markdown_heading_emphasis_and_images_are_stripped_from_extracted_parts() {
             salutation: some("Dear Councillor Raman,"),
             body: between(text, "Dear Councillor Raman,", "Kind regards,"),
             asks: strings(&[
-                "Reject planning application 27/0412",
+                "**Reject** planning application 27/0412",
                 "Designate the Eastside wetlands as a local nature reserve",
                 "Commission a flood-risk study for the east bank before any new building is approved.",
             ]),

@@ -80,6 +80,18 @@ pub(super) fn clean(line: &str) -> String {
     text
 }
 
+/// An ask of a Markdown letter as one line: like [`clean`], but its inline Markdown (emphasis,
+/// strong, code, links) is kept, for the one renderer to show.
+pub(super) fn clean_keeping_markdown(line: &str) -> String {
+    let mut text = line.trim();
+    let unheaded = text.trim_start_matches('#');
+    if unheaded.len() < text.len() && (unheaded.is_empty() || unheaded.starts_with(' ')) {
+        text = unheaded;
+    }
+    let text = text.trim().strip_suffix('\\').unwrap_or(text.trim());
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Markdown images are dropped and links `[text](target)` keep only their text.
 fn unlink(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

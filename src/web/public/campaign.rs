@@ -212,7 +212,11 @@ fn page<'a>(
         .row
         .intro
         .clone()
-        .or_else(|| c.asks.first().cloned())
+        .or_else(|| {
+            c.asks_text(crate::domain::letter::Links::AsWritten)
+                .into_iter()
+                .next()
+        })
         .or_else(|| c.row.subject.clone())
         .unwrap_or_default();
     Ok(CampaignPage {
