@@ -98,6 +98,14 @@ pub enum LetterFileError {
     },
     #[error("privacy_url \"{0}\" is not a web address; write it like https://example.org/privacy")]
     BadPrivacyUrl(String),
+    #[error("line {line} holds a control character (such as NUL) that no letter contains; remove it and paste the letter again")]
+    ControlCharacter { line: usize },
+    #[error("the front matter that starts on line {line} writes a control character (such as \\u0000) in a setting; remove it")]
+    ControlCharacterInSettings { line: usize },
+    #[error("the letter has {0} asks; a letter may have at most {MAX_ASKS}")]
+    TooManyAsks(usize),
+    #[error("the letter has {0} targets; a campaign may have at most {MAX_TARGETS}")]
+    TooManyTargets(usize),
     #[error("the file has no letter text; paste the letter after the front matter")]
     EmptyLetter,
 }
@@ -136,9 +144,19 @@ enum Written {
     Other(toml::Value),
 }
 
+/// The most asks one letter may have: a list longer than this is not a letter's asks.
+pub const MAX_ASKS: usize = 100;
+/// The most targets one campaign may have.
+pub const MAX_TARGETS: usize = 5_000;
+
 /// Reads a letter file: front matter (if any), then the letter.
 pub fn parse_letter_file(input: &str) -> Result<LetterFile, LetterFileError> {
     let input = input.strip_prefix('\u{feff}').unwrap_or(input);
+    if let Some(at) = input.find(|c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(LetterFileError::ControlCharacter {
+            line: input[..at].matches('\n').count() + 1,
+        });
+    }
     let (mut front, letter_text) = match split_front_matter(input)? {
         Some((toml_text, first_line, letter_text)) => {
             (read_front_matter(&toml_text, first_line)?, letter_text)
@@ -157,6 +175,12 @@ pub fn parse_letter_file(input: &str) -> Result<LetterFile, LetterFileError> {
     }
     if let Some(asks) = &front.asks {
         letter.asks = asks.clone();
+    }
+    if letter.asks.len() > MAX_ASKS {
+        return Err(LetterFileError::TooManyAsks(letter.asks.len()));
+    }
+    if front.targets.len() > MAX_TARGETS {
+        return Err(LetterFileError::TooManyTargets(front.targets.len()));
     }
     for target in front.targets.iter_mut().filter(|t| t.title.is_none()) {
         target.title = recipient_named(&letter.recipients, &target.name).and_then(|r| r.office());
@@ -186,7 +210,25 @@ fn split_front_matter(input: &str) -> Result<Option<(String, usize, String)>, Le
 }
 
 /// Parses and checks the front matter; `first_line` is the file line of its first TOML line.
+/// The first string in `value` holding a control character other than a line break or tab
+/// (TOML writes one as `\u0000`), which no setting may contain and the database cannot store.
+fn has_control_character(value: &toml::Value) -> bool {
+    match value {
+        toml::Value::String(s) => {
+            s.contains(|c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        }
+        toml::Value::Array(items) => items.iter().any(has_control_character),
+        toml::Value::Table(table) => table.iter().any(|(k, v)| {
+            has_control_character(&toml::Value::String(k.clone())) || has_control_character(v)
+        }),
+        _ => false,
+    }
+}
+
 fn read_front_matter(toml_text: &str, first_line: usize) -> Result<FrontMatter, LetterFileError> {
+    if toml::from_str::<toml::Value>(toml_text).is_ok_and(|v| has_control_character(&v)) {
+        return Err(LetterFileError::ControlCharacterInSettings { line: first_line });
+    }
     let raw: RawFront = toml::from_str(toml_text).map_err(|e| {
         let line = first_line
             + e.span()
@@ -432,8 +474,8 @@ mod tests {
             file.letter.signer,
             Some(Signer {
                 name: Some("Lena Fischer".into()),
-                title: Some("Coordinator, Friends of Eastside".into()),
-                organisation: None,
+                title: Some("Coordinator".into()),
+                organisation: Some("Friends of Eastside".into()),
                 contact: vec!["lena@friendsofeastside.example".into()],
             })
         );

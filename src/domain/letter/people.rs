@@ -249,11 +249,31 @@ pub(super) fn recipients_from_to_line(text: &str) -> Vec<Recipient> {
         .collect()
 }
 
+/// Whether `line` holds what Cloudflare's e-mail obfuscation leaves of an address when a page
+/// is copied ("[email protected]"): the address itself is not in the text, so it is left out
+/// rather than invented.
+pub(super) fn is_hidden_address(line: &str) -> bool {
+    line.to_lowercase()
+        .replace("&#160;", " ")
+        .replace("&nbsp;", " ")
+        .replace('\u{a0}', " ")
+        .contains("[email protected]")
+}
+
+/// "Coordinator, Friends of Eastside" as its title and organisation, when the part before the
+/// comma is a title and the part after is not.
+fn title_and_organisation(line: &str) -> Option<(String, String)> {
+    let (title, organisation) = line.split_once(", ")?;
+    (has_word(title, TITLE_WORDS) && !has_word(organisation, TITLE_WORDS))
+        .then(|| (title.trim().to_string(), organisation.trim().to_string()))
+}
+
 /// The signer from the block under the closing, with contact lines from the paragraphs
 /// after it (further co-signers are left out).
 pub(super) fn signer_from(block: &[String], later: &[&[String]]) -> Option<Signer> {
     let mut lines: Vec<String> = block
         .iter()
+        .filter(|l| !is_hidden_address(l))
         .map(|l| clean(l))
         .map(|l| l.trim_start_matches("/s/").trim().to_string())
         .filter(|l| !l.is_empty())
@@ -278,6 +298,11 @@ pub(super) fn signer_from(block: &[String], later: &[&[String]]) -> Option<Signe
     }
     match roles.as_slice() {
         [] => {}
+        [only] if title_and_organisation(only).is_some() => {
+            let (title, organisation) = title_and_organisation(only).unwrap_or_default();
+            signer.title = Some(title);
+            signer.organisation = Some(organisation);
+        }
         [only] if has_word(only, TITLE_WORDS) => signer.title = Some(only.clone()),
         [only] => signer.organisation = Some(only.clone()),
         [title, organisation, ..] => {
@@ -289,6 +314,7 @@ pub(super) fn signer_from(block: &[String], later: &[&[String]]) -> Option<Signe
         signer.contact.extend(
             paragraph
                 .iter()
+                .filter(|l| !is_hidden_address(l))
                 .map(|l| clean(l))
                 .filter(|l| is_contact_line(l)),
         );

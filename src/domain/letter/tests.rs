@@ -211,8 +211,8 @@ fn numbered_asks_with_a_closing_parenthesis_are_extracted_in_order_without_their
             closing: some("Best regards,"),
             signer: signer(
                 "Grace Adeyemi",
-                Some("Chair, Feed Every Child Coalition"),
-                None,
+                Some("Chair"),
+                Some("Feed Every Child Coalition"),
                 &[]
             ),
             ..Letter::default()
@@ -337,7 +337,7 @@ fn web_page_debris_is_dropped_and_the_page_title_becomes_the_headline() {
                 "Hold a public consultation on the park's future.",
             ]),
             closing: some("Yours sincerely,"),
-            signer: signer("Joanna Martins", Some("Chair, Greenfield Friends"), None, &[]),
+            signer: signer("Joanna Martins", Some("Chair"), Some("Greenfield Friends"), &[]),
             cc: vec![],
         }
     );
@@ -626,8 +626,8 @@ fn sender_letterhead_is_not_a_headline_and_only_the_first_signer_is_kept() {
             closing: some("Yours sincerely,"),
             signer: signer(
                 "Priya Shah",
-                Some("Director, Coalition for Clean Rivers"),
-                None,
+                Some("Director"),
+                Some("Coalition for Clean Rivers"),
                 &["priya@cleanrivers.example", "+44 20 7946 0958"],
             ),
             ..Letter::default()
@@ -671,8 +671,8 @@ fn markdown_heading_emphasis_and_images_are_stripped_from_extracted_parts() {
             closing: some("Kind regards,"),
             signer: signer(
                 "Lena Fischer",
-                Some("Coordinator, Friends of Eastside"),
-                None,
+                Some("Coordinator"),
+                Some("Friends of Eastside"),
                 &["lena@friendsofeastside.example"],
             ),
             cc: vec![],
@@ -853,4 +853,30 @@ fn the_body_is_laid_out_with_prose_reflowed_and_each_list_item_on_its_own_line()
             ],
         ]
     );
+}
+
+#[test]
+fn a_signer_line_of_title_and_organisation_names_both_and_an_obfuscated_address_is_left_out() {
+    let letter = parse_letter(fixture!("cloudflare-signer.txt"));
+
+    assert_eq!(
+        letter.signer,
+        signer(
+            "Nare Hakobyan",
+            Some("Programme Officer"),
+            Some("Free Voices Network"),
+            &[]
+        )
+    );
+    assert_eq!(letter.asks.len(), 3, "{:?}", letter.asks);
+    for variant in [
+        "[email protected]",
+        "[email&#160;protected]",
+        "Email: [email\u{a0}protected]",
+    ] {
+        let text = fixture!("cloudflare-signer.txt")
+            .replace("[email protected] | +374 10 555 014", variant);
+        let signer = parse_letter(&text).signer.expect("a signer");
+        assert!(signer.contact.is_empty(), "{variant}: {:?}", signer.contact);
+    }
 }

@@ -79,8 +79,8 @@ fn attachment_and_enclosure_lines_are_neither_body_nor_signer() {
             closing: some("Yours faithfully,"),
             signer: signer(
                 "Grace Mwangi",
-                Some("Secretary, Hillside Tenants' Union"),
-                None,
+                Some("Secretary"),
+                Some("Hillside Tenants' Union"),
                 &["secretary@hillsidetenants.example"],
             ),
             cc: vec![],

@@ -162,6 +162,10 @@ async fn a_letter_that_cannot_be_used_comes_back_with_its_reason_and_nothing_is_
     .await;
     let editor = app.admin(Role::Editor).await;
     let before = app.campaign_count();
+    let many_asks = format!(
+        "Dear Minister,\n\nWe ask that you:\n\n{}\nRegards,\nAna",
+        "- stop\n".repeat(20_000)
+    );
     for (letter, reason) in [
         ("   ", "Paste the letter, or choose its file."),
         (
@@ -181,14 +185,23 @@ async fn a_letter_that_cannot_be_used_comes_back_with_its_reason_and_nothing_is_
             "A campaign with the slug &#34;taken&#34; already exists: change `slug`",
         ),
         ("Dear Minister,\0", "This is not plain text"),
+        (
+            "+++\ntitle = \"Stop\\u0000the dam\"\n+++\nDear Minister,",
+            "writes a control character (such as \\u0000) in a setting",
+        ),
+        (
+            &many_asks,
+            "The letter has 20000 asks; a letter may have at most 100",
+        ),
     ] {
         let response = editor.post("/admin/campaigns", &[("letter", letter)]).await;
 
-        assert_eq!(response.status().as_u16(), 422, "{letter:?}");
+        let shown: String = letter.chars().take(80).collect();
+        assert_eq!(response.status().as_u16(), 422, "{shown:?}");
         let page = response.text().await.unwrap();
         assert!(
             page.contains(reason),
-            "{letter:?} is refused with {reason:?}"
+            "{shown:?} is refused with {reason:?}"
         );
         assert!(
             page.contains("href=\"#letter\""),
