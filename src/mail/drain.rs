@@ -126,7 +126,7 @@ impl Drain {
                 .await;
         }
         .boxed();
-        let recording = record_all(&self.pool, lease.token, rx, &stop);
+        let recording = record_all(&self.pool, lease.token, self.lease, rx, &stop);
         let tally = tokio::select! {
             (_, tally) = futures_util::future::join(sending, recording) => tally,
             never = lease.keep_alive(&self.pool) => match never {},
@@ -203,10 +203,15 @@ impl Drain {
     }
 }
 
-/// Records attempts as they arrive, as many per statement as have arrived.
+/// Records attempts as they arrive, as many per statement as have arrived. When the database
+/// does not answer, the results are kept and recorded once it answers again, for as long as
+/// `patience` (the lease: after it another worker may have taken the rows over, and the
+/// record's fence then leaves them to it); sending stops meanwhile. Giving up leaves the rows
+/// leased, to go out again after the lease: at least once.
 async fn record_all(
     pool: &DbPool,
     lease: Uuid,
+    patience: Duration,
     mut attempts: mpsc::UnboundedReceiver<Attempt>,
     stop: &Stop,
 ) -> Tally {
@@ -219,12 +224,25 @@ async fn record_all(
                 Err(_) => break,
             }
         }
-        match db::run(pool, move |conn| outbox::record(conn, lease, &group)).await {
-            Ok(recorded) => tally.add(recorded),
-            Err(e) => {
-                // The rows stay leased and go out again after the lease: at least once.
-                stop.fail(e);
-                return tally;
+        let give_up = Instant::now() + patience;
+        let mut wait = Duration::from_millis(100);
+        loop {
+            let pending = group.clone();
+            match db::run(pool, move |conn| outbox::record(conn, lease, &pending)).await {
+                Ok(recorded) => {
+                    tally.add(recorded);
+                    break;
+                }
+                Err(e) if Instant::now() + wait < give_up => {
+                    tracing::warn!(error = %e, results = group.len(), "the database did not take the send results: keeping them to record again");
+                    stop.fail(e);
+                    tokio::time::sleep(wait).await;
+                    wait = (wait * 2).min(Duration::from_secs(2));
+                }
+                Err(e) => {
+                    stop.fail(e);
+                    return tally;
+                }
             }
         }
     }

@@ -422,3 +422,43 @@ async fn a_confirmation_queued_behind_three_thousand_bulk_messages_is_claimed_fi
     .await
     .unwrap();
 }
+
+#[actix_web::test]
+async fn results_the_database_could_not_take_during_an_outage_are_recorded_when_it_returns() {
+    use diesel::RunQueryDsl;
+    let app = spawn_app().await;
+    for i in 0..8 {
+        enqueue(
+            &app,
+            MailKind::Confirmation,
+            &format!("ana{i}@example.org"),
+            None,
+        )
+        .await;
+    }
+    // Every message is in flight when the database goes away, and accepted while it is away.
+    app.smtp.set_accept_delay(Duration::from_millis(1200));
+    let drain = app.drain.clone();
+    let outage = async {
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        app.db.go_down();
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        app.db.come_back();
+    };
+
+    let (_, ()) = futures::join!(drain.run(None), outage);
+
+    assert_eq!(app.smtp.messages().len(), 8);
+    assert_eq!(
+        app.outbox_count("sent"),
+        8,
+        "the results kept through the outage were recorded once it ended"
+    );
+    diesel::sql_query("UPDATE outbox SET leased_until = now() - interval '1 second'")
+        .execute(&mut app.conn())
+        .unwrap();
+    app.smtp.set_accept_delay(Duration::ZERO);
+    let again = app.drain().await;
+    assert_eq!(again.sent, 0, "nothing is sent a second time");
+    assert_eq!(app.smtp.messages().len(), 8);
+}
