@@ -7,6 +7,7 @@ pub mod edit;
 pub mod import;
 pub mod letter;
 pub mod lifecycle;
+pub mod removal;
 mod view;
 pub mod write;
 

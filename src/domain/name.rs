@@ -45,6 +45,9 @@ pub enum NameError {
     /// A web address, a domain name or an e-mail address.
     #[error("Please enter just your name, without a web address or an e-mail address.")]
     ContainsLink,
+    /// An IP address such as `127.0.0.1`, which a mail client would also turn into a link.
+    #[error("Please enter just your name, without an IP address.")]
+    ContainsIpAddress,
 }
 
 impl From<TextProblem> for NameError {
@@ -78,7 +81,12 @@ impl SignerName {
         if !name.chars().any(char::is_alphabetic) {
             return Err(NameError::NoLetters);
         }
-        if contains_web_address(&name) {
+        // Mail clients read full-width letters and every dot spelling (`。．｡`) as ASCII.
+        let folded = folded_for_links(&name);
+        if contains_ip_address(&folded) {
+            return Err(NameError::ContainsIpAddress);
+        }
+        if contains_web_address(&folded) {
             return Err(NameError::ContainsLink);
         }
         Ok(Self(name))
@@ -88,6 +96,38 @@ impl SignerName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// `name` as a link finder sees it: compatibility forms folded (full-width `ｅｘａｍｐｌｅ`,
+/// `．`, `｡`) and the ideographic full stop read as a dot.
+fn folded_for_links(name: &str) -> String {
+    name.nfkc()
+        .map(|c| if c == '\u{3002}' { '.' } else { c })
+        .collect()
+}
+
+/// Whether a word of `text` is an IPv4 address in dotted form (decimal, octal or hex parts,
+/// as browsers read them: `127.0.0.1`, `0x7f.0.0.1`) or an IPv6 address.
+fn contains_ip_address(text: &str) -> bool {
+    text.split_whitespace().any(|word| {
+        let word = word.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || c == ':'));
+        let host = word.split(['/', '?', '#']).next().unwrap_or_default();
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        if host.contains(':') {
+            return host.matches(':').count() >= 2 && host.parse::<std::net::Ipv6Addr>().is_ok();
+        }
+        let parts: Vec<&str> = host.split('.').collect();
+        parts.len() == 4
+            && parts.iter().all(|part| {
+                let hex = part.strip_prefix("0x").or_else(|| part.strip_prefix("0X"));
+                match hex {
+                    Some(digits) => {
+                        !digits.is_empty() && digits.chars().all(|c| c.is_ascii_hexdigit())
+                    }
+                    None => !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()),
+                }
+            })
+    })
 }
 
 impl AsRef<str> for SignerName {
@@ -213,6 +253,7 @@ mod tests {
         const MARKS: &str = "Your name piles too many accents or marks on one letter. Please type it again rather than pasting it.";
         const LINK: &str =
             "Please enter just your name, without a web address or an e-mail address.";
+        const IP: &str = "Please enter just your name, without an IP address.";
         let too_long = "a".repeat(121);
         let zalgo = format!("a{}", "\u{0301}".repeat(119));
         use NameError::*;
@@ -247,10 +288,44 @@ mod tests {
             ("EVIL.COM", ContainsLink, LINK),
             ("Ana ana@example.org", ContainsLink, LINK),
             ("mailto:ana@example.org", ContainsLink, LINK),
+            ("Ann evil\u{3002}example", ContainsLink, LINK),
+            ("Ann evil\u{FF0E}example", ContainsLink, LINK),
+            ("Ann evil\u{FF61}example", ContainsLink, LINK),
+            (
+                "Ann \u{FF45}\u{FF56}\u{FF49}\u{FF4C}\u{FF0E}\u{FF43}\u{FF4F}\u{FF4D}",
+                ContainsLink,
+                LINK,
+            ),
+            ("Ann ana\u{FF20}example\u{3002}org", ContainsLink, LINK),
+            ("Ann 127.0.0.1", ContainsIpAddress, IP),
+            ("Ann 127\u{3002}0\u{3002}0\u{3002}1", ContainsIpAddress, IP),
+            (
+                "Ann \u{FF11}\u{FF12}\u{FF17}\u{FF0E}0\u{FF0E}0\u{FF0E}1",
+                ContainsIpAddress,
+                IP,
+            ),
+            ("Ann 0x7f.0.0.1", ContainsIpAddress, IP),
+            ("Ann http://10.0.0.1/x", ContainsLink, LINK),
+            ("Ann (192.168.1.1)", ContainsIpAddress, IP),
+            ("Ann [::1]", ContainsIpAddress, IP),
+            ("Ann 2001:db8::1", ContainsIpAddress, IP),
         ];
         for (input, error, message) in rows {
             assert_eq!(SignerName::parse(input), Err(error), "{input:?}");
             assert_eq!(error.to_string(), message);
+        }
+    }
+
+    #[test]
+    fn names_in_full_width_letters_and_with_ideographic_stops_are_kept_as_typed() {
+        for name in [
+            "山田。太郎",
+            "Ｊａｎｅ Ｄｏｅ",
+            "J.R.R. Tolkien",
+            "Louis XIV 1.0",
+            "Ana 12:30",
+        ] {
+            assert_eq!(accepted(name), name);
         }
     }
 

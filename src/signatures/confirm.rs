@@ -30,8 +30,8 @@ pub enum Confirmed {
 /// What a confirmation link leads to, for the page that shows the button.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkState {
-    /// The button would confirm (or has confirmed) the signature.
-    Open,
+    /// The button would confirm (or has confirmed) the signature for this campaign.
+    Open { campaign_id: Uuid },
     /// The campaign no longer takes confirmations.
     CampaignClosed { campaign_id: Uuid },
     /// No link has this token.
@@ -104,7 +104,9 @@ pub fn accepts_confirmations(
 pub fn link_state(conn: &mut PgConnection, token: &str) -> anyhow::Result<LinkState> {
     Ok(match behind(conn, token, false)? {
         None => LinkState::Unknown,
-        Some(b) if b.confirmed || b.accepts => LinkState::Open,
+        Some(b) if b.confirmed || b.accepts => LinkState::Open {
+            campaign_id: b.campaign_id,
+        },
         Some(b) => LinkState::CampaignClosed {
             campaign_id: b.campaign_id,
         },

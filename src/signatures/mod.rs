@@ -3,6 +3,7 @@
 
 mod confirm;
 pub mod export;
+mod invalidate;
 pub mod list;
 pub mod mail_cap;
 mod release;
@@ -10,6 +11,7 @@ mod sign;
 mod state;
 
 pub use confirm::{confirm, link_state, Confirmed, LinkState, CONFIRM_GRACE_HOURS};
+pub use invalidate::{invalidate, InvalidateError, Invalidated};
 pub use release::{release, ReleaseError, Released};
 pub use sign::sign;
 pub use state::SignatureState;

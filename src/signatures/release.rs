@@ -1,7 +1,8 @@
 //! Releasing a held submission: an organizer judged it genuine, so it becomes what a clean
 //! submission is — a signature waiting for its supporter to confirm, with the confirmation
 //! e-mail (within the inbox's cap). Refused when the supporter already has a signature in the
-//! campaign that is not held: one signature per supporter and campaign.
+//! campaign that is not held: one signature per supporter and campaign. Releasing an
+//! invalidated signature undoes the invalidation (see [`super::invalidate`]).
 
 use super::sign::new_confirm_link;
 use super::SignatureState;
@@ -20,15 +21,20 @@ use uuid::Uuid;
 pub struct Released {
     pub held_reason: Option<String>,
     pub mailed: bool,
+    /// It was an invalidated signature, now counted again; `Some(true)` when it was
+    /// confirmed, so the count went up at once.
+    pub restored: Option<bool>,
 }
 
 /// Why a release changed nothing; the messages speak to the organizer.
 #[derive(Debug, thiserror::Error)]
 pub enum ReleaseError {
-    #[error("This signature is not held (any more): it may have been released already.")]
+    #[error("This signature is neither held nor invalidated (any more): it may have been released already.")]
     NotHeld,
     #[error("This supporter already has a signature in this campaign, so the held one cannot be released: each supporter signs once.")]
     AlreadySigned,
+    #[error("Held signatures can be released while the campaign is live: its supporter could not confirm now.")]
+    NotLive,
     #[error(transparent)]
     Failed(#[from] anyhow::Error),
 }
@@ -53,6 +59,16 @@ pub fn release(
     mail: &MailContext<'_>,
 ) -> Result<Released, ReleaseError> {
     conn.transaction(|conn| {
+        if let Some(confirmed) = super::invalidate::restore(conn, campaign.campaign_id(), id)? {
+            return Ok(Released {
+                held_reason: None,
+                mailed: false,
+                restored: Some(confirmed),
+            });
+        }
+        if !campaign.is_open(chrono::Utc::now()) {
+            return Err(ReleaseError::NotLive);
+        }
         let held: Option<(Uuid, String, Option<String>)> = signatures::table
             .find(id)
             .filter(signatures::campaign_id.eq(campaign.id()))
@@ -91,6 +107,7 @@ pub fn release(
             return Ok(Released {
                 held_reason,
                 mailed: false,
+                restored: None,
             });
         }
         let campaign_link = format!("{}/c/{}", mail.base_url, campaign.slug());
@@ -111,6 +128,7 @@ pub fn release(
         Ok(Released {
             held_reason,
             mailed: true,
+            restored: None,
         })
     })
 }

@@ -18,6 +18,7 @@ mod operations;
 mod outbox;
 mod pages;
 mod phone;
+mod public_pages;
 mod resilience;
 mod schema;
 mod signing;

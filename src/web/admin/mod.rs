@@ -18,6 +18,7 @@ pub mod new_campaign;
 pub mod page;
 pub mod preview;
 pub mod problems;
+pub mod removal;
 pub mod signatures;
 pub mod users;
 
@@ -105,6 +106,19 @@ pub fn route_table() -> Vec<AdminRoute> {
         get("/users/accept/{token}", || web::get().to(join::form)),
         post("/users/accept/{token}", || web::post().to(join::accept)),
         get("/audit", || web::get().to(audit::list)),
+        get("/campaigns/{slug}/confirm/{action}", || {
+            web::get().to(removal::confirm)
+        }),
+        post("/campaigns/{slug}/delete", || {
+            web::post().to(removal::delete)
+        }),
+        post("/campaigns/{slug}/unarchive", || {
+            web::post().to(removal::unarchive)
+        }),
+        post(
+            "/campaigns/{slug}/signatures/{signature}/invalidate",
+            || web::post().to(signatures::invalidate),
+        ),
     ]
 }
 

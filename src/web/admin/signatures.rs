@@ -1,8 +1,8 @@
 //! `GET /admin/campaigns/{slug}/signatures` (search by name or e-mail, `?q=`) and
 //! `GET /admin/campaigns/{slug}/held`: a campaign's signatures a page at a time, `?after=` the
 //! last one shown. E-mail addresses, and searching by them, are for editors and owners, as
-//! the CSV export is: a viewer sees names, countries and states only. Editors release held
-//! signatures from the held page.
+//! the CSV export is: a viewer sees names, countries and states only. Editors invalidate a
+//! counted signature (abuse) and release held or invalidated ones from these pages.
 
 use super::dashboard;
 use super::guard::Organizer;
@@ -13,7 +13,7 @@ use crate::domain::slug::Slug;
 use crate::organizers::sessions::Session;
 use crate::organizers::{audit, Role};
 use crate::signatures::list::{self, Listed, Listing};
-use crate::signatures::{self, ReleaseError, SignatureState};
+use crate::signatures::{self, InvalidateError, ReleaseError, SignatureState};
 use crate::web::errors::PageError;
 use crate::web::{urls, AppState};
 use actix_web::http::StatusCode;
@@ -32,7 +32,7 @@ struct ListPage<'a> {
     held_only: bool,
     q: &'a str,
     error: Option<String>,
-    /// What the last action here did (after a release).
+    /// What the last action here did (after a release or an invalidation).
     notice: Option<&'static str>,
     table: SignatureTable<'a>,
     next: Option<String>,
@@ -43,18 +43,18 @@ struct ListPage<'a> {
 pub struct SignatureTable<'a> {
     pub rows: Vec<Listed>,
     pub show_email: bool,
-    /// The form token when the organizer may release held signatures here.
-    pub release_token: Option<&'a str>,
+    /// The form token when the organizer may invalidate and release signatures here.
+    pub actions_token: Option<&'a str>,
     pub slug: &'a str,
 }
 
 impl<'a> SignatureTable<'a> {
-    pub fn new(me: &'a Session, c: &'a Campaign, rows: Vec<Listed>, releasable: bool) -> Self {
+    pub fn new(me: &'a Session, c: &'a Campaign, rows: Vec<Listed>, actions: bool) -> Self {
         let editor = me.role.allows(Role::Editor);
         SignatureTable {
             rows,
             show_email: editor,
-            release_token: (editor && releasable).then_some(me.csrf_token.as_str()),
+            actions_token: (editor && actions).then_some(me.csrf_token.as_str()),
             slug: c.slug(),
         }
     }
@@ -67,9 +67,10 @@ pub struct Params {
     q: String,
     #[serde(default)]
     after: String,
-    /// Set by the redirect after a release: `mailed` or `capped`.
+    /// Set by the redirect after a release (`mailed`, `capped`, `restored`) or an
+    /// invalidation (`invalidated`, `invalidated-delivered`).
     #[serde(default)]
-    released: String,
+    done: String,
 }
 
 pub async fn list(
@@ -153,14 +154,10 @@ async fn show(
         held_only,
         q,
         error,
-        notice: match params.released.as_str() {
-            "mailed" => Some("Released: the supporter has been sent a confirmation e-mail. The signature counts once they confirm."),
-            "capped" => Some("Released: it waits for its supporter to confirm. No e-mail was sent now, because this address has had as many as it may receive today."),
-            _ => None,
-        },
+        notice: notice(&params.done),
         next: found.next.map(|id| link(Some(id))),
         first: after.map(|_| link(None)),
-        table: SignatureTable::new(&me.0, &c, found.rows, held_only),
+        table: SignatureTable::new(&me.0, &c, found.rows, true),
     }
     .render();
     Ok(page::html(status, body))
@@ -180,12 +177,9 @@ pub async fn release(
         title: "Signature not found",
         message: "There is no signature at this address.",
     })?;
-    if !c.is_open(chrono::Utc::now()) {
-        return Err(PageError::Conflict(
-            "Held signatures can be released while the campaign is live: its supporter could not confirm now.".into(),
-        ));
-    }
     let held_page = urls::admin_campaign_part(c.slug(), "held");
+    let list_page = urls::admin_campaign_part(c.slug(), "signatures");
+    let slug = c.slug().to_string();
     let app = state.clone();
     let outcome = db::run(&state.pool, move |conn| {
         let released = signatures::release(conn, &c, id, &app.mail_context());
@@ -199,6 +193,7 @@ pub async fn release(
                     "signature": id,
                     "held_reason": r.held_reason,
                     "mailed": r.mailed,
+                    "restored": r.restored.is_some(),
                 }),
             )?;
         }
@@ -206,11 +201,79 @@ pub async fn release(
     })
     .await?;
     match outcome {
+        Ok(released) if released.restored.is_some() => {
+            state.cache.forget(&slug);
+            Ok(page::see_other(&format!("{list_page}?done=restored")))
+        }
         Ok(released) => {
             let how = if released.mailed { "mailed" } else { "capped" };
-            Ok(page::see_other(&format!("{held_page}?released={how}")))
+            Ok(page::see_other(&format!("{held_page}?done={how}")))
         }
         Err(ReleaseError::Failed(e)) => Err(PageError::Unavailable(e)),
         Err(refused) => Err(PageError::Conflict(refused.to_string())),
     }
+}
+
+/// `POST /admin/campaigns/{slug}/signatures/{id}/invalidate` (editors): the signature stops
+/// counting and is never delivered; releasing it undoes this.
+pub async fn invalidate(
+    state: web::Data<AppState>,
+    me: Organizer,
+    path: web::Path<(Slug, String)>,
+) -> Result<HttpResponse, PageError> {
+    let organizer = me.require(Role::Editor)?.organizer_id;
+    let (slug, id) = path.into_inner();
+    let c = dashboard::load(&state, slug).await?;
+    let id = Uuid::try_parse(&id).map_err(|_| PageError::NotFound {
+        title: "Signature not found",
+        message: "There is no signature at this address.",
+    })?;
+    let campaign = c.campaign_id();
+    let outcome = db::run(&state.pool, move |conn| {
+        use diesel::Connection;
+        conn.transaction(|conn| {
+            let done = signatures::invalidate(conn, campaign, id);
+            if let Ok(d) = &done {
+                audit::record(
+                    conn,
+                    Some(organizer),
+                    "invalidate",
+                    Some(campaign),
+                    serde_json::json!({
+                        "signature": id,
+                        "was_confirmed": d.was_confirmed,
+                        "already_delivered": d.already_delivered,
+                    }),
+                )?;
+            }
+            Ok(done)
+        })
+    })
+    .await?;
+    state.cache.forget(c.slug());
+    match outcome {
+        Ok(done) => {
+            let how = if done.already_delivered {
+                "invalidated-delivered"
+            } else {
+                "invalidated"
+            };
+            let list_page = urls::admin_campaign_part(c.slug(), "signatures");
+            Ok(page::see_other(&format!("{list_page}?done={how}")))
+        }
+        Err(InvalidateError::Failed(e)) => Err(PageError::Unavailable(e)),
+        Err(refused) => Err(PageError::Conflict(refused.to_string())),
+    }
+}
+
+/// What the organizer is told after the action named by `done`.
+fn notice(done: &str) -> Option<&'static str> {
+    Some(match done {
+        "mailed" => "Released: the supporter has been sent a confirmation e-mail. The signature counts once they confirm.",
+        "capped" => "Released: it waits for its supporter to confirm. No e-mail was sent now, because this address has had as many as it may receive today.",
+        "restored" => "Released: the signature counts again as it did before it was invalidated.",
+        "invalidated" => "Invalidated: the signature no longer counts and will not be delivered. Release it to undo this.",
+        "invalidated-delivered" => "Invalidated: the signature no longer counts. It had already been delivered to the targets in an earlier batch, which cannot be called back.",
+        _ => return None,
+    })
 }

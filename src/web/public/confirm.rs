@@ -19,6 +19,8 @@ use uuid::Uuid;
 #[template(path = "public/confirm.html")]
 struct ConfirmPage<'a> {
     token: &'a str,
+    /// The action the signature is for, so the supporter knows what they confirm.
+    title: &'a str,
 }
 
 #[derive(Template)]
@@ -39,7 +41,9 @@ struct ClosedPage<'a> {
 
 /// What the page after a lookup or a press shows.
 enum Outcome {
-    Button,
+    Button {
+        title: String,
+    },
     Confirmed {
         title: String,
         slug: String,
@@ -74,7 +78,9 @@ pub async fn show(
     let lookup = token.clone();
     let outcome = db::run(&state.pool, move |conn| {
         match signatures::link_state(conn, &lookup)? {
-            LinkState::Open => Ok(Outcome::Button),
+            LinkState::Open { campaign_id } => Ok(Outcome::Button {
+                title: title_and_slug(conn, campaign_id)?.0,
+            }),
             LinkState::CampaignClosed { campaign_id } => closed(conn, campaign_id),
             LinkState::Unknown => Ok(Outcome::Unknown),
         }
@@ -117,7 +123,14 @@ async fn respond(
     outcome: Outcome,
 ) -> Result<HttpResponse, PageError> {
     Ok(match outcome {
-        Outcome::Button => no_store(html(StatusCode::OK, ConfirmPage { token }.render())),
+        Outcome::Button { title } => no_store(html(
+            StatusCode::OK,
+            ConfirmPage {
+                token,
+                title: &title,
+            }
+            .render(),
+        )),
         Outcome::Confirmed {
             title,
             slug,

@@ -8,6 +8,7 @@ mod csrf;
 mod deliveries;
 mod editor;
 mod preview;
+mod removal;
 mod signatures;
 mod stored;
 mod users;

@@ -206,10 +206,7 @@ async fn an_editor_releases_a_held_signature_and_its_supporter_is_asked_to_confi
     let response = editor.post(&release, &[]).await;
     assert_eq!(response.status().as_u16(), 303);
     let back = response.headers()["location"].to_str().unwrap().to_string();
-    assert_eq!(
-        back,
-        format!("/admin/campaigns/{slug}/held?released=mailed")
-    );
+    assert_eq!(back, format!("/admin/campaigns/{slug}/held?done=mailed"));
     assert!(
         editor
             .page(&back)
