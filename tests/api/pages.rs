@@ -279,6 +279,7 @@ async fn the_letter_renders_for_e_mails_as_html_and_as_plain_text_with_the_same_
          We would be glad to show the committee around the site.\n\n\
          Kind regards,\n\n\
          Lena Fischer\n\
-         Coordinator, Friends of Eastside"
+         Coordinator\n\
+         Friends of Eastside"
     );
 }
