@@ -78,24 +78,11 @@ fn encoded_words(name: &str) -> String {
         .join(" ")
 }
 
-/// Folds `value` at its spaces (outside nothing: a quoted string may be folded at a space,
-/// and encoded-words are separated by them) so lines stay within [`LINE`] where they can.
+/// Folds `value` at its spaces (a quoted string may be folded at a space, and encoded-words
+/// are separated by them) so lines stay within [`LINE`] where they can.
 fn fold(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 8);
-    let mut width = "To: ".len();
-    for (i, word) in value.split(' ').enumerate() {
-        if i > 0 {
-            if width + 1 + word.len() > LINE {
-                out.push_str("\r\n ");
-                width = 1;
-            } else {
-                out.push(' ');
-                width += 1;
-            }
-        }
-        out.push_str(word);
-        width += word.len();
-    }
+    super::build::break_at_spaces(value, "To: ".len(), LINE, "\r\n ", &mut out);
     out
 }
 

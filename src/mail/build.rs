@@ -159,22 +159,34 @@ fn fold_long_lines(crlf: &str) -> String {
         if i > 0 {
             out.push_str("\r\n");
         }
-        let mut width = 0;
-        for (j, word) in line.split(' ').enumerate() {
-            if j > 0 {
-                if width + 1 + word.len() > MAX_LINE {
-                    out.push_str("\r\n");
-                    width = 0;
-                } else {
-                    out.push(' ');
-                    width += 1;
-                }
-            }
-            out.push_str(word);
-            width += word.len();
-        }
+        break_at_spaces(line, 0, MAX_LINE, "\r\n", &mut out);
     }
     out
+}
+
+/// Writes `line` to `out`, replacing a space with `line_break` wherever the next word would
+/// take the line (`width` octets in already) past `max`; the break's own indent counts.
+pub(super) fn break_at_spaces(
+    line: &str,
+    mut width: usize,
+    max: usize,
+    line_break: &str,
+    out: &mut String,
+) {
+    let indent = line_break.trim_start_matches(['\r', '\n']).len();
+    for (j, word) in line.split(' ').enumerate() {
+        if j > 0 {
+            if width + 1 + word.len() > max {
+                out.push_str(line_break);
+                width = indent;
+            } else {
+                out.push(' ');
+                width += 1;
+            }
+        }
+        out.push_str(word);
+        width += word.len();
+    }
 }
 
 /// Reads the DKIM key named in `settings` for signing as `domain`.
