@@ -321,3 +321,35 @@ async fn an_expired_setup_link_does_not_work() {
         404
     );
 }
+
+#[actix_web::test]
+async fn a_password_of_only_spaces_or_with_a_line_break_is_refused_at_setup_with_a_message() {
+    let app = spawn_app().await;
+    let token = app.setup_token().await;
+    let client = browser();
+    let url = format!("{}/admin/setup/{token}", app.address);
+    let form = client.get(&url).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_token_in(&form);
+    let spaces = " ".repeat(12);
+    for (password, message) in [
+        (spaces.as_str(), "not only spaces"),
+        ("a long enough\npassword", "control characters"),
+    ] {
+        let refused = client
+            .post(&url)
+            .form(&[
+                ("csrf_token", csrf.as_str()),
+                ("email", "ana@rivercommons.example"),
+                ("password", password),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status().as_u16(), 422, "{password:?}");
+        assert!(
+            refused.text().await.unwrap().contains(message),
+            "{password:?}"
+        );
+    }
+    assert_eq!(app.owner_count(), 0, "no account was made");
+}

@@ -10,6 +10,7 @@ mod editor;
 mod preview;
 mod removal;
 mod signatures;
+mod slow_bodies;
 mod stored;
 mod users;
 
