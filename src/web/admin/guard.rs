@@ -81,6 +81,11 @@ pub async fn guard(
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return Err(PageError::Unavailable(anyhow::anyhow!("no app state")).into());
     };
+    // Every admin page answers HEAD as its GET; the server still sends no body, as it
+    // remembers the method the request arrived with.
+    if req.method() == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
     let session = match req.cookie(session_cookie(&state)) {
         Some(c) => {
             let id = c.value().to_string();

@@ -7,6 +7,7 @@ mod cli;
 mod csrf;
 mod deliveries;
 mod editor;
+mod methods;
 mod preview;
 mod removal;
 mod signatures;
