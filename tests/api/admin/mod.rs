@@ -13,6 +13,7 @@ mod removal;
 mod signatures;
 mod slow_bodies;
 mod stored;
+mod throttle;
 mod users;
 
 use crate::helpers::TestApp;
