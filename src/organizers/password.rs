@@ -100,6 +100,12 @@ pub fn check_new(password: &str) -> Result<(), &'static str> {
     if length > MAX_LENGTH {
         return Err("Use at most 1024 characters.");
     }
+    if password.chars().all(char::is_whitespace) {
+        return Err("Use letters, digits or signs, not only spaces.");
+    }
+    if password.chars().any(char::is_control) {
+        return Err("Leave out tabs, line breaks and other control characters.");
+    }
     Ok(())
 }
 
@@ -144,5 +150,21 @@ mod tests {
         assert!(check_new(&p).is_ok());
         assert_ne!(p, generate());
         assert!(check_new("short").is_err());
+    }
+
+    #[test]
+    fn passwords_of_only_spaces_or_with_control_characters_are_refused_with_a_message() {
+        let rows = [
+            (" ".repeat(12), "not only spaces"),
+            ("\u{3000}".repeat(12), "not only spaces"),
+            ("correct horse\tbattery".to_string(), "control characters"),
+            ("correct horse\nbattery".to_string(), "control characters"),
+            ("correct horse\0battery".to_string(), "control characters"),
+        ];
+        for (password, message) in rows {
+            let refused = check_new(&password).expect_err(&format!("{password:?} is refused"));
+            assert!(refused.contains(message), "{password:?}: {refused}");
+        }
+        assert!(check_new("  spaces inside are fine  ").is_ok());
     }
 }

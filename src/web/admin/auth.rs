@@ -7,7 +7,7 @@ use crate::organizers::password::{self, Verified};
 use crate::organizers::{self, sessions, setup, throttle, CreateError, Role};
 use crate::tokens;
 use crate::web::admin::form::Fields;
-use crate::web::client_ip::client_ip;
+use crate::web::client_ip::{client_ip, limit_key};
 use crate::web::errors::PageError;
 use crate::web::{urls, AppState};
 use actix_web::http::{header, StatusCode};
@@ -91,22 +91,23 @@ pub async fn login(
     let fields = Fields::from_request(&req, &body);
     let email = fields.get("email").trim().to_string();
     let password_typed = fields.get("password").to_string();
-    let key = state.settings.secret_key.bytes();
-    let mut keys = vec![format!(
-        "account:{}",
-        tokens::keyed_hash(key, &email.to_lowercase())
-    )];
-    if let Some(ip) = client_ip(&req, &state.settings) {
-        keys.push(format!("ip:{}", tokens::keyed_hash(key, &ip.to_string())));
-    }
+    let network =
+        client_ip(&req, &state.settings).map(|ip| limit_key(ip, state.settings.ipv6_limit_prefix));
+    let keys = throttle::keys(
+        state.settings.secret_key.bytes(),
+        &email,
+        network.as_deref(),
+    );
     let now = chrono::Utc::now();
     let (blocked, organizer) = {
         let (keys, email) = (keys.clone(), email.clone());
         db::run(&state.pool, move |conn| {
-            Ok((
-                throttle::blocked_for(conn, &keys, now)?,
-                organizers::find_by_email(conn, &email)?,
-            ))
+            let blocked = throttle::begin_attempt(conn, &keys, now)?;
+            let organizer = match blocked {
+                Some(_) => None,
+                None => organizers::find_by_email(conn, &email)?,
+            };
+            Ok((blocked, organizer))
         })
         .await?
     };
@@ -118,10 +119,6 @@ pub async fn login(
         .await
         .map_err(|e| PageError::Unavailable(e.into()))?;
     let Some(organizer) = organizer.filter(|_| verified != Verified::No) else {
-        db::run(&state.pool, move |conn| {
-            Ok(throttle::record_failure(conn, &keys, now)?)
-        })
-        .await?;
         tracing::info!("sign-in refused");
         let (token, is_new) = form_token(&req, &state);
         let body = LoginPage {
@@ -142,7 +139,7 @@ pub async fn login(
         .cookie(guard::session_cookie(&state))
         .map(|c| c.value().to_string());
     let session_id = db::run(&state.pool, move |conn| {
-        throttle::clear(conn, &keys)?;
+        throttle::succeeded(conn, &keys)?;
         if let Verified::YesRehash(new) = &verified {
             organizers::store_hash(conn, organizer.id, new)?;
         }

@@ -4,7 +4,9 @@
 //! - every request that can change something (anything but GET/HEAD) must carry the form's
 //!   `csrf_token` — the session's token, or before sign-in the token of the pre-session
 //!   cookie — and, when the browser names an `Origin`, come from our own origin. Otherwise it
-//!   gets 403 and reaches no handler.
+//!   gets 403 and reaches no handler;
+//! - a body is read only after the session is found, and never one declared larger than the
+//!   route accepts (413 at once; sign-in and setup take no more than a public form).
 
 use super::form::Fields;
 use crate::db;
@@ -79,6 +81,11 @@ pub async fn guard(
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return Err(PageError::Unavailable(anyhow::anyhow!("no app state")).into());
     };
+    // Every admin page answers HEAD as its GET; the server still sends no body, as it
+    // remembers the method the request arrived with.
+    if req.method() == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
     let session = match req.cookie(session_cookie(&state)) {
         Some(c) => {
             let id = c.value().to_string();
@@ -92,6 +99,17 @@ pub async fn guard(
     };
     let open = is_open_path(req.path());
     let changes = !matches!(*req.method(), Method::GET | Method::HEAD);
+    // A body is read only when it can be used: never one larger than the route takes, and
+    // never before the session a route needs has been found, so a client without one cannot
+    // hold a connection by trickling a large body.
+    let cap = if open {
+        crate::web::MAX_BODY_BYTES
+    } else {
+        MAX_BODY_BYTES
+    };
+    if declared_length(&req).is_some_and(|n| n > cap as u64) {
+        return Err(PageError::TooLarge.into());
+    }
 
     if changes {
         if !same_origin(&req, &state) {
@@ -102,9 +120,14 @@ pub async fn guard(
             (None, true) => req
                 .cookie(pre_session_cookie(&state))
                 .map(|c| c.value().to_string()),
-            (None, false) => None,
+            (None, false) => return Err(PageError::Forbidden(SESSION_ENDED).into()),
         };
-        let body = read_body(&mut req).await?;
+        // Answered here rather than raised, so the body time-out around the app sees the
+        // answer and can turn it into its 408.
+        let body = match read_body(&mut req, cap).await {
+            Ok(body) => body,
+            Err(e) => return Ok(req.into_response(e.admin_response())),
+        };
         let sent = Fields::from_request(req.request(), &body)
             .get("csrf_token")
             .to_string();
@@ -147,13 +170,27 @@ fn same_origin(req: &ServiceRequest, state: &AppState) -> bool {
     origin == state.settings.base_url.trim_end_matches('/') || origin == own
 }
 
-async fn read_body(req: &mut ServiceRequest) -> Result<Bytes, PageError> {
+/// What a change without a live session is told: nothing was done, and how to go on.
+const SESSION_ENDED: &str = "Your session has ended (after 30 minutes without use, or at sign-out), so nothing was changed. Please sign in again and repeat the change.";
+
+/// The body length the client declares, if it declares one.
+fn declared_length(req: &ServiceRequest) -> Option<u64> {
+    req.headers()
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+async fn read_body(req: &mut ServiceRequest, cap: usize) -> Result<Bytes, PageError> {
     let mut payload = req.take_payload();
     let mut body = BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk =
             chunk.map_err(|_| PageError::Unprocessable("The form arrived incomplete.".into()))?;
-        if body.len() + chunk.len() > MAX_BODY_BYTES {
+        if body.len() + chunk.len() > cap {
             return Err(PageError::TooLarge);
         }
         body.extend_from_slice(&chunk);

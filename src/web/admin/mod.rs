@@ -149,5 +149,31 @@ pub fn scope() -> actix_web::Scope<
     for r in route_table() {
         scope = scope.route(r.path, (r.route)());
     }
-    scope.default_service(web::to(crate::web::errors::not_found))
+    scope.default_service(web::to(unmatched))
+}
+
+/// A path in [`route_table`] asked with a method it does not take answers `405` with the
+/// methods it does take in `Allow`; any other path is not found.
+async fn unmatched(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
+    let table = route_table();
+    let methods = crate::web::routing::allowed_methods(
+        req.path(),
+        table
+            .iter()
+            .map(|r| (format!("/admin{}", r.path), &r.method)),
+    );
+    if methods.is_empty() {
+        return crate::web::errors::PageError::not_found().admin_response();
+    }
+    let mut response = page::message(
+        actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+        "Not this way",
+        "This address does not take that kind of request. Please use its page or form.",
+    );
+    if let Ok(allow) = actix_web::http::header::HeaderValue::from_str(&methods.join(", ")) {
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::ALLOW, allow);
+    }
+    response
 }

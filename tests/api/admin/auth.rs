@@ -224,7 +224,7 @@ async fn repeated_wrong_passwords_are_slowed_down_per_account_but_not_locked_for
 async fn one_address_trying_many_accounts_is_slowed_down_too() {
     let app = spawn_app().await;
     let mut last = 0;
-    for i in 0..8 {
+    for i in 0..undersign::organizers::throttle::FREE_NETWORK_FAILURES + 3 {
         let (_, r) = app
             .sign_in(&format!("guess{i}@rivercommons.example"), "wrong password!")
             .await;
@@ -320,4 +320,36 @@ async fn an_expired_setup_link_does_not_work() {
             .as_u16(),
         404
     );
+}
+
+#[actix_web::test]
+async fn a_password_of_only_spaces_or_with_a_line_break_is_refused_at_setup_with_a_message() {
+    let app = spawn_app().await;
+    let token = app.setup_token().await;
+    let client = browser();
+    let url = format!("{}/admin/setup/{token}", app.address);
+    let form = client.get(&url).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_token_in(&form);
+    let spaces = " ".repeat(12);
+    for (password, message) in [
+        (spaces.as_str(), "not only spaces"),
+        ("a long enough\npassword", "control characters"),
+    ] {
+        let refused = client
+            .post(&url)
+            .form(&[
+                ("csrf_token", csrf.as_str()),
+                ("email", "ana@rivercommons.example"),
+                ("password", password),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status().as_u16(), 422, "{password:?}");
+        assert!(
+            refused.text().await.unwrap().contains(message),
+            "{password:?}"
+        );
+    }
+    assert_eq!(app.owner_count(), 0, "no account was made");
 }

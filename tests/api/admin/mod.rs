@@ -7,10 +7,13 @@ mod cli;
 mod csrf;
 mod deliveries;
 mod editor;
+mod methods;
 mod preview;
 mod removal;
 mod signatures;
+mod slow_bodies;
 mod stored;
+mod throttle;
 mod users;
 
 use crate::helpers::TestApp;
