@@ -28,10 +28,10 @@ pub struct Removed {
     pub title: String,
 }
 
-fn locked(
-    conn: &mut PgConnection,
-    slug: &str,
-) -> QueryResult<Option<(CampaignId, CampaignStatus, String, Option<DateTime<Utc>>)>> {
+/// A campaign's id, status, title and launch time, as read under its row lock.
+type Locked = (CampaignId, CampaignStatus, String, Option<DateTime<Utc>>);
+
+fn locked(conn: &mut PgConnection, slug: &str) -> QueryResult<Option<Locked>> {
     campaigns::table
         .filter(campaigns::slug.eq(slug))
         .select((
