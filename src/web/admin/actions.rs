@@ -45,6 +45,12 @@ async fn apply(
             title: "Campaign not found",
             message: "There is no campaign at this address.",
         }),
+        Err(Refused::NoTargets) => Err(PageError::Conflict(
+            "This campaign cannot be launched yet: it has no target with an e-mail address, so \
+             its signatures could never be delivered. Add a target with their e-mail address in \
+             the campaign's editor, then launch it."
+                .into(),
+        )),
         Err(refused) => Err(PageError::Conflict(format!(
             "This campaign cannot be {}: {refused}.",
             match wanted {

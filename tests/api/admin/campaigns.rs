@@ -196,3 +196,45 @@ async fn an_editor_exports_confirmed_signatures_as_defused_csv_and_the_export_is
     assert!(!csv.contains("bo@example.org"));
     assert_eq!(app.export_audit_rows(), vec![1]);
 }
+
+#[actix_web::test]
+async fn launching_without_a_target_tells_the_organizer_to_add_one_in_the_editor() {
+    let app = spawn_app().await;
+    let slug = app
+        .import(
+            "+++\nslug = \"no-targets\"\n+++\nDear Minister,\n\nPlease act.\n",
+            false,
+        )
+        .await;
+    let editor = app.admin(Role::Editor).await;
+
+    let refused = editor
+        .post(&format!("/admin/campaigns/{slug}/launch"), &[])
+        .await;
+
+    assert_eq!(refused.status().as_u16(), 409);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("Add a target with their e-mail address in the campaign&#39;s editor"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("[[targets]]"),
+        "no letter-file words in the admin: {page}"
+    );
+}
+
+#[actix_web::test]
+async fn asks_are_edited_in_text_areas_and_the_editor_says_scheduled_messages_go_once_a_day() {
+    let app = spawn_app().await;
+    let slug = app.import(RIVER_COMMONS, false).await;
+    let editor = app.admin(Role::Editor).await;
+
+    let page = editor.page(&format!("/admin/campaigns/{slug}/edit")).await;
+
+    assert!(
+        page.contains("<textarea id=\"ask-1-text\" name=\"ask-1-text\""),
+        "{page}"
+    );
+    assert!(page.contains("at most once a day per target"), "{page}");
+}
