@@ -28,10 +28,87 @@ pub enum EditError {
     Storage(#[from] DbError),
 }
 
+/// What a save changed: the slug the campaign had, and each changed part with its value
+/// before and after (`{"goal": {"before": 500, "after": 800}}`; asks and targets as lists).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edited {
+    pub old_slug: String,
+    pub changed: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The campaign's parts, asks and targets as one JSON object, to compare before and after.
+fn snapshot(conn: &mut PgConnection, id: CampaignId) -> QueryResult<serde_json::Value> {
+    #[derive(QueryableByName)]
+    struct Snapshot {
+        #[diesel(sql_type = diesel::sql_types::Jsonb)]
+        parts: serde_json::Value,
+    }
+    let row: Snapshot = diesel::sql_query(
+        "SELECT to_jsonb(c) - 'id' - 'revision' - 'created_at' - 'updated_at' \
+                || jsonb_build_object( \
+                   'asks', coalesce((SELECT jsonb_agg(a.text ORDER BY a.position) \
+                                     FROM asks a WHERE a.campaign_id = c.id), '[]'::jsonb), \
+                   'targets', coalesce((SELECT jsonb_agg(jsonb_build_object( \
+                                            'name', t.name, 'title', t.title, 'email', t.email, \
+                                            'timezone', t.timezone) ORDER BY t.position) \
+                                        FROM targets t WHERE t.campaign_id = c.id), '[]'::jsonb)) \
+                AS parts \
+         FROM campaigns c WHERE c.id = $1",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(id.0)
+    .get_result(conn)?;
+    Ok(row.parts)
+}
+
+/// Each key whose value differs between `before` and `after`, with both values.
+fn changed(
+    before: &serde_json::Value,
+    after: &serde_json::Value,
+) -> serde_json::Map<String, serde_json::Value> {
+    let empty = serde_json::Map::new();
+    let (b, a) = (
+        before.as_object().unwrap_or(&empty),
+        after.as_object().unwrap_or(&empty),
+    );
+    let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| b.get(*k) != a.get(*k))
+        .map(|k| {
+            let value = serde_json::json!({
+                "before": b.get(k).cloned().unwrap_or(serde_json::Value::Null),
+                "after": a.get(k).cloned().unwrap_or(serde_json::Value::Null),
+            });
+            (k.clone(), value)
+        })
+        .collect()
+}
+
 /// Stores `changes`, `asks` (in this order) and `targets` (in this order; stored targets not
 /// listed are removed) on the campaign `id`, if it is still at `revision` (the one the editor
-/// showed), and moves it to the next revision. Returns the slug it had before.
+/// showed), and moves it to the next revision. Returns the slug it had before and what
+/// changed.
 pub fn update(
+    conn: &mut PgConnection,
+    id: CampaignId,
+    revision: i32,
+    changes: &CampaignChanges,
+    asks: &[String],
+    targets: &[TargetChange],
+) -> Result<Edited, EditError> {
+    conn.transaction(|conn| {
+        let before = snapshot(conn, id)?;
+        let old_slug = store(conn, id, revision, changes, asks, targets)?;
+        let after = snapshot(conn, id)?;
+        Ok(Edited {
+            old_slug,
+            changed: changed(&before, &after),
+        })
+    })
+}
+
+fn store(
     conn: &mut PgConnection,
     id: CampaignId,
     revision: i32,

@@ -40,6 +40,15 @@ impl Entry {
                 .iter()
                 .map(|(k, v)| match v {
                     serde_json::Value::String(s) => format!("{k}: {s}"),
+                    serde_json::Value::Object(changes) if k == "changed" => {
+                        let each: Vec<String> = changes
+                            .iter()
+                            .map(|(field, c)| {
+                                format!("{field} from {} to {}", c["before"], c["after"])
+                            })
+                            .collect();
+                        format!("changed: {}", each.join("; "))
+                    }
                     other => format!("{k}: {other}"),
                 })
                 .collect::<Vec<_>>()

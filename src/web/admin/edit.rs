@@ -183,9 +183,13 @@ async fn store(
                 Some(organizer),
                 "edit",
                 Some(id),
-                serde_json::json!({ "slug": checked.changes.slug, "was": old }),
+                serde_json::json!({
+                    "slug": checked.changes.slug,
+                    "was": old.old_slug,
+                    "changed": old.changed,
+                }),
             )?;
-            Ok::<_, EditError>(old)
+            Ok::<_, EditError>(old.old_slug)
         }))
     })
     .await?;

@@ -670,3 +670,48 @@ async fn the_address_of_the_new_campaign_page_is_not_given_to_a_campaign() {
         "a title that would make it gets the next free address"
     );
 }
+
+#[actix_web::test]
+async fn a_save_is_audited_with_each_changed_part_before_and_after_and_a_target_address_change() {
+    let app = spawn_app().await;
+    let slug = app.import(RIVER_COMMONS, false).await;
+    let editor = app.admin(Role::Editor).await;
+    let c = app.stored_campaign(&slug);
+    let old_goal = c.row.goal.expect("the letter sets a goal").to_string();
+
+    let mut form = with(form_of(&c), "goal", "7500");
+    form = with(form, "target-1-email", "minister.office@energy.example");
+    assert_eq!(editor.save(&slug, &form).await.status().as_u16(), 303);
+
+    #[derive(diesel::QueryableByName)]
+    struct Detail {
+        #[diesel(sql_type = diesel::sql_types::Jsonb)]
+        detail: serde_json::Value,
+    }
+    let row: Detail = diesel::RunQueryDsl::get_result(
+        diesel::sql_query("SELECT detail FROM audit_log WHERE action = 'edit'"),
+        &mut app.conn(),
+    )
+    .unwrap();
+    let changed = &row.detail["changed"];
+    assert_eq!(changed["goal"]["before"].to_string(), old_goal, "{changed}");
+    assert_eq!(changed["goal"]["after"], 7500, "{changed}");
+    assert_eq!(
+        changed["targets"]["after"][0]["email"], "minister.office@energy.example",
+        "{changed}"
+    );
+    assert_eq!(
+        changed["targets"]["before"][0]["email"],
+        "minister@energy.example"
+    );
+    assert!(
+        changed.get("title").is_none(),
+        "only what changed: {changed}"
+    );
+    let owner = app.admin(Role::Owner).await;
+    let audit = owner.page("/admin/audit").await;
+    assert!(
+        audit.contains(&format!("goal from {old_goal} to 7500")),
+        "{audit}"
+    );
+}
