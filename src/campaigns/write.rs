@@ -54,6 +54,12 @@ pub struct CampaignChanges {
     pub delivery_min: Option<i32>,
     pub reply_to: Option<String>,
     pub public_log: bool,
+    /// Who runs the action; `None`: the letter's signer's organisation.
+    pub organisation: Option<String>,
+    /// The action's privacy notice; `None`: the installation's.
+    pub privacy_url: Option<String>,
+    /// Whether the sign form asks for a postcode.
+    pub include_postcode: bool,
 }
 
 /// A target as the editor sets it: an existing one (by id) changed, or a new one.

@@ -57,6 +57,9 @@ pub struct EditForm {
     pub delivery_min: String,
     pub reply_to: String,
     pub public_log: bool,
+    pub organisation: String,
+    pub privacy_url: String,
+    pub include_postcode: bool,
     /// The campaign's revision when the editor was opened (a hidden field).
     pub revision: String,
     pub asks: Vec<AskRow>,
@@ -92,6 +95,9 @@ impl EditForm {
             delivery_min: row.delivery_min.map(|n| n.to_string()).unwrap_or_default(),
             reply_to: row.reply_to.clone().unwrap_or_default(),
             public_log: row.public_log,
+            organisation: row.organisation.clone().unwrap_or_default(),
+            privacy_url: row.privacy_url.clone().unwrap_or_default(),
+            include_postcode: row.include_postcode,
             revision: row.revision.to_string(),
             asks: c
                 .asks
@@ -162,6 +168,9 @@ impl EditForm {
             delivery_min: f.get("delivery_min").to_string(),
             reply_to: f.get("reply_to").to_string(),
             public_log: f.has("public_log"),
+            organisation: f.get("organisation").to_string(),
+            privacy_url: f.get("privacy_url").to_string(),
+            include_postcode: f.has("include_postcode"),
             revision: f.get("revision").to_string(),
             asks,
             targets,
@@ -276,6 +285,17 @@ impl EditForm {
                 .ok()
                 .map(|e| e.as_typed().to_string()),
         };
+        let organisation = line(&mut p, "organisation", &self.organisation, 200);
+        let privacy_url = match self.privacy_url.trim() {
+            "" => None,
+            url if crate::domain::web_address::is_http_url(url) && url.len() <= 2000 => {
+                Some(url.to_string())
+            }
+            _ => {
+                p.add("privacy_url", "Write the privacy notice's web address, such as https://example.org/privacy, or leave it empty.");
+                None
+            }
+        };
         let asks = self.checked_asks(&mut p);
         let targets = self.checked_targets(&mut p);
         match (title, slug, delivery) {
@@ -293,6 +313,9 @@ impl EditForm {
                     delivery_min,
                     reply_to,
                     public_log: self.public_log,
+                    organisation,
+                    privacy_url,
+                    include_postcode: self.include_postcode,
                 },
                 asks,
                 targets,

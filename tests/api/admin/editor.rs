@@ -37,8 +37,22 @@ pub fn form_of(c: &Campaign) -> Vec<(String, String)> {
             row.delivery_min.map(|n| n.to_string()).unwrap_or_default(),
         ),
         ("reply_to".into(), row.reply_to.clone().unwrap_or_default()),
+        (
+            "organisation".into(),
+            row.organisation.clone().unwrap_or_default(),
+        ),
+        (
+            "privacy_url".into(),
+            row.privacy_url.clone().unwrap_or_default(),
+        ),
         ("revision".into(), row.revision.to_string()),
     ];
+    if row.public_log {
+        f.push(("public_log".into(), "yes".into()));
+    }
+    if row.include_postcode {
+        f.push(("include_postcode".into(), "yes".into()));
+    }
     for (i, ask) in c.asks.iter().enumerate() {
         let n = i + 1;
         f.push((format!("ask-{n}-text"), ask.clone()));
@@ -713,5 +727,53 @@ async fn a_save_is_audited_with_each_changed_part_before_and_after_and_a_target_
     assert!(
         audit.contains(&format!("goal from {old_goal} to 7500")),
         "{audit}"
+    );
+}
+
+#[actix_web::test]
+async fn the_organisation_privacy_notice_and_postcode_question_are_set_in_the_editor() {
+    let app = spawn_app().await;
+    let slug = app.import(RIVER_COMMONS, true).await;
+    let editor = app.admin(Role::Editor).await;
+    let c = app.stored_campaign(&slug);
+
+    let mut form = with(form_of(&c), "organisation", "Friends of the Varna");
+    form = with(form, "privacy_url", "https://varna.example/privacy");
+    form.push(("include_postcode".into(), "yes".into()));
+    assert_eq!(editor.save(&slug, &form).await.status().as_u16(), 303);
+
+    let row = app.stored_campaign(&slug).row;
+    assert_eq!(row.organisation.as_deref(), Some("Friends of the Varna"));
+    assert_eq!(
+        row.privacy_url.as_deref(),
+        Some("https://varna.example/privacy")
+    );
+    assert!(row.include_postcode);
+    let page = editor.page(&format!("/admin/campaigns/{slug}/edit")).await;
+    assert!(page.contains("value=\"Friends of the Varna\""), "{page}");
+    assert!(page.contains(
+        "id=\"include_postcode\" name=\"include_postcode\" type=\"checkbox\" value=\"yes\" checked"
+    ));
+
+    let bad = with(
+        form_of(&app.stored_campaign(&slug)),
+        "privacy_url",
+        "javascript:alert(1)",
+    );
+    let refused = editor.save(&slug, &bad).await;
+    assert_eq!(refused.status().as_u16(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("Write the privacy notice&#39;s web address"),
+        "{page}"
+    );
+    assert!(
+        page.contains("value=\"javascript:alert(1)\""),
+        "the value is kept"
+    );
+    assert_eq!(
+        app.stored_campaign(&slug).row.privacy_url.as_deref(),
+        Some("https://varna.example/privacy"),
+        "nothing changed"
     );
 }
