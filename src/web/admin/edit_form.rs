@@ -41,6 +41,8 @@ pub struct TargetRow {
     pub email: String,
     pub timezone: String,
     pub remove: bool,
+    /// Proposed from the letter's recipients: saved only once it is given an e-mail address.
+    pub proposed: bool,
 }
 
 /// The form's values, as shown or as sent.
@@ -118,6 +120,7 @@ impl EditForm {
                     timezone: t.timezone.clone().unwrap_or_default(),
                     ..TargetRow::default()
                 })
+                .chain(proposed_targets(c))
                 .collect(),
         }
         .numbered()
@@ -147,6 +150,7 @@ impl EditForm {
                     email: get("email"),
                     timezone: get("timezone"),
                     remove: f.has(&format!("target-{n}-remove")),
+                    proposed: f.has(&format!("target-{n}-proposed")),
                 }
             })
             .filter(|t| {
@@ -353,7 +357,13 @@ impl EditForm {
     fn checked_targets(&self, p: &mut Problems) -> Vec<TargetChange> {
         let mut seen: Vec<String> = Vec::new();
         let mut kept = Vec::new();
-        for t in self.targets.iter().filter(|t| !t.remove) {
+        let untaken = |t: &&TargetRow| t.proposed && t.id.is_empty() && t.email.trim().is_empty();
+        for t in self
+            .targets
+            .iter()
+            .filter(|t| !t.remove)
+            .filter(|t| !untaken(t))
+        {
             let field = |part: &str| format!("target-{}-{part}", t.n);
             let name = line(p, &field("name"), &t.name, 200);
             if name.is_none() {
@@ -401,6 +411,26 @@ impl EditForm {
 /// One line of text, trimmed: `None` when empty or refused (with the reason noted).
 fn line(p: &mut Problems, field: &str, value: &str, max: usize) -> Option<String> {
     checked(p, field, value, max, false)
+}
+
+/// Rows proposed from the letter's recipient block for a campaign that has no target yet:
+/// name and office filled in, the e-mail address left for the organizer.
+fn proposed_targets(c: &Campaign) -> Vec<TargetRow> {
+    if !c.targets.is_empty() {
+        return Vec::new();
+    }
+    c.recipients
+        .iter()
+        .filter_map(|r| {
+            Some(TargetRow {
+                name: r.name.clone()?,
+                title: r.office().unwrap_or_default(),
+                proposed: true,
+                ..TargetRow::default()
+            })
+        })
+        .take(MAX_ROWS)
+        .collect()
 }
 
 /// Text that may span lines, trimmed: `None` when empty or refused.

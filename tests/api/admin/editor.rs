@@ -777,3 +777,58 @@ async fn the_organisation_privacy_notice_and_postcode_question_are_set_in_the_ed
         "nothing changed"
     );
 }
+
+#[actix_web::test]
+async fn the_letters_recipients_are_proposed_as_targets_and_saved_once_given_an_address() {
+    let app = spawn_app().await;
+    let letter = format!(
+        "+++\nslug = \"salmon\"\n+++\n{}",
+        include_str!("../../fixtures/letters/three-recipients-cc.txt")
+    );
+    let slug = app.import(&letter, false).await;
+    let editor = app.admin(Role::Editor).await;
+
+    let page = editor.page(&format!("/admin/campaigns/{slug}/edit")).await;
+
+    assert!(page.contains("Proposed target 1"), "{page}");
+    assert!(page.contains("value=\"Senator Rosa Delgado\""), "{page}");
+    assert!(page.contains("value=\"Chair, Senate Committee on Natural Resources\""));
+    assert!(page.contains("value=\"Director Janet Morales\""));
+    let proposed = |email: &str| {
+        let mut form = form_of(&app.stored_campaign(&slug));
+        for (field, value) in [
+            ("target-1-id", ""),
+            ("target-1-name", "Senator Rosa Delgado"),
+            (
+                "target-1-title",
+                "Chair, Senate Committee on Natural Resources",
+            ),
+            ("target-1-email", email),
+            ("target-1-proposed", "yes"),
+        ] {
+            form.push((field.to_string(), value.to_string()));
+        }
+        form
+    };
+    let untouched = editor.save(&slug, &proposed("")).await;
+    assert_eq!(
+        untouched.status().as_u16(),
+        303,
+        "a proposal left alone is not an error"
+    );
+    assert!(app.stored_campaign(&slug).targets.is_empty());
+
+    let taken = editor
+        .save(&slug, &proposed("rosa.delgado@senate.example"))
+        .await;
+    assert_eq!(taken.status().as_u16(), 303);
+    let targets = app.stored_campaign(&slug).targets;
+    assert_eq!(targets.len(), 1);
+    assert_eq!(targets[0].name, "Senator Rosa Delgado");
+    assert_eq!(targets[0].email, "rosa.delgado@senate.example");
+    let page = editor.page(&format!("/admin/campaigns/{slug}/edit")).await;
+    assert!(
+        !page.contains("Proposed target"),
+        "no more proposals once it has a target"
+    );
+}
