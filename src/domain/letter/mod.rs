@@ -3,6 +3,7 @@
 //! letter does not contain stays empty, nothing is invented.
 
 mod asks;
+pub mod blocks;
 mod dates;
 mod debris;
 mod debris_words;
