@@ -115,9 +115,11 @@ pub async fn login(
         return Err(PageError::TooManyRequests { retry_after });
     }
     let stored = organizer.as_ref().map(|o| o.password_hash.clone());
-    let verified = web::block(move || password::verify(&password_typed, stored.as_deref()))
+    let verified = state
+        .hashing
+        .run(move || password::verify(&password_typed, stored.as_deref()))
         .await
-        .map_err(|e| PageError::Unavailable(e.into()))?;
+        .map_err(|_| busy())??;
     let Some(organizer) = organizer.filter(|_| verified != Verified::No) else {
         tracing::info!("sign-in refused");
         let (token, is_new) = form_token(&req, &state);
@@ -148,6 +150,11 @@ pub async fn login(
     .await?;
     tracing::info!("organizer signed in");
     Ok(signed_in(&state, session_id))
+}
+
+/// Too many passwords are being checked at once: come back in a moment (503, `Retry-After`).
+pub(super) fn busy() -> PageError {
+    PageError::Unavailable(anyhow::anyhow!("password checks are at their limit"))
 }
 
 pub(super) fn signed_in(state: &AppState, session_id: String) -> HttpResponse {
@@ -225,9 +232,11 @@ pub async fn setup(
     let problem = match organizers::check_new(&email_typed, fields.get("password")) {
         Ok(email) => {
             let password_typed = fields.get("password").to_string();
-            let hash = web::block(move || password::hash(&password_typed))
+            let hash = state
+                .hashing
+                .run(move || password::hash(&password_typed))
                 .await
-                .map_err(|e| PageError::Unavailable(e.into()))??;
+                .map_err(|_| busy())???;
             let created = db::run(&state.pool, move |conn| {
                 use diesel::Connection;
                 Ok(conn.transaction(|conn| {

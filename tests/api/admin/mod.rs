@@ -7,6 +7,7 @@ mod cli;
 mod csrf;
 mod deliveries;
 mod editor;
+mod hashing;
 mod methods;
 mod preview;
 mod removal;
