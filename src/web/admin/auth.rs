@@ -19,6 +19,8 @@ use std::collections::BTreeMap;
 #[template(path = "admin/login.html")]
 struct LoginPage<'a> {
     me: Option<&'a sessions::Session>,
+    /// The admin page to return to after signing in.
+    next: &'a str,
     csrf_token: &'a str,
     email: &'a str,
     problem: Option<&'a str>,
@@ -68,8 +70,16 @@ pub async fn login_form(
         return Ok(page::see_other(urls::ADMIN));
     }
     let (token, is_new) = form_token(&req, &state);
+    let query = web::Query::<BTreeMap<String, String>>::from_query(req.query_string())
+        .map(|q| q.into_inner())
+        .unwrap_or_default();
+    let next = query
+        .get("next")
+        .and_then(|n| guard::safe_next(n))
+        .unwrap_or("");
     let body = LoginPage {
         me: None,
+        next,
         csrf_token: &token,
         email: "",
         problem: None,
@@ -125,6 +135,7 @@ pub async fn login(
         let (token, is_new) = form_token(&req, &state);
         let body = LoginPage {
             me: None,
+            next: guard::safe_next(fields.get("next")).unwrap_or(""),
             csrf_token: &token,
             email: &email,
             problem: Some(WRONG),
@@ -149,7 +160,15 @@ pub async fn login(
     })
     .await?;
     tracing::info!("organizer signed in");
-    Ok(signed_in(&state, session_id))
+    let mut response = signed_in(&state, session_id);
+    if let Some(next) = guard::safe_next(fields.get("next")) {
+        response.headers_mut().insert(
+            header::LOCATION,
+            header::HeaderValue::from_str(next)
+                .unwrap_or(header::HeaderValue::from_static(urls::ADMIN)),
+        );
+    }
+    Ok(response)
 }
 
 /// Too many passwords are being checked at once: come back in a moment (503, `Retry-After`).
