@@ -1,6 +1,7 @@
 //! The organizers' side under `/admin`, through HTTP: sign-in, sessions, the CSRF guard,
 //! roles, and every screen.
 
+mod account;
 mod auth;
 mod campaigns;
 mod cli;
