@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod cli;
+pub mod hashing;
 pub mod invitations;
 pub mod manage;
 pub mod password;

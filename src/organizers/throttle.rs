@@ -20,6 +20,9 @@ pub const WINDOW: Duration = Duration::minutes(15);
 pub const MAX_WAIT: Duration = Duration::minutes(15);
 const FIRST_WAIT_SECONDS: i64 = 2;
 
+/// key, failures, last failed at, blocked until.
+type FailureRow = (String, i32, DateTime<Utc>, Option<DateTime<Utc>>);
+
 /// One counter an attempt is held to, and the failures it allows before waits begin.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Key {
@@ -91,7 +94,7 @@ pub fn begin_attempt(
             )
             .on_conflict_do_nothing()
             .execute(conn)?;
-        let rows: Vec<(String, i32, DateTime<Utc>, Option<DateTime<Utc>>)> = login_failures::table
+        let rows: Vec<FailureRow> = login_failures::table
             .filter(login_failures::key.eq_any(&names))
             .order(login_failures::key)
             .for_update()

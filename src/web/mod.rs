@@ -32,6 +32,8 @@ pub struct AppState {
     pub metrics: ops::Metrics,
     /// Campaigns and their rendered public answers; every change calls `forget(slug)`.
     pub cache: CampaignCache,
+    /// Bounds the password hashes running at once (sign-in, setup, invitations).
+    pub hashing: crate::organizers::hashing::HashGate,
 }
 
 impl AppState {
@@ -66,6 +68,7 @@ impl Application {
             pool: pool.clone(),
             metrics: ops::Metrics::default(),
             cache: CampaignCache::default(),
+            hashing: crate::organizers::hashing::HashGate::for_this_machine(),
         }));
         let server = HttpServer::new(move || {
             App::new()

@@ -19,6 +19,8 @@ use std::collections::BTreeMap;
 #[template(path = "admin/login.html")]
 struct LoginPage<'a> {
     me: Option<&'a sessions::Session>,
+    /// The admin page to return to after signing in.
+    next: &'a str,
     csrf_token: &'a str,
     email: &'a str,
     problem: Option<&'a str>,
@@ -68,8 +70,16 @@ pub async fn login_form(
         return Ok(page::see_other(urls::ADMIN));
     }
     let (token, is_new) = form_token(&req, &state);
+    let query = web::Query::<BTreeMap<String, String>>::from_query(req.query_string())
+        .map(|q| q.into_inner())
+        .unwrap_or_default();
+    let next = query
+        .get("next")
+        .and_then(|n| guard::safe_next(n))
+        .unwrap_or("");
     let body = LoginPage {
         me: None,
+        next,
         csrf_token: &token,
         email: "",
         problem: None,
@@ -115,14 +125,17 @@ pub async fn login(
         return Err(PageError::TooManyRequests { retry_after });
     }
     let stored = organizer.as_ref().map(|o| o.password_hash.clone());
-    let verified = web::block(move || password::verify(&password_typed, stored.as_deref()))
+    let verified = state
+        .hashing
+        .run(move || password::verify(&password_typed, stored.as_deref()))
         .await
-        .map_err(|e| PageError::Unavailable(e.into()))?;
+        .map_err(|_| busy())??;
     let Some(organizer) = organizer.filter(|_| verified != Verified::No) else {
         tracing::info!("sign-in refused");
         let (token, is_new) = form_token(&req, &state);
         let body = LoginPage {
             me: None,
+            next: guard::safe_next(fields.get("next")).unwrap_or(""),
             csrf_token: &token,
             email: &email,
             problem: Some(WRONG),
@@ -147,7 +160,20 @@ pub async fn login(
     })
     .await?;
     tracing::info!("organizer signed in");
-    Ok(signed_in(&state, session_id))
+    let mut response = signed_in(&state, session_id);
+    if let Some(next) = guard::safe_next(fields.get("next")) {
+        response.headers_mut().insert(
+            header::LOCATION,
+            header::HeaderValue::from_str(next)
+                .unwrap_or(header::HeaderValue::from_static(urls::ADMIN)),
+        );
+    }
+    Ok(response)
+}
+
+/// Too many passwords are being checked at once: come back in a moment (503, `Retry-After`).
+pub(super) fn busy() -> PageError {
+    PageError::Unavailable(anyhow::anyhow!("password checks are at their limit"))
 }
 
 pub(super) fn signed_in(state: &AppState, session_id: String) -> HttpResponse {
@@ -225,9 +251,11 @@ pub async fn setup(
     let problem = match organizers::check_new(&email_typed, fields.get("password")) {
         Ok(email) => {
             let password_typed = fields.get("password").to_string();
-            let hash = web::block(move || password::hash(&password_typed))
+            let hash = state
+                .hashing
+                .run(move || password::hash(&password_typed))
                 .await
-                .map_err(|e| PageError::Unavailable(e.into()))??;
+                .map_err(|_| busy())???;
             let created = db::run(&state.pool, move |conn| {
                 use diesel::Connection;
                 Ok(conn.transaction(|conn| {

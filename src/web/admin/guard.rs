@@ -120,7 +120,10 @@ pub async fn guard(
             (None, true) => req
                 .cookie(pre_session_cookie(&state))
                 .map(|c| c.value().to_string()),
-            (None, false) => return Err(PageError::Forbidden(SESSION_ENDED).into()),
+            (None, false) => {
+                let ended = session_ended(req.path());
+                return Ok(req.into_response(ended));
+            }
         };
         // Answered here rather than raised, so the body time-out around the app sees the
         // answer and can turn it into its 408.
@@ -146,7 +149,7 @@ pub async fn guard(
         }
         None if !open => {
             let to_login = HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, urls::ADMIN_LOGIN))
+                .insert_header((header::LOCATION, login_returning_to(&req.uri().to_string())))
                 .insert_header((header::CACHE_CONTROL, "no-store"))
                 .finish();
             return Ok(req.into_response(to_login));
@@ -170,8 +173,44 @@ fn same_origin(req: &ServiceRequest, state: &AppState) -> bool {
     origin == state.settings.base_url.trim_end_matches('/') || origin == own
 }
 
-/// What a change without a live session is told: nothing was done, and how to go on.
-const SESSION_ENDED: &str = "Your session has ended (after 30 minutes without use, or at sign-out), so nothing was changed. Please sign in again and repeat the change.";
+/// The sign-in page, set to come back to `path` (an admin page) afterwards.
+pub fn login_returning_to(path: &str) -> String {
+    match safe_next(path) {
+        Some(next) if next != urls::ADMIN => format!(
+            "{}?next={}",
+            urls::ADMIN_LOGIN,
+            percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC)
+        ),
+        _ => urls::ADMIN_LOGIN.to_string(),
+    }
+}
+
+/// `next` when it is a path of our own admin (never another site, a scheme-relative `//`
+/// address, or anything with a backslash or control character), for returning after sign-in.
+pub fn safe_next(next: &str) -> Option<&str> {
+    let own = next == urls::ADMIN || next.starts_with("/admin/") || next.starts_with("/admin?");
+    let harmless =
+        !next.contains(['\\', '@']) && !next.contains("//") && !next.chars().any(char::is_control);
+    (own && harmless && next.len() <= 2048).then_some(next)
+}
+
+/// What a change without a live session is told, in the admin's layout: the session ended,
+/// nothing was changed, and a sign-in link that comes back to the page.
+fn session_ended(path: &str) -> HttpResponse {
+    let table = super::route_table();
+    let methods = crate::web::routing::allowed_methods(
+        path,
+        table
+            .iter()
+            .map(|r| (format!("/admin{}", r.path), &r.method)),
+    );
+    let back = if methods.contains(&"GET") {
+        path
+    } else {
+        urls::ADMIN
+    };
+    super::page::session_ended(&login_returning_to(back))
+}
 
 /// The body length the client declares, if it declares one.
 fn declared_length(req: &ServiceRequest) -> Option<u64> {

@@ -93,9 +93,11 @@ pub async fn accept(
             Some(problem.into()),
         ));
     }
-    let hash = web::block(move || password::hash(&typed))
+    let hash = state
+        .hashing
+        .run(move || password::hash(&typed))
         .await
-        .map_err(|e| PageError::Unavailable(e.into()))??;
+        .map_err(|_| super::auth::busy())???;
     let session = db::run(&state.pool, move |conn| {
         Ok(match invitations::accept(conn, &token, &hash) {
             Ok(Some((id, role))) => {

@@ -1,6 +1,7 @@
 //! The organizers' side under `/admin`: one module per screen, all behind [`guard::guard`].
 //! [`route_table`] is the single list the scope is built from, so tests can walk it.
 
+pub mod account;
 pub mod actions;
 pub mod audit;
 pub mod auth;
@@ -106,6 +107,10 @@ pub fn route_table() -> Vec<AdminRoute> {
         get("/users/accept/{token}", || web::get().to(join::form)),
         post("/users/accept/{token}", || web::post().to(join::accept)),
         get("/audit", || web::get().to(audit::list)),
+        get("/account", || web::get().to(account::show)),
+        post("/account/password", || {
+            web::post().to(account::change_password)
+        }),
         get("/campaigns/{slug}/confirm/{action}", || {
             web::get().to(removal::confirm)
         }),

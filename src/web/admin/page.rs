@@ -45,3 +45,21 @@ pub fn see_other(location: &str) -> HttpResponse {
         .insert_header((header::LOCATION, location))
         .finish()
 }
+
+#[derive(Template)]
+#[template(path = "admin/session_ended.html")]
+struct SessionEndedPage<'a> {
+    me: Option<&'a Session>,
+    sign_in: &'a str,
+}
+
+/// 403 for a change sent after the session ended: nothing changed, sign in again at `sign_in`.
+pub fn session_ended(sign_in: &str) -> HttpResponse {
+    let body = SessionEndedPage { me: None, sign_in }.render();
+    let mut response = html(StatusCode::FORBIDDEN, body);
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    response
+}

@@ -127,7 +127,16 @@ async fn admin_pages_send_visitors_without_a_session_to_sign_in() {
     ] {
         let response = app.get(&path).await;
         assert_eq!(response.status().as_u16(), 303, "{path}");
-        assert_eq!(response.headers()["location"], "/admin/login", "{path}");
+        let expected = match path.as_str() {
+            "/admin" => "/admin/login".to_string(),
+            _ => format!(
+                "/admin/login?next={}",
+                path.replace('/', "%2F")
+                    .replace('-', "%2D")
+                    .replace('.', "%2E")
+            ),
+        };
+        assert_eq!(response.headers()["location"], expected.as_str(), "{path}");
     }
 }
 
@@ -352,4 +361,85 @@ async fn a_password_of_only_spaces_or_with_a_line_break_is_refused_at_setup_with
         );
     }
     assert_eq!(app.owner_count(), 0, "no account was made");
+}
+
+#[actix_web::test]
+async fn a_change_after_the_session_expired_says_so_and_signing_in_again_returns_to_the_page() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    let admin = app.admin(Role::Editor).await;
+    app.idle_sessions_for(31);
+
+    let edit = format!("/admin/campaigns/{slug}/edit");
+    let refused = admin.post(&edit, &[("title", "A new title")]).await;
+    assert_eq!(refused.status().as_u16(), 403);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("Your session has ended") && page.contains("nothing was changed"));
+    assert!(page.contains("admin.css"), "in the admin's layout");
+    let link = format!(
+        "/admin/login?next={}",
+        edit.replace('/', "%2F").replace('-', "%2D")
+    );
+    assert!(page.contains(&format!("href=\"{link}\"")), "{page}");
+
+    let form = admin.page(&link).await;
+    assert!(
+        form.contains(&format!("name=\"next\" value=\"{edit}\"")),
+        "{form}"
+    );
+    let token = csrf_token_in(&form);
+    let back = admin
+        .post_raw(
+            "/admin/login",
+            &[
+                ("csrf_token", token.as_str()),
+                ("email", "editor@rivercommons.example"),
+                ("password", PASSWORD),
+                ("next", edit.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(back.status().as_u16(), 303);
+    assert_eq!(
+        back.headers()["location"],
+        edit.as_str(),
+        "back to the editor"
+    );
+}
+
+#[actix_web::test]
+async fn signing_in_never_returns_to_another_site() {
+    let app = spawn_app().await;
+    app.organizer_account("ana@rivercommons.example", Role::Owner)
+        .await;
+    for next in [
+        "https://evil.example/admin",
+        "//evil.example/admin",
+        "/admin//evil.example",
+        "/\\evil.example",
+        "/c/stop-the-dam",
+    ] {
+        let client = browser();
+        let form = client
+            .get(format!("{}/admin/login", app.address))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let response = client
+            .post(format!("{}/admin/login", app.address))
+            .form(&[
+                ("csrf_token", csrf_token_in(&form).as_str()),
+                ("email", "ana@rivercommons.example"),
+                ("password", PASSWORD),
+                ("next", next),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 303, "{next}");
+        assert_eq!(response.headers()["location"], "/admin", "{next}");
+    }
 }

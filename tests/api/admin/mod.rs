@@ -1,12 +1,14 @@
 //! The organizers' side under `/admin`, through HTTP: sign-in, sessions, the CSRF guard,
 //! roles, and every screen.
 
+mod account;
 mod auth;
 mod campaigns;
 mod cli;
 mod csrf;
 mod deliveries;
 mod editor;
+mod hashing;
 mod methods;
 mod preview;
 mod removal;

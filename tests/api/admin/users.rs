@@ -300,3 +300,20 @@ async fn an_organizer_meets_refusals_in_the_admin_layout_with_a_way_back() {
         );
     }
 }
+
+#[actix_web::test]
+async fn inviting_an_address_again_says_plainly_that_the_earlier_link_no_longer_works() {
+    let app = spawn_app().await;
+    let owner = app.admin(Role::Owner).await;
+    let fields = [("email", "lena@example.org"), ("role", "editor")];
+    owner.post("/admin/users/invite", &fields).await;
+    // As a reload of the result page would send it again.
+    let again = owner.post("/admin/users/invite", &fields).await;
+    assert_eq!(again.status().as_u16(), 200);
+    let page = again.text().await.unwrap();
+    assert!(page.contains("A new invitation link was made"), "{page}");
+    assert!(
+        page.contains("Any earlier link for this address no longer works"),
+        "{page}"
+    );
+}
