@@ -60,6 +60,15 @@ pub struct CampaignChanges {
     pub privacy_url: Option<String>,
     /// Whether the sign form asks for a postcode.
     pub include_postcode: bool,
+    /// The letter's own parts, as the organizer corrected them.
+    pub letter_date: Option<String>,
+    pub subject: Option<String>,
+    pub salutation: Option<String>,
+    pub body: String,
+    pub closing: Option<String>,
+    pub signer: Option<serde_json::Value>,
+    pub recipients: serde_json::Value,
+    pub cc: serde_json::Value,
 }
 
 /// A target as the editor sets it: an existing one (by id) changed, or a new one.

@@ -371,3 +371,49 @@ async fn chart_total(window: &Browser, chart: &str) -> u64 {
         .filter_map(|t| t.as_str()?.rsplit(": ").next()?.trim().parse::<u64>().ok())
         .sum()
 }
+
+#[actix_web::test]
+#[ignore = "needs chromium and chromium-driver; .ci/run runs it with --include-ignored"]
+async fn an_organizer_corrects_the_letters_signer_line_and_supporters_see_the_correction() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    let token = app.setup_token().await;
+    let driver = Driver::start().await;
+    let organizer = driver.open(1280, 900).await;
+    let supporter = driver.open(390, 844).await;
+
+    with_screenshots("letter-correction", &[&organizer, &supporter], async {
+        organizer
+            .go(&format!("{}/admin/setup/{token}", app.address))
+            .await;
+        organizer
+            .type_into("#email", "owner@rivercommons.example")
+            .await;
+        organizer
+            .type_into("#password", "a long enough password")
+            .await;
+        organizer.click("button[type=submit]").await;
+        organizer.wait_for_text("h1", "Campaigns").await;
+
+        organizer
+            .go(&format!("{}/admin/campaigns/{slug}/edit", app.address))
+            .await;
+        organizer
+            .replace(
+                "#signer",
+                "Ana Petrović\nCampaigns Director\nRiver Commons Foundation",
+            )
+            .await;
+        organizer.click("main form button[type=submit]").await;
+        organizer.wait_for_text("main", "saved").await;
+        organizer
+            .wait_for_text("pre.original", "River Commons Foundation")
+            .await;
+
+        supporter.go(&format!("{}/c/{slug}", app.address)).await;
+        supporter
+            .wait_for_text("p.signer", "River Commons Foundation")
+            .await;
+    })
+    .await;
+}

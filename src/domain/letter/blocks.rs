@@ -79,10 +79,15 @@ mod tests {
         let recipients = recipients_from_text(text);
         assert_eq!(recipients.len(), 2, "{recipients:?}");
         assert_eq!(recipients[0].name.as_deref(), Some("Senator Rosa Delgado"));
-        assert_eq!(recipients_from_text(&recipients_text(&recipients)), recipients);
+        assert_eq!(
+            recipients_from_text(&recipients_text(&recipients)),
+            recipients
+        );
 
-        let signer = signer_from_text("Ana Petrović\nCampaigns Director\nRiver Commons\nana@rivercommons.example")
-            .expect("a signer");
+        let signer = signer_from_text(
+            "Ana Petrović\nCampaigns Director\nRiver Commons\nana@rivercommons.example",
+        )
+        .expect("a signer");
         assert_eq!(signer.name.as_deref(), Some("Ana Petrović"));
         assert_eq!(signer.organisation.as_deref(), Some("River Commons"));
         assert_eq!(signer.contact, ["ana@rivercommons.example"]);

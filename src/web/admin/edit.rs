@@ -32,6 +32,8 @@ struct EditPage<'a> {
     form: &'a EditForm,
     problems: &'a Problems,
     original: &'a str,
+    /// The letter as it now reads, from its saved parts.
+    current: String,
     next_delivery: String,
     saved: bool,
 }
@@ -91,6 +93,9 @@ fn render(
             form,
             problems,
             original,
+            current: crate::campaigns::letter::render_letter(c)
+                .map(|l| l.text)
+                .unwrap_or_default(),
             saved,
         }
         .render(),

@@ -8,6 +8,7 @@ use super::problems::{sentence, Problems};
 use crate::campaigns::write::{CampaignChanges, TargetChange};
 use crate::campaigns::Campaign;
 use crate::domain::email::SignerEmail;
+use crate::domain::letter::blocks;
 use crate::domain::schedule::{parse_tz, DeliverySchedule};
 use crate::domain::slug::Slug;
 use crate::domain::text::check_text;
@@ -62,6 +63,16 @@ pub struct EditForm {
     pub organisation: String,
     pub privacy_url: String,
     pub include_postcode: bool,
+    /// The letter's parts; recipients and the signer as the lines of their blocks.
+    pub letter_date: String,
+    pub recipients: String,
+    pub subject: String,
+    pub salutation: String,
+    pub body: String,
+    pub closing: String,
+    pub signer: String,
+    /// One copy recipient per line.
+    pub cc: String,
     /// The campaign's revision when the editor was opened (a hidden field).
     pub revision: String,
     pub asks: Vec<AskRow>,
@@ -100,6 +111,18 @@ impl EditForm {
             organisation: row.organisation.clone().unwrap_or_default(),
             privacy_url: row.privacy_url.clone().unwrap_or_default(),
             include_postcode: row.include_postcode,
+            letter_date: row.letter_date.clone().unwrap_or_default(),
+            recipients: blocks::recipients_text(&c.recipients),
+            subject: row.subject.clone().unwrap_or_default(),
+            salutation: row.salutation.clone().unwrap_or_default(),
+            body: row.body.clone(),
+            closing: row.closing.clone().unwrap_or_default(),
+            signer: c
+                .signer
+                .as_ref()
+                .map(blocks::signer_text)
+                .unwrap_or_default(),
+            cc: c.cc.join("\n"),
             revision: row.revision.to_string(),
             asks: c
                 .asks
@@ -175,6 +198,14 @@ impl EditForm {
             organisation: f.get("organisation").to_string(),
             privacy_url: f.get("privacy_url").to_string(),
             include_postcode: f.has("include_postcode"),
+            letter_date: f.get("letter_date").to_string(),
+            recipients: f.get("recipients").replace("\r\n", "\n"),
+            subject: f.get("subject").to_string(),
+            salutation: f.get("salutation").to_string(),
+            body: f.get("body").replace("\r\n", "\n"),
+            closing: f.get("closing").to_string(),
+            signer: f.get("signer").replace("\r\n", "\n"),
+            cc: f.get("cc").replace("\r\n", "\n"),
             revision: f.get("revision").to_string(),
             asks,
             targets,
@@ -300,10 +331,32 @@ impl EditForm {
                 None
             }
         };
+        let letter_date = line(&mut p, "letter_date", &self.letter_date, 200);
+        let subject = line(&mut p, "subject", &self.subject, 500);
+        let salutation = line(&mut p, "salutation", &self.salutation, 300);
+        let body = text(&mut p, "body", &self.body, 100_000);
+        if body.is_none() && p.get("body").is_none() {
+            p.add("body", "The letter needs its text.");
+        }
+        let closing = line(&mut p, "closing", &self.closing, 200);
+        let recipients = text(&mut p, "recipients", &self.recipients, 10_000)
+            .map(|t| blocks::recipients_from_text(&t))
+            .unwrap_or_default();
+        let signer =
+            text(&mut p, "signer", &self.signer, 2_000).and_then(|t| blocks::signer_from_text(&t));
+        let cc: Vec<String> = text(&mut p, "cc", &self.cc, 5_000)
+            .map(|t| {
+                t.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
         let asks = self.checked_asks(&mut p);
         let targets = self.checked_targets(&mut p);
-        match (title, slug, delivery) {
-            (Some(title), Some(slug), Some(delivery)) if p.is_empty() => Ok(Checked {
+        match (title, slug, delivery, body) {
+            (Some(title), Some(slug), Some(delivery), Some(body)) if p.is_empty() => Ok(Checked {
                 revision: self.revision.trim().parse().unwrap_or(-1),
                 changes: CampaignChanges {
                     slug: slug.as_str().to_string(),
@@ -320,6 +373,14 @@ impl EditForm {
                     organisation,
                     privacy_url,
                     include_postcode: self.include_postcode,
+                    letter_date,
+                    subject,
+                    salutation,
+                    body,
+                    closing,
+                    signer: signer.map(|s| serde_json::json!(s)),
+                    recipients: serde_json::json!(recipients),
+                    cc: serde_json::json!(cc),
                 },
                 asks,
                 targets,

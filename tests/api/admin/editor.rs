@@ -46,6 +46,29 @@ pub fn form_of(c: &Campaign) -> Vec<(String, String)> {
             row.privacy_url.clone().unwrap_or_default(),
         ),
         ("revision".into(), row.revision.to_string()),
+        (
+            "letter_date".into(),
+            row.letter_date.clone().unwrap_or_default(),
+        ),
+        (
+            "recipients".into(),
+            undersign::domain::letter::blocks::recipients_text(&c.recipients),
+        ),
+        ("subject".into(), row.subject.clone().unwrap_or_default()),
+        (
+            "salutation".into(),
+            row.salutation.clone().unwrap_or_default(),
+        ),
+        ("body".into(), row.body.clone()),
+        ("closing".into(), row.closing.clone().unwrap_or_default()),
+        (
+            "signer".into(),
+            c.signer
+                .as_ref()
+                .map(undersign::domain::letter::blocks::signer_text)
+                .unwrap_or_default(),
+        ),
+        ("cc".into(), c.cc.join("\n")),
     ];
     if row.public_log {
         f.push(("public_log".into(), "yes".into()));
@@ -831,4 +854,69 @@ async fn the_letters_recipients_are_proposed_as_targets_and_saved_once_given_an_
         !page.contains("Proposed target"),
         "no more proposals once it has a target"
     );
+}
+
+#[actix_web::test]
+async fn the_letters_parts_are_corrected_in_the_editor_and_the_page_and_the_officials_see_the_correction(
+) {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    let editor = app.admin(Role::Editor).await;
+    let c = app.stored_campaign(&slug);
+
+    let mut form = with(
+        form_of(&c),
+        "signer",
+        "Ana Petrović\nCampaigns Director\nRiver Commons\nana@rivercommons.example",
+    );
+    form = with(form, "subject", "Postpone the Varna Gorge licensing vote");
+    form = with(
+        form,
+        "cc",
+        "Parliamentary Committee on Energy\nOmbudsperson",
+    );
+    let body = format!("{}\n\nWe thank you for your time.", c.row.body);
+    form = with(form, "body", &body);
+    assert_eq!(editor.save(&slug, &form).await.status().as_u16(), 303);
+
+    let stored = app.stored_campaign(&slug);
+    let signer = stored.signer.clone().expect("a signer");
+    assert_eq!(signer.contact, ["ana@rivercommons.example"]);
+    assert_eq!(signer.organisation.as_deref(), Some("River Commons"));
+    assert_eq!(
+        stored.row.subject.as_deref(),
+        Some("Postpone the Varna Gorge licensing vote")
+    );
+    assert_eq!(
+        stored.cc,
+        ["Parliamentary Committee on Energy", "Ombudsperson"]
+    );
+    assert_eq!(stored.row.body, body);
+    let page = app.get(&format!("/c/{slug}")).await.text().await.unwrap();
+    assert!(
+        page.contains("We thank you for your time."),
+        "the page shows the correction"
+    );
+    assert!(page.contains("cc: Parliamentary Committee on Energy, Ombudsperson"));
+    assert!(page.contains("Re: Postpone the Varna Gorge licensing vote"));
+    let edit = editor.page(&format!("/admin/campaigns/{slug}/edit")).await;
+    let saved = &edit[edit
+        .find("The letter as saved")
+        .expect("the saved letter beside the form")..];
+    assert!(
+        saved.contains("We thank you for your time."),
+        "the letter beside the form is the saved one"
+    );
+
+    let emptied = with(form_of(&stored), "body", "  ");
+    let refused = editor.save(&slug, &emptied).await;
+    assert_eq!(refused.status().as_u16(), 422);
+    assert!(refused
+        .text()
+        .await
+        .unwrap()
+        .contains("The letter needs its text."));
+    let nul = with(form_of(&stored), "salutation", "Dear\u{0}Minister");
+    assert_eq!(editor.save(&slug, &nul).await.status().as_u16(), 422);
+    assert_eq!(app.stored_campaign(&slug).row.body, body, "nothing changed");
 }
