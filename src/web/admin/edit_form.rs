@@ -21,7 +21,7 @@ const BLANK_ASKS: usize = 3;
 const BLANK_TARGETS: usize = 1;
 /// The most rows of each kind read from one form.
 const MAX_ROWS: usize = 200;
-/// How `closes_at` is shown in its field (a `datetime-local` value, in UTC).
+/// How `closes_at` is shown in its field (a `datetime-local` value, in the zone beside it).
 const CLOSES_AT_FORMAT: &str = "%Y-%m-%dT%H:%M";
 
 #[derive(Debug, Default, Clone)]
@@ -55,6 +55,8 @@ pub struct EditForm {
     pub slug: String,
     pub goal: String,
     pub closes_at: String,
+    /// The time zone `closes_at` is written in (an IANA name such as Europe/Brussels).
+    pub closes_at_zone: String,
     pub delivery: String,
     pub delivery_window: String,
     pub delivery_min: String,
@@ -101,8 +103,13 @@ impl EditForm {
             goal: row.goal.map(|g| g.to_string()).unwrap_or_default(),
             closes_at: row
                 .closes_at
-                .map(|t| t.format(CLOSES_AT_FORMAT).to_string())
+                .map(|t| {
+                    t.with_timezone(&schedule_zone(&row.delivery))
+                        .format(CLOSES_AT_FORMAT)
+                        .to_string()
+                })
                 .unwrap_or_default(),
+            closes_at_zone: schedule_zone(&row.delivery).name().to_string(),
             delivery: row.delivery.clone(),
             delivery_window: row.delivery_window.clone().unwrap_or_default(),
             delivery_min: row.delivery_min.map(|n| n.to_string()).unwrap_or_default(),
@@ -190,6 +197,7 @@ impl EditForm {
             slug: f.get("slug").to_string(),
             goal: f.get("goal").to_string(),
             closes_at: f.get("closes_at").to_string(),
+            closes_at_zone: f.get("closes_at_zone").trim().to_string(),
             delivery: f.get("delivery").to_string(),
             delivery_window: f.get("delivery_window").to_string(),
             delivery_min: f.get("delivery_min").to_string(),
@@ -279,16 +287,30 @@ impl EditForm {
                 }
             },
         };
+        let zone = match self.closes_at_zone.as_str() {
+            "" => Some(chrono_tz::UTC),
+            name => name.parse::<chrono_tz::Tz>().ok(),
+        };
+        if zone.is_none() {
+            p.add(
+                "closes_at_zone",
+                "Write the time zone by its name, such as Europe/Brussels or UTC.",
+            );
+        }
         let closes_at = match self.closes_at.trim() {
             "" => None,
-            t => match parse_closes_at(t) {
+            _ if zone.is_none() => None,
+            t => match parse_closes_at(t, zone.unwrap_or(chrono_tz::UTC)) {
                 Some(at) if at <= now && Some(at) != stored_closes_at => {
                     p.add("closes_at", "This time has already passed. Choose a time in the future, or leave it empty to close by hand.");
                     None
                 }
                 Some(at) => Some(at),
                 None => {
-                    p.add("closes_at", "Write the closing time as a date and time in UTC, such as 2027-03-01T17:00.");
+                    p.add(
+                        "closes_at",
+                        "Write the closing time as a date and time, such as 2027-03-01T17:00.",
+                    );
                     None
                 }
             },
@@ -521,8 +543,9 @@ fn checked(
     Some(value.to_string())
 }
 
-/// A `datetime-local` value (taken as UTC) or an RFC 3339 time.
-fn parse_closes_at(s: &str) -> Option<DateTime<Utc>> {
+/// A `datetime-local` value (read in `zone`) or an RFC 3339 time.
+fn parse_closes_at(s: &str, zone: chrono_tz::Tz) -> Option<DateTime<Utc>> {
+    use chrono::TimeZone;
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .ok()
@@ -530,8 +553,17 @@ fn parse_closes_at(s: &str) -> Option<DateTime<Utc>> {
             ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
                 .iter()
                 .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-                .map(|t| t.and_utc())
+                .and_then(|t| zone.from_local_datetime(&t).earliest())
+                .map(|t| t.with_timezone(&Utc))
         })
+}
+
+/// The zone an organizer reads times in: the schedule's, else UTC.
+fn schedule_zone(delivery: &str) -> chrono_tz::Tz {
+    match DeliverySchedule::parse(delivery) {
+        Ok(DeliverySchedule::Daily { tz, .. } | DeliverySchedule::Weekly { tz, .. }) => tz,
+        _ => chrono_tz::UTC,
+    }
 }
 
 /// The delivery schedule in words, with its next time when it has one.
@@ -568,10 +600,11 @@ mod tests {
         Fields::parse(Some("application/x-www-form-urlencoded"), body.as_bytes())
     }
 
-    const VALID: [(&str, &str); 3] = [
+    const VALID: [(&str, &str); 4] = [
         ("title", "Stop the dam"),
         ("slug", "stop-the-dam"),
         ("delivery", "manual"),
+        ("body", "Please halt the dam."),
     ];
 
     #[test]
@@ -603,6 +636,7 @@ mod tests {
             ("closes_at", "soon"),
             ("delivery", "hourly"),
             ("reply_to", "nobody"),
+            ("body", "Please halt the dam."),
             ("ask-1-text", "One"),
             ("ask-1-position", "first"),
             ("target-1-name", "Jane"),

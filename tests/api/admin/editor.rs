@@ -920,3 +920,55 @@ async fn the_letters_parts_are_corrected_in_the_editor_and_the_page_and_the_offi
     assert_eq!(editor.save(&slug, &nul).await.status().as_u16(), 422);
     assert_eq!(app.stored_campaign(&slug).row.body, body, "nothing changed");
 }
+
+#[actix_web::test]
+async fn the_closing_time_is_written_and_shown_in_the_organizers_time_zone() {
+    let app = spawn_app().await;
+    let slug = app.import(RIVER_COMMONS, false).await;
+    let editor = app.admin(Role::Editor).await;
+    let page = editor.page(&format!("/admin/campaigns/{slug}/edit")).await;
+    assert!(
+        page.contains(
+            "name=\"closes_at_zone\" type=\"text\" spellcheck=\"false\" value=\"Europe/Brussels\""
+        ),
+        "the schedule's zone to start with"
+    );
+
+    let mut form = with(
+        form_of(&app.stored_campaign(&slug)),
+        "closes_at",
+        "2030-03-01T17:00",
+    );
+    form.push(("closes_at_zone".into(), "Europe/Brussels".into()));
+    assert_eq!(editor.save(&slug, &form).await.status().as_u16(), 303);
+
+    let stored = app
+        .stored_campaign(&slug)
+        .row
+        .closes_at
+        .expect("a closing time");
+    assert_eq!(
+        stored.to_rfc3339(),
+        "2030-03-01T16:00:00+00:00",
+        "17:00 in Brussels is 16:00 UTC in winter"
+    );
+    let page = editor.page(&format!("/admin/campaigns/{slug}/edit")).await;
+    assert!(
+        page.contains("value=\"2030-03-01T17:00\""),
+        "shown again in the organizer's zone"
+    );
+
+    let mut bad = with(
+        form_of(&app.stored_campaign(&slug)),
+        "closes_at",
+        "2030-03-01T17:00",
+    );
+    bad.push(("closes_at_zone".into(), "Mars/Olympus".into()));
+    let refused = editor.save(&slug, &bad).await;
+    assert_eq!(refused.status().as_u16(), 422);
+    assert!(refused
+        .text()
+        .await
+        .unwrap()
+        .contains("Write the time zone by its name"));
+}
