@@ -2,12 +2,11 @@
 //! attach. The token names the batch message and its expiry and carries a keyed hash of both,
 //! so nothing needs storing and a changed or expired link is refused.
 
-use super::signers::{self, Coverage, CsvWriter};
+use super::signers::{Coverage, CsvPages};
 use crate::db::schema::{batch_targets, campaigns};
 use crate::tokens::keyed_hash;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use std::ops::ControlFlow;
 use uuid::Uuid;
 
 /// How long a download link works.
@@ -94,19 +93,11 @@ pub fn open(conn: &mut PgConnection, id: Uuid) -> anyhow::Result<Option<Download
     ))
 }
 
-/// Writes the download's CSV to `out` as it is read, a few thousand rows at a time.
-pub fn write(
-    conn: &mut PgConnection,
-    download: &Download,
-    out: impl std::io::Write,
-) -> anyhow::Result<()> {
-    let mut csv = CsvWriter::new(out, download.first_number, download.postcode)?;
-    signers::for_each(conn, &download.coverage, |rows| {
-        csv.write(rows)?;
-        Ok(ControlFlow::Continue(()))
-    })?;
-    csv.finish()?;
-    Ok(())
+impl Download {
+    /// The download's CSV, to be read a page at a time.
+    pub fn pages(&self, conn: &mut PgConnection) -> anyhow::Result<CsvPages> {
+        CsvPages::start(conn, &self.coverage, self.first_number, self.postcode)
+    }
 }
 
 #[cfg(test)]

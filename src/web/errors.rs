@@ -56,6 +56,9 @@ pub enum PageError {
     /// 429: too many attempts; try again after this many seconds.
     #[error("too many requests")]
     TooManyRequests { retry_after: u64 },
+    /// 503: too many of these at once (downloads); the sentence says what to do.
+    #[error("busy")]
+    Busy(&'static str),
     /// 503: our fault (database down, a bug). The cause is logged, not shown.
     #[error("unavailable")]
     Unavailable(#[from] anyhow::Error),
@@ -85,6 +88,7 @@ impl PageError {
                 "Please wait a moment",
                 "There were too many attempts. Please wait a little and try again.",
             ),
+            PageError::Busy(why) => ("Please try again in a moment", why),
             PageError::Unavailable(_) => (
                 "Please try again in a moment",
                 "We could not complete your request just now. Nothing was stored: please send it again in a few seconds.",
@@ -122,7 +126,7 @@ impl PageError {
             header::CACHE_CONTROL,
             header::HeaderValue::from_static("no-store"),
         );
-        if let PageError::Unavailable(_) = self {
+        if let PageError::Unavailable(_) | PageError::Busy(_) = self {
             response.headers_mut().insert(
                 header::RETRY_AFTER,
                 header::HeaderValue::from(RETRY_AFTER_SECONDS),
@@ -148,7 +152,7 @@ impl ResponseError for PageError {
             PageError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             PageError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             PageError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            PageError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            PageError::Busy(_) | PageError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 

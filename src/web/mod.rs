@@ -11,6 +11,7 @@ pub mod limits;
 pub mod ops;
 pub mod public;
 pub mod routing;
+pub mod streaming;
 pub mod urls;
 
 use crate::campaigns::cache::CampaignCache;
@@ -24,6 +25,11 @@ use std::sync::Arc;
 /// Largest request body accepted; a sign form is far smaller.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
+/// Officials' CSV downloads that may run at once, and organizers' exports: together well
+/// under the pool's connections, so signing always finds one.
+pub const DOWNLOADS_AT_ONCE: usize = 4;
+pub const EXPORTS_AT_ONCE: usize = 2;
+
 /// What every handler can reach.
 pub struct AppState {
     pub settings: Settings,
@@ -34,6 +40,10 @@ pub struct AppState {
     pub cache: CampaignCache,
     /// Bounds the password hashes running at once (sign-in, setup, invitations).
     pub hashing: crate::organizers::hashing::HashGate,
+    /// Officials' CSV downloads running at once.
+    pub downloads: streaming::Slots,
+    /// Organizers' signature exports running at once.
+    pub exports: streaming::Slots,
 }
 
 impl AppState {
@@ -69,6 +79,14 @@ impl Application {
             metrics: ops::Metrics::default(),
             cache: CampaignCache::default(),
             hashing: crate::organizers::hashing::HashGate::for_this_machine(),
+            downloads: streaming::Slots::new(
+                DOWNLOADS_AT_ONCE,
+                "Several people are downloading lists right now. Please try the link again in a minute.",
+            ),
+            exports: streaming::Slots::new(
+                EXPORTS_AT_ONCE,
+                "Other exports are running right now. Please try again in a minute.",
+            ),
         }));
         let server = HttpServer::new(move || {
             App::new()

@@ -8,6 +8,7 @@ mod batches;
 mod browser;
 mod cli;
 mod delivery_schedule;
+mod downloads;
 mod drafts;
 mod helpers;
 mod http;

@@ -1,5 +1,6 @@
-//! `GET /admin/campaigns/{slug}/signatures.csv`: the confirmed signatures as CSV, streamed
-//! page by page (keyset on the signature id) so memory stays flat at any size. Every export
+//! `GET /admin/campaigns/{slug}/signatures.csv`: the confirmed signatures as CSV, sent page by
+//! page (keyset on the signature id, see `streaming`) so memory stays flat at any size and a
+//! stalled browser holds no database connection. Every export
 //! is written to the audit log with who, when, which campaign and how many rows.
 
 use super::dashboard;
@@ -11,9 +12,9 @@ use crate::organizers::{audit, Role};
 use crate::signatures::export::{self, ExportRow};
 use crate::signatures::SignatureState;
 use crate::web::errors::PageError;
+use crate::web::streaming::{self, Pages};
 use crate::web::AppState;
 use actix_web::http::header;
-use actix_web::web::Bytes;
 use actix_web::{web, HttpResponse};
 use diesel::prelude::*;
 use uuid::Uuid;
@@ -28,47 +29,47 @@ pub async fn csv(
 ) -> Result<HttpResponse, PageError> {
     let organizer = me.require(Role::Editor)?.organizer_id;
     let c = dashboard::load(&state, slug.into_inner()).await?;
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
-    let pool = state.pool.clone();
-    let campaign = c.campaign_id();
-    tokio::task::spawn_blocking(move || {
-        let result = pool
-            .get()
-            .map_err(anyhow::Error::from)
-            .and_then(|mut conn| stream(&mut conn, campaign, organizer, &tx));
-        if let Err(e) = result {
-            tracing::error!(error = format!("{e:#}"), "export failed");
-            let _ = tx.blocking_send(Err(std::io::Error::other("export failed")));
-        }
-    });
-    let body = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|chunk| (chunk, rx))
-    });
+    let slot = state.exports.take()?;
     let filename = format!("{}-signatures.csv", c.slug());
+    let pages = Export {
+        campaign: c.campaign_id(),
+        organizer,
+        header_sent: false,
+        after: None,
+        rows_sent: 0,
+    };
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{filename}\""),
         ))
-        .streaming(body))
+        .streaming(streaming::body(
+            state.pool.clone(),
+            slot,
+            pages,
+            "signature export",
+        )))
 }
 
-fn stream(
-    conn: &mut PgConnection,
+/// Where an export has got to: keyset on the signature id.
+struct Export {
     campaign: CampaignId,
     organizer: OrganizerId,
-    tx: &tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>,
-) -> anyhow::Result<()> {
-    let mut rows_sent: i64 = 0;
-    let mut after: Option<Uuid> = None;
-    let mut complete = tx
-        .blocking_send(Ok(Bytes::from(format!("{}\n", export::HEADER))))
-        .is_ok();
-    while complete {
+    header_sent: bool,
+    after: Option<Uuid>,
+    rows_sent: i64,
+}
+
+impl Pages for Export {
+    fn next(&mut self, conn: &mut PgConnection) -> anyhow::Result<Option<Vec<u8>>> {
+        if !self.header_sent {
+            self.header_sent = true;
+            return Ok(Some(format!("{}\n", export::HEADER).into_bytes()));
+        }
         let mut query = signatures::table
             .inner_join(supporters::table)
-            .filter(signatures::campaign_id.eq(campaign))
+            .filter(signatures::campaign_id.eq(self.campaign))
             .filter(signatures::state.eq(SignatureState::Counted))
             .filter(signatures::confirmed_at.is_not_null())
             .order(signatures::id)
@@ -86,28 +87,30 @@ fn stream(
                 ),
             ))
             .into_boxed();
-        if let Some(after) = after {
+        if let Some(after) = self.after {
             query = query.filter(signatures::id.gt(after));
         }
         let page: Vec<(Uuid, ExportRow)> = query.load(conn)?;
         let Some((last, _)) = page.last() else {
-            break;
+            return Ok(None);
         };
-        after = Some(*last);
+        self.after = Some(*last);
         let rows: Vec<ExportRow> = page.into_iter().map(|(_, row)| row).collect();
         let mut out = Vec::with_capacity(rows.len() * 80);
         export::write_rows(&mut out, &rows)?;
-        rows_sent += rows.len() as i64;
-        // A closed channel means the browser went away.
-        complete = tx.blocking_send(Ok(Bytes::from(out))).is_ok();
+        self.rows_sent += rows.len() as i64;
+        Ok(Some(out))
     }
-    audit::record(
-        conn,
-        Some(organizer),
-        "export",
-        Some(campaign),
-        serde_json::json!({ "rows": rows_sent, "complete": complete }),
-    )?;
-    tracing::info!(campaign_id = %campaign, rows = rows_sent, "signatures exported");
-    Ok(())
+
+    fn finished(&mut self, conn: &mut PgConnection, complete: bool) -> anyhow::Result<()> {
+        audit::record(
+            conn,
+            Some(self.organizer),
+            "export",
+            Some(self.campaign),
+            serde_json::json!({ "rows": self.rows_sent, "complete": complete }),
+        )?;
+        tracing::info!(campaign_id = %self.campaign, rows = self.rows_sent, complete, "signatures exported");
+        Ok(())
+    }
 }
