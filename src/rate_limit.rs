@@ -32,11 +32,7 @@ pub fn hit_each<const N: usize>(
     window: Window,
 ) -> anyhow::Result<[i32; N]> {
     use crate::db::schema::rate_limits;
-    let length = match window {
-        Window::Hour => chrono::Duration::hours(1),
-        Window::Day => chrono::Duration::days(1),
-    };
-    let window = Utc::now().duration_trunc(length)?;
+    let window = window_start(window)?;
     let counted: Vec<(String, i32)> = diesel::insert_into(rate_limits::table)
         .values(buckets.map(|bucket| {
             (
@@ -59,6 +55,45 @@ pub fn hit_each<const N: usize>(
             .ok_or_else(|| anyhow::anyhow!("a rate-limit bucket was not counted"))?;
     }
     Ok(hits)
+}
+
+/// Counts one hit on `bucket` in the current `window` only while it has fewer than `limit`
+/// (or whatever it has, when `regardless`), atomically: concurrent callers never pass the
+/// limit together. Returns the hits after this one, or `None` when the hit was not counted.
+pub fn hit_below(
+    conn: &mut PgConnection,
+    bucket: &str,
+    window: Window,
+    limit: i32,
+    regardless: bool,
+) -> anyhow::Result<Option<i32>> {
+    #[derive(QueryableByName)]
+    struct Hits {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        hits: i32,
+    }
+    let start = window_start(window)?;
+    let counted: Option<Hits> = diesel::sql_query(
+        "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1) \
+         ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 \
+         WHERE rate_limits.hits < $3 OR $4 \
+         RETURNING hits",
+    )
+    .bind::<diesel::sql_types::Text, _>(bucket)
+    .bind::<diesel::sql_types::Timestamptz, _>(start)
+    .bind::<diesel::sql_types::Integer, _>(limit)
+    .bind::<diesel::sql_types::Bool, _>(regardless)
+    .get_result(conn)
+    .optional()?;
+    Ok(counted.map(|c| c.hits))
+}
+
+fn window_start(window: Window) -> anyhow::Result<DateTime<Utc>> {
+    let length = match window {
+        Window::Hour => chrono::Duration::hours(1),
+        Window::Day => chrono::Duration::days(1),
+    };
+    Ok(Utc::now().duration_trunc(length)?)
 }
 
 /// Drops windows that can no longer matter.

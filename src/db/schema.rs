@@ -169,6 +169,7 @@ diesel::table! {
         confirmed_at -> Nullable<Timestamptz>,
         duplicate_notices -> Int4,
         created_at -> Timestamptz,
+        mail_capped_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -20,7 +20,8 @@ pub const SEARCH_MAX_CHARS: usize = 300;
 pub enum Listing {
     /// Every signature, newest first.
     All,
-    /// Held signatures only, newest first.
+    /// Held signatures, and those waiting for a confirmation the daily mail cap kept back,
+    /// newest first.
     Held,
     /// Names starting with this text (case-insensitive), in name order.
     NamePrefix(String),
@@ -75,6 +76,8 @@ pub struct Listed {
     pub created_at: DateTime<Utc>,
     #[diesel(sql_type = Nullable<Timestamptz>)]
     pub confirmed_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub mail_capped_at: Option<DateTime<Utc>>,
 }
 
 impl Listed {
@@ -82,12 +85,22 @@ impl Listed {
     pub fn state_label(&self) -> String {
         match (self.state, &self.confirmed_at, &self.held_reason) {
             (SignatureState::Counted, Some(_), _) => "confirmed".into(),
+            (SignatureState::Counted, None, _) if self.mail_capped_at.is_some() => {
+                "waiting: no confirmation e-mail sent (this address's daily limit)".into()
+            }
             (SignatureState::Counted, None, _) => "waiting for confirmation".into(),
             (SignatureState::Held, _, Some(reason)) => {
                 format!("held: {}", reason.replace('_', " "))
             }
             (state, _, _) => state.as_str().to_string(),
         }
+    }
+
+    /// Waiting for a confirmation e-mail that the daily cap kept back: releasing it sends one.
+    pub fn mail_capped(&self) -> bool {
+        self.state == SignatureState::Counted
+            && self.confirmed_at.is_none()
+            && self.mail_capped_at.is_some()
     }
 
     /// When it was submitted, in UTC to the minute.
@@ -111,7 +124,7 @@ pub struct Page {
 }
 
 const COLUMNS: &str = "SELECT s.id, s.name, p.email, s.country, s.comment, s.state, \
-     s.held_reason, s.created_at, s.confirmed_at \
+     s.held_reason, s.created_at, s.confirmed_at, s.mail_capped_at \
      FROM signatures s JOIN supporters p ON p.id = s.supporter_id";
 
 /// Up to `limit` signatures of `campaign` after the row `after`.
@@ -133,10 +146,17 @@ pub fn page(
             "{COLUMNS} WHERE s.campaign_id = $1 {} ORDER BY s.id DESC LIMIT $2",
             after_id("<")
         ),
+        // Each half reads its own partial index.
         Listing::Held => format!(
-            "{COLUMNS} WHERE s.campaign_id = $1 AND s.state = 'held' {} \
-             ORDER BY s.id DESC LIMIT $2",
-            after_id("<")
+            "SELECT * FROM ( \
+               ({COLUMNS} WHERE s.campaign_id = $1 AND s.state = 'held' {after} \
+                ORDER BY s.id DESC LIMIT $2) \
+               UNION ALL \
+               ({COLUMNS} WHERE s.campaign_id = $1 AND s.mail_capped_at IS NOT NULL \
+                  AND s.state = 'counted' AND s.confirmed_at IS NULL {after} \
+                ORDER BY s.id DESC LIMIT $2) \
+             ) s ORDER BY s.id DESC LIMIT $2",
+            after = after_id("<")
         ),
         // The two halves read the one-per-supporter index and the held index.
         Listing::Email(_) => format!(
@@ -185,6 +205,19 @@ pub fn page(
         None
     };
     Ok(Page { rows, next })
+}
+
+/// Signatures of `campaign` waiting for a confirmation e-mail the daily cap kept back: few,
+/// read on their own partial index.
+pub fn mail_capped(conn: &mut PgConnection, campaign: CampaignId) -> QueryResult<i64> {
+    use crate::db::schema::signatures;
+    signatures::table
+        .filter(signatures::campaign_id.eq(campaign))
+        .filter(signatures::mail_capped_at.is_not_null())
+        .filter(signatures::state.eq(SignatureState::Counted))
+        .filter(signatures::confirmed_at.is_null())
+        .count()
+        .get_result(conn)
 }
 
 /// Signatures of `campaign` waiting for confirmation, and held for review, from the tallies.

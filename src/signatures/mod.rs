@@ -12,7 +12,7 @@ mod state;
 
 pub use confirm::{confirm, link_state, Confirmed, LinkState, CONFIRM_GRACE_HOURS};
 pub use invalidate::{invalidate, InvalidateError, Invalidated};
-pub use release::{release, ReleaseError, Released};
+pub use release::{release, ReleaseError, Released, MAIL_CAPPED};
 pub use sign::sign;
 pub use state::SignatureState;
 

@@ -2,9 +2,10 @@
 //! submission is — a signature waiting for its supporter to confirm, with the confirmation
 //! e-mail (within the inbox's cap). Refused when the supporter already has a signature in the
 //! campaign that is not held: one signature per supporter and campaign. Releasing an
-//! invalidated signature undoes the invalidation (see [`super::invalidate`]).
+//! invalidated signature undoes the invalidation (see [`super::invalidate`]). Releasing a
+//! signature whose confirmation the daily cap kept back sends that confirmation now.
 
-use super::sign::new_confirm_link;
+use super::sign::{mark_mail_capped, new_confirm_link};
 use super::SignatureState;
 use super::{mail_cap, MailContext};
 use crate::campaigns::Campaign;
@@ -14,6 +15,10 @@ use crate::mail::{messages, outbox};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use uuid::Uuid;
+
+/// What a release reports as the reason a signature waited when the daily cap had kept its
+/// confirmation back.
+pub const MAIL_CAPPED: &str = "mail_cap";
 
 /// A released signature, and whether its confirmation e-mail was queued (`false` when the
 /// inbox had reached its cap).
@@ -69,6 +74,26 @@ pub fn release(
         if !campaign.is_open(chrono::Utc::now()) {
             return Err(ReleaseError::NotLive);
         }
+        // Waiting for a confirmation the daily cap kept back: the organizer judged it
+        // genuine, so the e-mail goes now, past the cap.
+        let unmailed: Option<(Uuid, String)> = signatures::table
+            .find(id)
+            .filter(signatures::campaign_id.eq(campaign.id()))
+            .filter(signatures::state.eq(SignatureState::Counted))
+            .filter(signatures::confirmed_at.is_null())
+            .filter(signatures::mail_capped_at.is_not_null())
+            .select((signatures::supporter_id, signatures::name))
+            .for_update()
+            .first(conn)
+            .optional()?;
+        if let Some((supporter_id, name)) = unmailed {
+            send_confirmation(conn, campaign, id, supporter_id, &name, mail, false)?;
+            return Ok(Released {
+                held_reason: Some(MAIL_CAPPED.into()),
+                mailed: true,
+                restored: None,
+            });
+        }
         let held: Option<(Uuid, String, Option<String>)> = signatures::table
             .find(id)
             .filter(signatures::campaign_id.eq(campaign.id()))
@@ -97,38 +122,51 @@ pub fn release(
         diesel::update(signatures::table.find(id))
             .set(signatures::state.eq(SignatureState::Counted))
             .execute(conn)?;
-        let typed: String = supporters::table
-            .find(supporter_id)
-            .select(supporters::email)
-            .first(conn)?;
-        let email = SignerEmail::parse(&typed)
-            .map_err(|e| anyhow::anyhow!("a stored address no longer parses: {e}"))?;
-        if !mail_cap::take(conn, mail.secret_key, campaign.id(), &email)? {
-            return Ok(Released {
-                held_reason,
-                mailed: false,
-                restored: None,
-            });
-        }
-        let campaign_link = format!("{}/c/{}", mail.base_url, campaign.slug());
-        let signer_mail = messages::SignerMail {
-            campaign_id: campaign.id(),
-            campaign_title: &campaign.row.title,
-            campaign_link: &campaign_link,
-            signature_id: Some(id),
-            to: email.as_typed(),
-            name: &name,
-        };
-        let link = new_confirm_link(conn, id, mail.base_url)?;
-        outbox::enqueue(
-            conn,
-            &messages::confirm(&signer_mail, &link)?,
-            mail.message_id_domain,
-        )?;
+        let mailed = send_confirmation(conn, campaign, id, supporter_id, &name, mail, true)?;
         Ok(Released {
             held_reason,
-            mailed: true,
+            mailed,
             restored: None,
         })
     })
+}
+
+/// Queues the confirmation e-mail of signature `id`, within the inbox's [`mail_cap`] when
+/// `capped`; a signature whose e-mail the cap stopped is marked for the organizer.
+fn send_confirmation(
+    conn: &mut PgConnection,
+    campaign: &Campaign,
+    id: Uuid,
+    supporter_id: Uuid,
+    name: &str,
+    mail: &MailContext<'_>,
+    capped: bool,
+) -> anyhow::Result<bool> {
+    let typed: String = supporters::table
+        .find(supporter_id)
+        .select(supporters::email)
+        .first(conn)?;
+    let email = SignerEmail::parse(&typed)
+        .map_err(|e| anyhow::anyhow!("a stored address no longer parses: {e}"))?;
+    if capped && !mail_cap::take(conn, mail.secret_key, campaign.id(), &email)? {
+        mark_mail_capped(conn, id, true)?;
+        return Ok(false);
+    }
+    mark_mail_capped(conn, id, false)?;
+    let campaign_link = format!("{}/c/{}", mail.base_url, campaign.slug());
+    let signer_mail = messages::SignerMail {
+        campaign_id: campaign.id(),
+        campaign_title: &campaign.row.title,
+        campaign_link: &campaign_link,
+        signature_id: Some(id),
+        to: email.as_typed(),
+        name,
+    };
+    let link = new_confirm_link(conn, id, mail.base_url)?;
+    outbox::enqueue(
+        conn,
+        &messages::confirm(&signer_mail, &link)?,
+        mail.message_id_domain,
+    )?;
+    Ok(true)
 }

@@ -79,6 +79,7 @@ pub fn sign(
         };
         if let Some(signature_id) = inserted {
             if !mail_cap::take(conn, mail.secret_key, campaign.id(), &new.email)? {
+                mark_mail_capped(conn, signature_id, true)?;
                 return Ok(Signed::New { mailed: false });
             }
             let link = new_confirm_link(conn, signature_id, mail.base_url)?;
@@ -106,7 +107,10 @@ pub fn sign(
             return Ok(Signed::Duplicate { notified: false });
         }
         let fresh_link = match confirmed_at {
-            None => Some(new_confirm_link(conn, signature_id, mail.base_url)?),
+            None => {
+                mark_mail_capped(conn, signature_id, false)?;
+                Some(new_confirm_link(conn, signature_id, mail.base_url)?)
+            }
             Some(_) => None,
         };
         let email = messages::already_signed(&signer_mail, fresh_link.as_deref())?;
@@ -129,6 +133,26 @@ pub(super) fn new_confirm_link(
         ))
         .execute(conn)?;
     Ok(format!("{base_url}/confirm/{token}"))
+}
+
+/// Marks `signature` as one whose confirmation was not sent because of the [`mail_cap`]
+/// (`capped`), or clears the mark once a confirmation link goes out.
+pub(super) fn mark_mail_capped(
+    conn: &mut PgConnection,
+    signature: Uuid,
+    capped: bool,
+) -> anyhow::Result<()> {
+    let row = signatures::table.find(signature);
+    if capped {
+        diesel::update(row)
+            .set(signatures::mail_capped_at.eq(Utc::now()))
+            .execute(conn)?;
+    } else {
+        diesel::update(row.filter(signatures::mail_capped_at.is_not_null()))
+            .set(signatures::mail_capped_at.eq(None::<DateTime<Utc>>))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 fn held_reason(conn: &mut PgConnection, origin: &Origin) -> anyhow::Result<Option<&'static str>> {

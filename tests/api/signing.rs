@@ -581,6 +581,60 @@ async fn one_inbox_gets_at_most_ten_signing_mails_a_day_from_all_campaigns() {
 }
 
 #[actix_web::test]
+async fn signing_one_inbox_up_over_and_over_does_not_silence_its_confirmation_from_another_campaign(
+) {
+    let app = spawn_app().await;
+    let mut slugs = Vec::new();
+    for name in ["dam-one", "dam-two", "dam-three"] {
+        let letter = crate::helpers::RIVER_COMMONS.replace("stop-the-dam", name);
+        slugs.push(app.import(&letter, true).await);
+    }
+    for slug in &slugs[..2] {
+        for i in 0..10 {
+            let email = format!("victim+{slug}{i}@example.org");
+            assert_eq!(app.sign(slug, "Ana", &email).await.status().as_u16(), 303);
+        }
+    }
+    assert_eq!(
+        app.outbox_total(),
+        2 * undersign::signatures::mail_cap::MAILS_PER_MAILBOX_PER_CAMPAIGN as i64,
+        "each campaign sent its few, the rest were kept back"
+    );
+
+    assert_eq!(
+        app.sign(&slugs[2], "Ana Petrović", "victim@example.org")
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    app.drain().await;
+
+    let real = app
+        .smtp
+        .messages()
+        .into_iter()
+        .filter(|m| m.rcpt_to == ["victim@example.org"])
+        .count();
+    assert_eq!(
+        real, 1,
+        "the inbox's own confirmation from the third campaign is sent"
+    );
+    assert_eq!(
+        app.sign(&slugs[2], "Ana", "victim+again@example.org")
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    assert_eq!(
+        app.outbox_total(),
+        11,
+        "beyond the first of each campaign, the day's cap across campaigns holds"
+    );
+}
+
+#[actix_web::test]
 async fn a_held_submission_for_an_address_that_already_signed_sends_it_nothing() {
     let app = spawn_app_with(Options {
         trusted_proxies: vec!["127.0.0.1/32".parse().unwrap()],

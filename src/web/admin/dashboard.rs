@@ -36,6 +36,7 @@ struct DashboardPage<'a> {
     status: CampaignStatus,
     unconfirmed: i64,
     held: i64,
+    mail_capped: i64,
     percent: Option<u8>,
     charts: Vec<Chart>,
     countries: Vec<(String, i64)>,
@@ -46,6 +47,7 @@ struct DashboardPage<'a> {
 struct Figures {
     unconfirmed: i64,
     held: i64,
+    mail_capped: i64,
     hourly: Vec<(DateTime<Utc>, i64)>,
     countries: Vec<(String, i64)>,
     recent: Vec<Listed>,
@@ -70,6 +72,7 @@ fn figures(conn: &mut PgConnection, c: &Campaign, now: DateTime<Utc>) -> anyhow:
     Ok(Figures {
         unconfirmed,
         held,
+        mail_capped: list::mail_capped(conn, id)?,
         hourly,
         countries,
         recent,
@@ -107,6 +110,7 @@ pub async fn show(
             percent: c.percent_of_goal(),
             unconfirmed: f.unconfirmed,
             held: f.held,
+            mail_capped: f.mail_capped,
             charts: chart::charts(&f.hourly, now),
             countries: f.countries,
             c: &c,

@@ -206,7 +206,11 @@ pub async fn release(
             Ok(page::see_other(&format!("{list_page}?done=restored")))
         }
         Ok(released) => {
-            let how = if released.mailed { "mailed" } else { "capped" };
+            let how = match (released.mailed, released.held_reason.as_deref()) {
+                (true, Some(signatures::MAIL_CAPPED)) => "confirmation-sent",
+                (true, _) => "mailed",
+                (false, _) => "capped",
+            };
             Ok(page::see_other(&format!("{held_page}?done={how}")))
         }
         Err(ReleaseError::Failed(e)) => Err(PageError::Unavailable(e)),
@@ -269,6 +273,7 @@ pub async fn invalidate(
 /// What the organizer is told after the action named by `done`.
 fn notice(done: &str) -> Option<&'static str> {
     Some(match done {
+        "confirmation-sent" => "Sent: the supporter has been sent a confirmation e-mail. The signature counts once they confirm.",
         "mailed" => "Released: the supporter has been sent a confirmation e-mail. The signature counts once they confirm.",
         "capped" => "Released: it waits for its supporter to confirm. No e-mail was sent now, because this address has had as many as it may receive today.",
         "restored" => "Released: the signature counts again as it did before it was invalidated.",

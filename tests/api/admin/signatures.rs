@@ -250,6 +250,84 @@ async fn an_editor_releases_a_held_signature_and_its_supporter_is_asked_to_confi
 }
 
 #[actix_web::test]
+async fn a_signature_whose_confirmation_the_daily_cap_kept_back_is_shown_and_an_editor_sends_it() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    let cap = undersign::signatures::mail_cap::MAILS_PER_MAILBOX_PER_CAMPAIGN as usize;
+    for i in 0..cap {
+        let email = format!("ana+{i}@example.org");
+        assert_eq!(
+            app.sign(&slug, "Someone", &email).await.status().as_u16(),
+            303
+        );
+    }
+    assert_eq!(
+        app.sign(&slug, "Ana Petrović", "ana@example.org")
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    assert_eq!(
+        app.outbox_total(),
+        cap as i64,
+        "the cap kept the last one back"
+    );
+    let editor = app.admin(Role::Editor).await;
+
+    let dashboard = editor.page(&format!("/admin/campaigns/{slug}")).await;
+    assert!(
+        dashboard.contains("1 of them sent no e-mail"),
+        "the dashboard says one waits without an e-mail"
+    );
+    let held = editor.page(&format!("/admin/campaigns/{slug}/held")).await;
+    assert_eq!(names_on(&held), ["Ana Petrović"]);
+    assert!(held.contains("no confirmation e-mail sent"));
+    let id: uuid::Uuid = {
+        use undersign::db::schema::{signatures, supporters};
+        signatures::table
+            .inner_join(supporters::table)
+            .filter(supporters::email.eq("ana@example.org"))
+            .select(signatures::id)
+            .first(&mut app.conn())
+            .unwrap()
+    };
+    let release = format!("/admin/campaigns/{slug}/signatures/{id}/release");
+    assert!(held.contains(&format!("action=\"{release}\"")));
+
+    let response = editor.post(&release, &[]).await;
+
+    assert_eq!(response.status().as_u16(), 303);
+    let back = response.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(
+        back,
+        format!("/admin/campaigns/{slug}/held?done=confirmation-sent")
+    );
+    let held = editor.page(&back).await;
+    assert!(held.contains("the supporter has been sent a confirmation e-mail"));
+    assert!(
+        names_on(&held).is_empty(),
+        "nothing waits without an e-mail any more"
+    );
+    app.drain().await;
+    let to_ana: Vec<_> = app
+        .smtp
+        .messages()
+        .into_iter()
+        .filter(|m| m.rcpt_to == ["ana@example.org"])
+        .collect();
+    assert_eq!(to_ana.len(), 1);
+    assert_eq!(app.confirm_from(&to_ana[0]).await.status().as_u16(), 200);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM signatures WHERE confirmed_at IS NOT NULL"
+        ),
+        1
+    );
+}
+
+#[actix_web::test]
 async fn a_held_signature_of_a_supporter_who_already_signed_is_not_released() {
     let app = spawn_app().await;
     let slug = app.live_campaign().await;
