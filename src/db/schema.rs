@@ -270,6 +270,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    organizer_password_resets (token_hash) {
+        token_hash -> Text,
+        organizer_id -> Uuid,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     organizer_sessions (id_hash) {
         id_hash -> Text,
         organizer_id -> Uuid,
@@ -312,6 +322,7 @@ diesel::joinable!(campaign_hourly -> campaigns (campaign_id));
 diesel::joinable!(campaign_tallies -> campaigns (campaign_id));
 diesel::joinable!(campaign_counters -> campaigns (campaign_id));
 diesel::joinable!(organizer_invitations -> organizers (invited_by));
+diesel::joinable!(organizer_password_resets -> organizers (organizer_id));
 diesel::joinable!(organizer_sessions -> organizers (organizer_id));
 diesel::joinable!(outbox -> batch_targets (batch_target_id));
 diesel::joinable!(outbox -> campaigns (campaign_id));
@@ -337,6 +348,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail_status,
     organizer_sessions,
     organizer_invitations,
+    organizer_password_resets,
     organizers,
     outbox,
     rate_limits,

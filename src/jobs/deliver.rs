@@ -41,7 +41,10 @@ pub async fn run(
         });
     }
     db::run(pool, |conn| {
-        crate::rate_limit::forget_before(conn, chrono::Utc::now() - chrono::Duration::days(2))
+        let now = chrono::Utc::now();
+        crate::rate_limit::forget_before(conn, now - chrono::Duration::days(2))?;
+        crate::organizers::resets::forget_before(conn, now - chrono::Duration::days(1))?;
+        Ok(())
     })
     .await?;
     let deadline = max_seconds.map(|s| Instant::now() + Duration::from_secs(s));

@@ -21,15 +21,21 @@ pub enum MailKind {
     Alert,
     /// A batch message sent to an organizer's address for review (rendered, changes nothing).
     TestCopy,
+    /// A one-hour link that sets an organizer's new password (stored; only its hash is kept).
+    PasswordReset,
+    /// An owner's invitation to join as an organizer (stored, likewise).
+    Invitation,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 5] = [
+    pub const ALL: [MailKind; 7] = [
         MailKind::Confirmation,
         MailKind::AlreadySigned,
         MailKind::PetitionBatch,
         MailKind::Alert,
         MailKind::TestCopy,
+        MailKind::PasswordReset,
+        MailKind::Invitation,
     ];
 
     /// The name stored in `outbox.kind` and shown in logs.
@@ -40,6 +46,8 @@ impl MailKind {
             MailKind::PetitionBatch => "petition_batch",
             MailKind::Alert => "alert",
             MailKind::TestCopy => "test_copy",
+            MailKind::PasswordReset => "password_reset",
+            MailKind::Invitation => "invitation",
         }
     }
 
@@ -56,12 +64,16 @@ impl MailKind {
         )
     }
 
-    /// Which rows a worker claims first (lower first): a supporter waiting for their link
-    /// goes before bulk mail (batch messages, test copies, alerts), however much is queued.
+    /// Which rows a worker claims first (lower first): someone waiting for their link (a
+    /// supporter's confirmation, an organizer's reset or invitation) goes before bulk mail
+    /// (batch messages, test copies, alerts), however much is queued.
     /// Stored in `outbox.priority`; rows queued in SQL take the column's default, 1.
     pub fn priority(self) -> i16 {
         match self {
-            MailKind::Confirmation | MailKind::AlreadySigned => 0,
+            MailKind::Confirmation
+            | MailKind::AlreadySigned
+            | MailKind::PasswordReset
+            | MailKind::Invitation => 0,
             MailKind::PetitionBatch | MailKind::Alert | MailKind::TestCopy => 1,
         }
     }
@@ -69,7 +81,13 @@ impl MailKind {
     /// Mail the service writes on its own (not a person's letter), marked
     /// `Auto-Submitted: auto-generated` so auto-responders stay quiet.
     pub fn auto_generated(self) -> bool {
-        matches!(self, MailKind::Confirmation | MailKind::AlreadySigned)
+        matches!(
+            self,
+            MailKind::Confirmation
+                | MailKind::AlreadySigned
+                | MailKind::PasswordReset
+                | MailKind::Invitation
+        )
     }
 }
 

@@ -1,5 +1,6 @@
-//! The e-mails supporters receive, rendered from `templates/email/*` when they are queued
-//! (they carry one-time links whose tokens are not kept).
+//! The e-mails supporters and organizers receive one at a time, rendered from
+//! `templates/email/*` when they are queued (they carry one-time links whose tokens are not
+//! kept).
 
 use super::{MailKind, MailRefs, OutgoingEmail, StoredMessage};
 use askama::Template;
@@ -118,6 +119,68 @@ fn supporter_mail(
         params: serde_json::json!({}),
         to: mail.to.to_string(),
         to_name: name.map(str::to_string),
+        message_id: None,
+        stored: Some(stored),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "email/password_reset.txt")]
+struct PasswordResetText<'a> {
+    email: &'a str,
+    site: &'a str,
+    link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/invitation.txt")]
+struct InvitationText<'a> {
+    site: &'a str,
+    role: &'a str,
+    link: &'a str,
+}
+
+/// The link that sets an organizer's new password; `site` names the installation (its host).
+pub fn password_reset(to: &str, site: &str, link: &str) -> anyhow::Result<OutgoingEmail> {
+    let text = PasswordResetText {
+        email: to,
+        site,
+        link,
+    }
+    .render()?;
+    Ok(organizer_mail(
+        MailKind::PasswordReset,
+        to,
+        StoredMessage {
+            subject: format!("Choose a new password for {site}"),
+            text,
+            html: None,
+        },
+    ))
+}
+
+/// An owner's invitation to join as `role`.
+pub fn invitation(to: &str, site: &str, role: &str, link: &str) -> anyhow::Result<OutgoingEmail> {
+    let text = InvitationText { site, role, link }.render()?;
+    Ok(organizer_mail(
+        MailKind::Invitation,
+        to,
+        StoredMessage {
+            subject: format!("You are invited to run campaigns at {site}"),
+            text,
+            html: None,
+        },
+    ))
+}
+
+fn organizer_mail(kind: MailKind, to: &str, stored: StoredMessage) -> OutgoingEmail {
+    OutgoingEmail {
+        kind,
+        campaign_id: None,
+        refs: MailRefs::default(),
+        params: serde_json::json!({}),
+        to: to.to_string(),
+        to_name: None,
         message_id: None,
         stored: Some(stored),
     }

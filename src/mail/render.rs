@@ -45,7 +45,10 @@ pub fn render(
     ctx: &RenderContext,
 ) -> Result<Composed, RenderError> {
     match row.kind {
-        MailKind::Confirmation | MailKind::AlreadySigned => stored(row),
+        MailKind::Confirmation
+        | MailKind::AlreadySigned
+        | MailKind::PasswordReset
+        | MailKind::Invitation => stored(row),
         kind @ MailKind::PetitionBatch if row.batch_target_id.is_none() => {
             Err(RenderError::Impossible {
                 kind,

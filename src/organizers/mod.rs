@@ -7,6 +7,7 @@ pub mod hashing;
 pub mod invitations;
 pub mod manage;
 pub mod password;
+pub mod resets;
 pub mod sessions;
 pub mod setup;
 pub mod throttle;

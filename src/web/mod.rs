@@ -48,6 +48,14 @@ pub struct AppState {
 
 impl AppState {
     /// What signing and releasing need to write a supporter's e-mail.
+    /// The name e-mails to organizers give the installation: its host.
+    pub fn site_name(&self) -> String {
+        url::Url::parse(&self.settings.base_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_else(|| self.settings.base_url.clone())
+    }
+
     pub fn mail_context(&self) -> crate::signatures::MailContext<'_> {
         crate::signatures::MailContext {
             base_url: &self.settings.base_url,

@@ -417,3 +417,45 @@ async fn an_organizer_corrects_the_letters_signer_line_and_supporters_see_the_co
     })
     .await;
 }
+
+#[actix_web::test]
+#[ignore = "needs chromium and chromium-driver; .ci/run runs it with --include-ignored"]
+async fn an_organizer_who_forgot_their_password_chooses_a_new_one_from_the_emailed_link_on_a_phone()
+{
+    let app = spawn_app().await;
+    app.organizer_account("lena@example.org", undersign::organizers::Role::Editor)
+        .await;
+    let driver = Driver::start().await;
+    let phone = driver.open(390, 844).await;
+
+    with_screenshots("password-reset", &[&phone], async {
+        phone.go(&format!("{}/admin/login", app.address)).await;
+        phone.click("a[href='/admin/password-reset']").await;
+        phone.wait_for_text("h1", "Forgot your password?").await;
+        phone.type_into("#email", "lena@example.org").await;
+        phone.click("main button[type=submit]").await;
+        phone
+            .wait_for_text("[role=status]", "we have sent it a link")
+            .await;
+
+        let link = link_in_mail(&app, "/admin/password-reset/").await;
+        phone.go(&link).await;
+        phone.wait_for_text("h1", "Choose a new password").await;
+        phone.type_into("#new", "a brand new long password").await;
+        phone
+            .type_into("#confirm", "a brand new long password")
+            .await;
+        phone.click("main button[type=submit]").await;
+        phone
+            .wait_for_text("[role=status]", "Your new password is set")
+            .await;
+
+        phone.type_into("#email", "lena@example.org").await;
+        phone
+            .type_into("#password", "a brand new long password")
+            .await;
+        phone.click("main button[type=submit]").await;
+        phone.wait_for_text("h1", "Campaigns").await;
+    })
+    .await;
+}

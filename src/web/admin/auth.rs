@@ -24,6 +24,8 @@ struct LoginPage<'a> {
     csrf_token: &'a str,
     email: &'a str,
     problem: Option<&'a str>,
+    /// Just after a new password was chosen with a reset link.
+    reset_done: bool,
 }
 
 #[derive(Template)]
@@ -83,6 +85,7 @@ pub async fn login_form(
         csrf_token: &token,
         email: "",
         problem: None,
+        reset_done: query.get("reset").is_some_and(|v| v == "1"),
     }
     .render();
     Ok(with_form_token(
@@ -139,6 +142,7 @@ pub async fn login(
             csrf_token: &token,
             email: &email,
             problem: Some(WRONG),
+            reset_done: false,
         }
         .render();
         return Ok(with_form_token(

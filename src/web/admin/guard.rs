@@ -71,6 +71,8 @@ fn is_open_path(path: &str) -> bool {
     path == urls::ADMIN_LOGIN
         || path.starts_with("/admin/setup/")
         || path.starts_with("/admin/users/accept/")
+        || path == "/admin/password-reset"
+        || path.starts_with("/admin/password-reset/")
         || path == "/admin/admin.css"
 }
 

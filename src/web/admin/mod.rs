@@ -20,6 +20,7 @@ pub mod page;
 pub mod preview;
 pub mod problems;
 pub mod removal;
+pub mod reset;
 pub mod signatures;
 pub mod users;
 
@@ -56,6 +57,12 @@ pub fn route_table() -> Vec<AdminRoute> {
         get("/login", || web::get().to(auth::login_form)),
         post("/login", || web::post().to(auth::login)),
         post("/logout", || web::post().to(auth::logout)),
+        get("/password-reset", || web::get().to(reset::request_form)),
+        post("/password-reset", || web::post().to(reset::request)),
+        get("/password-reset/{token}", || {
+            web::get().to(reset::choose_form)
+        }),
+        post("/password-reset/{token}", || web::post().to(reset::choose)),
         get("/setup/{token}", || web::get().to(auth::setup_form)),
         post("/setup/{token}", || web::post().to(auth::setup)),
         get("", || web::get().to(campaigns::list)),

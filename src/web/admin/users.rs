@@ -1,5 +1,6 @@
 //! `/admin/users`: owners see who can sign in and with which role, invite people by e-mail
-//! address and role (the link is shown once, to pass on), change roles and remove access.
+//! address and role (the link is e-mailed to them through the outbox, and shown once to pass
+//! on another way), change roles and remove access.
 //! Every change is audit-logged; the server refuses all of it to anyone but an owner.
 
 use super::form::Fields;
@@ -7,6 +8,7 @@ use super::guard::Organizer;
 use super::page;
 use crate::db;
 use crate::db::types::OrganizerId;
+use crate::mail::{messages, outbox};
 use crate::organizers::manage::{self, Refused};
 use crate::organizers::sessions::Session;
 use crate::organizers::{self, audit, invitations, CreateError, Role};
@@ -29,8 +31,14 @@ struct UsersPage<'a> {
     email: &'a str,
     role: Role,
     errors: BTreeMap<&'static str, String>,
-    /// The link of the invitation just made: shown this once, never stored.
-    new_link: Option<String>,
+    /// The invitation just made: its link is shown this once, never stored.
+    new_link: Option<Invited>,
+}
+
+/// An invitation just e-mailed, and its link.
+struct Invited {
+    email: String,
+    link: String,
 }
 
 async fn render(
@@ -38,7 +46,7 @@ async fn render(
     me: &Session,
     status: StatusCode,
     form: (&str, Role, BTreeMap<&'static str, String>),
-    new_link: Option<String>,
+    new_link: Option<Invited>,
 ) -> Result<HttpResponse, PageError> {
     let (people, pending) = db::run(&state.pool, |conn| {
         Ok((organizers::list(conn)?, invitations::pending(conn)?))
@@ -94,25 +102,34 @@ pub async fn invite(
         }
     };
     let by = me.organizer_id;
+    let base = state.settings.base_url.trim_end_matches('/').to_string();
+    let site = state.site_name();
+    let domain = state.message_id_domain.clone();
+    let invited = email.as_typed().to_string();
     let issued = db::run(&state.pool, move |conn| {
-        let issued = invitations::issue(conn, &email, role, by);
-        if issued.is_ok() {
+        conn.transaction(|conn| {
+            let token = match invitations::issue(conn, &email, role, by) {
+                Ok(token) => token,
+                Err(problem) => return Ok(Err(problem)),
+            };
             let detail = serde_json::json!({"role": role.as_str()});
             audit::record(conn, Some(by), "invite", None, detail)?;
-        }
-        Ok(issued)
+            let link = format!("{base}{}", urls::admin_accept(&token));
+            let mail = messages::invitation(email.as_typed(), &site, role.as_str(), &link)?;
+            outbox::enqueue(conn, &mail, &domain)?;
+            Ok::<_, anyhow::Error>(Ok(link))
+        })
     })
     .await?;
     match issued {
-        Ok(token) => {
+        Ok(link) => {
             tracing::info!("organizer invited");
-            let link = format!(
-                "{}{}",
-                state.settings.base_url.trim_end_matches('/'),
-                urls::admin_accept(&token)
-            );
             let form = ("", Role::Editor, BTreeMap::new());
-            render(&state, me, StatusCode::OK, form, Some(link)).await
+            let invited = Invited {
+                email: invited,
+                link,
+            };
+            render(&state, me, StatusCode::OK, form, Some(invited)).await
         }
         Err(CreateError::Storage(e)) => Err(PageError::Unavailable(e.into())),
         Err(problem) => {

@@ -12,6 +12,7 @@ mod hashing;
 mod methods;
 mod preview;
 mod removal;
+mod reset;
 mod signatures;
 mod slow_bodies;
 mod stored;

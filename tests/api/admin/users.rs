@@ -91,6 +91,28 @@ async fn an_invited_editor_joins_through_the_link_once_with_the_role_the_owner_c
 }
 
 #[actix_web::test]
+async fn an_invitation_is_emailed_to_the_invitee_with_the_link_the_page_shows_once() {
+    let app = spawn_app().await;
+    let owner = app.admin(Role::Owner).await;
+
+    let path = invite(&owner, "lena@example.org", "viewer").await;
+
+    app.drain().await;
+    let mail = app
+        .wait_for_mail(1, std::time::Duration::from_secs(5))
+        .await;
+    assert_eq!(mail.len(), 1);
+    assert_eq!(mail[0].rcpt_to, ["lena@example.org"]);
+    let emailed = mail[0]
+        .link_starting_with(&format!("{BASE_URL}/admin/users/accept/"))
+        .expect("the e-mail carries the link");
+    assert_eq!(emailed.trim_start_matches(BASE_URL), path);
+    assert!(mail[0].text_body().contains("as viewer"));
+    let (_, joined) = join(&app, &path, PASSWORD).await;
+    assert_eq!(joined.status().as_u16(), 303);
+}
+
+#[actix_web::test]
 async fn an_address_that_has_an_account_is_not_invited_and_a_withdrawn_link_stops_working() {
     let app = spawn_app().await;
     let owner = app.admin(Role::Owner).await;
@@ -311,9 +333,9 @@ async fn inviting_an_address_again_says_plainly_that_the_earlier_link_no_longer_
     let again = owner.post("/admin/users/invite", &fields).await;
     assert_eq!(again.status().as_u16(), 200);
     let page = again.text().await.unwrap();
-    assert!(page.contains("A new invitation link was made"), "{page}");
+    assert!(page.contains("The invitation was e-mailed to"), "{page}");
     assert!(
-        page.contains("Any earlier link for this address no longer works"),
+        page.contains("any earlier link for this address no longer works"),
         "{page}"
     );
 }
