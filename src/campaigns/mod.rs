@@ -200,6 +200,16 @@ impl Campaign {
         let goal = self.row.goal.filter(|g| *g > 0)?;
         Some((self.signatures.saturating_mul(100) / goal).clamp(0, 100) as u8)
     }
+
+    /// How far toward the goal, as people say it: "under 1%" rather than "0%" once someone
+    /// has signed, and never more than "100%".
+    pub fn goal_progress(&self) -> Option<String> {
+        let percent = self.percent_of_goal()?;
+        Some(match percent {
+            0 if self.signatures > 0 => "under 1%".to_string(),
+            p => format!("{p}%"),
+        })
+    }
 }
 
 /// Loads a campaign by slug with its asks, targets and count; `None` when there is none.

@@ -41,6 +41,11 @@ impl Country {
         COUNTRIES[usize::from(self.0)].1
     }
 
+    /// The English name of a stored code, when it is one.
+    pub fn name_of(code: &str) -> Option<&'static str> {
+        Country::parse(code).ok().map(|c| c.name())
+    }
+
     /// Every country as `(code, English name)`, sorted by name for the sign form's list.
     pub fn all() -> &'static [(&'static str, &'static str)] {
         &COUNTRIES

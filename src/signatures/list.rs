@@ -103,6 +103,16 @@ impl Listed {
             && self.mail_capped_at.is_some()
     }
 
+    /// The address split before its `@`, where a narrow column may wrap it.
+    pub fn email_parts(&self) -> (&str, &str) {
+        self.email.rsplit_once('@').unwrap_or((&self.email, ""))
+    }
+
+    /// The country's English name (the code when it is not a known one).
+    pub fn country_name(&self) -> &str {
+        crate::domain::country::Country::name_of(&self.country).unwrap_or(&self.country)
+    }
+
     /// When it was submitted, in UTC to the minute.
     pub fn signed_at(&self) -> String {
         self.created_at.format("%Y-%m-%d %H:%M").to_string()

@@ -459,3 +459,69 @@ async fn an_organizer_who_forgot_their_password_chooses_a_new_one_from_the_email
     })
     .await;
 }
+
+#[actix_web::test]
+#[ignore = "needs chromium and chromium-driver; .ci/run runs it with --include-ignored"]
+async fn on_a_phone_the_dashboard_keeps_addresses_readable_and_names_countries_and_axes() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    app.sign(
+        &slug,
+        "Ana Petrović",
+        "ana.petrovic.long.address@example.org",
+    )
+    .await;
+    app.organizer_account("lena@example.org", undersign::organizers::Role::Editor)
+        .await;
+    let driver = Driver::start().await;
+    let phone = driver.open(390, 844).await;
+
+    with_screenshots("dashboard-phone", &[&phone], async {
+        phone.go(&format!("{}/admin/login", app.address)).await;
+        phone.type_into("#email", "lena@example.org").await;
+        phone.type_into("#password", crate::admin::PASSWORD).await;
+        phone.click("main button[type=submit]").await;
+        phone.wait_for_text("h1", "Campaigns").await;
+        phone
+            .go(&format!("{}/admin/campaigns/{slug}", app.address))
+            .await;
+        phone.wait_for_text("h2", "Signatures").await;
+
+        let sizes = phone
+            .client
+            .execute(
+                "const cell = document.querySelector('td.email');
+                 const range = document.createRange();
+                 range.selectNodeContents(cell);
+                 const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                 return [tops.size, cell.getBoundingClientRect().width];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (lines, width) = (sizes[0].as_u64().unwrap(), sizes[1].as_f64().unwrap());
+        assert!(
+            lines <= 2,
+            "the address wraps at most at its @, not per character: {lines} lines in {width}px"
+        );
+        phone.wait_for_text("table.signatures", "Croatia").await;
+        let tick = phone
+            .client
+            .execute(
+                "const t = document.querySelector('svg.chart text.tick');
+                 t.scrollIntoView();
+                 return t.getBoundingClientRect().height;",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_f64()
+            .unwrap();
+        assert!(
+            tick >= 8.0,
+            "the chart's labels can be read on a phone: {tick}px"
+        );
+        phone.screenshot("dashboard-phone-chart").await;
+    })
+    .await;
+}

@@ -13,6 +13,8 @@ use crate::batches::delivery::LogLine;
 use crate::campaigns::{self, Campaign, CampaignStatus};
 use crate::db;
 use crate::db::schema::{campaign_countries, campaign_hourly};
+use crate::domain::counting::thousands;
+use crate::domain::country::Country;
 use crate::domain::slug::Slug;
 use crate::organizers::sessions::Session;
 use crate::organizers::Role;
@@ -37,9 +39,10 @@ struct DashboardPage<'a> {
     unconfirmed: i64,
     held: i64,
     mail_capped: i64,
-    percent: Option<u8>,
+    progress: Option<String>,
     charts: Vec<Chart>,
-    countries: Vec<(String, i64)>,
+    /// Country names and their confirmed counts, written out.
+    countries: Vec<(String, String)>,
     recent: SignatureTable<'a>,
     deliveries: Summary,
 }
@@ -107,12 +110,19 @@ pub async fn show(
             deliveries: Summary::of(&f.log),
             me: Some(&me.0),
             status: c.status(now),
-            percent: c.percent_of_goal(),
+            progress: c.goal_progress(),
             unconfirmed: f.unconfirmed,
             held: f.held,
             mail_capped: f.mail_capped,
             charts: chart::charts(&f.hourly, now),
-            countries: f.countries,
+            countries: f
+                .countries
+                .into_iter()
+                .map(|(code, n)| {
+                    let name = Country::name_of(&code).map(str::to_string);
+                    (name.unwrap_or(code), thousands(n))
+                })
+                .collect(),
             c: &c,
         }
         .render(),

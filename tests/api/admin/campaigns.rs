@@ -27,9 +27,10 @@ async fn the_list_and_dashboard_show_the_campaign_with_its_counts_and_goal() {
         "<strong>1</strong> confirmed",
         "<strong>1</strong> waiting for confirmation",
         "<strong>0</strong> held for review",
-        "Goal: 1 of 5000",
+        "Goal: 1 of 5,000 (under 1%)",
         "<svg class=\"chart\"",
-        "<td>HR</td><td>1</td>",
+        "<text class=\"axis-title\" x=\"0\" y=\"14\">Signatures</text>",
+        "<td>Croatia</td><td>1</td>",
     ] {
         assert!(page.contains(expected), "the dashboard shows {expected:?}");
     }

@@ -118,8 +118,8 @@ async fn search_finds_by_the_start_of_a_name_and_editors_by_e_mail() {
     let page = editor.page(&search(" ciro.babic@example.NET ")).await;
     assert_eq!(names_on(&page), ["Ćiro Babić"], "by canonical address");
     assert!(
-        page.contains("Ciro.Babic@example.net"),
-        "editors see e-mails"
+        page.contains("Ciro.Babic<wbr>@example.net"),
+        "editors see e-mails (a narrow column may wrap them at the @)"
     );
 
     let refused = viewer.get(&search("ciro.babic@example.net")).await;
