@@ -133,6 +133,7 @@ diesel::table! {
         alert_id -> Nullable<Uuid>,
         params -> Jsonb,
         priority -> Int2,
+        unrecorded_sends -> Int2,
     }
 }
 

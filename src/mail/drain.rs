@@ -6,7 +6,8 @@
 //! unless the lease is known to hold well beyond that moment, and a send still running when
 //! the lease can no longer be vouched for is abandoned unrecorded. A drain killed outright
 //! leaves its rows to others after one short lease, with no attempt counted for rows it
-//! never tried.
+//! never tried. Each send's start is noted first, so a message whose result was never
+//! recorded is known to have maybe arrived: it is sent once more at most.
 
 use super::outbox::{self, Attempt, Queued, Tally};
 use super::render::{render, RenderError};
@@ -172,9 +173,26 @@ impl Drain {
             Err(e @ RenderError::Failed(_)) => {
                 SendResult::Transient(redact_addresses(&e.to_string()))
             }
+            Ok(_) if row.unrecorded_sends >= outbox::MAX_UNRECORDED_SENDS => {
+                // Two sends began and neither result was recorded: either may have arrived,
+                // and a third copy is one too many (at most one extra per such message).
+                tracing::warn!(outbox_id = %row.id, kind = row.kind.as_str(),
+                    "not sent again: two earlier sends were never recorded; counted as sent");
+                SendResult::Sent
+            }
             Ok(message) => {
                 if !lease.holds_for(self.lease / 3) {
                     return None;
+                }
+                let (token, id) = (lease.token, row.id);
+                match db::run(&self.pool, move |conn| outbox::begin_send(conn, token, id)).await {
+                    Ok(true) => {}
+                    Ok(false) => return None,
+                    Err(e) => {
+                        tracing::warn!(outbox_id = %row.id, error = %e,
+                            "could not note the send's start: left for later");
+                        return None;
+                    }
                 }
                 let started = Instant::now();
                 let result = tokio::select! {

@@ -19,6 +19,10 @@ use uuid::Uuid;
 /// Attempts before a message that keeps failing temporarily is given up as `failed`.
 pub const MAX_ATTEMPTS: i32 = 8;
 
+/// Sends of one message begun and never recorded after which it is not sent again: the
+/// first may have arrived, the one more try may have too, and a third copy is one too many.
+pub const MAX_UNRECORDED_SENDS: i16 = 2;
+
 /// Queues `email` on `conn` (call it inside the transaction that causes the message).
 pub fn enqueue(
     conn: &mut PgConnection,
@@ -95,6 +99,9 @@ pub struct Queued {
     /// Sends tried before this claim.
     #[diesel(sql_type = diesel::sql_types::Int4)]
     pub attempts: i32,
+    /// Sends begun before this claim whose results were never recorded.
+    #[diesel(sql_type = diesel::sql_types::SmallInt)]
+    pub unrecorded_sends: i16,
     /// A supporter's address suppressed after an earlier hard bounce.
     #[diesel(sql_type = diesel::sql_types::Bool)]
     pub suppressed: bool,
@@ -118,7 +125,7 @@ pub fn claim(
                       FOR UPDATE SKIP LOCKED) \
          RETURNING id, kind, campaign_id, signature_id, batch_target_id, alert_id, params, \
                    recipient, recipient_name, subject, body_text, body_html, message_id, \
-                   attempts, \
+                   attempts, unrecorded_sends, \
                    kind IN ('confirmation', 'already_signed', 'alert') AND EXISTS ( \
                        SELECT 1 FROM suppressions s \
                        WHERE s.email_canonical = lower(outbox.recipient)) AS suppressed",
@@ -130,6 +137,21 @@ pub fn claim(
     // RETURNING gives no order; send oldest first (ids are time-ordered).
     rows.sort_by_key(|row| row.id);
     Ok(rows)
+}
+
+/// Notes that a send of row `id` begins under `lease`, so that a result never recorded is
+/// known to be one that may have arrived. `false` when the lease no longer holds the row:
+/// then nothing may be sent.
+pub fn begin_send(conn: &mut PgConnection, lease: Uuid, id: Uuid) -> anyhow::Result<bool> {
+    let noted = diesel::update(
+        outbox::table
+            .filter(outbox::id.eq(id))
+            .filter(outbox::lease_token.eq(lease))
+            .filter(outbox::leased_until.gt(diesel::dsl::now)),
+    )
+    .set(outbox::unrecorded_sends.eq(outbox::unrecorded_sends + 1))
+    .execute(conn)?;
+    Ok(noted == 1)
 }
 
 /// Extends every row still held under `lease` to `lease_for` from now. Returns how many.
@@ -208,7 +230,8 @@ pub fn record(conn: &mut PgConnection, lease: Uuid, attempts: &[Attempt]) -> any
             "UPDATE outbox o SET state = v.state, attempts = o.attempts + 1, \
                     sent_at = CASE WHEN v.state = 'sent' THEN now() END, \
                     next_attempt_at = COALESCE(v.next, o.next_attempt_at), \
-                    last_error = v.error, lease_token = NULL, leased_until = NULL \
+                    last_error = v.error, lease_token = NULL, leased_until = NULL, \
+                    unrecorded_sends = 0 \
              FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[]) \
                   AS v(id, state, next, error) \
              WHERE o.id = v.id AND o.lease_token = $5 \

@@ -462,3 +462,79 @@ async fn results_the_database_could_not_take_during_an_outage_are_recorded_when_
     assert_eq!(again.sent, 0, "nothing is sent a second time");
     assert_eq!(app.smtp.messages().len(), 8);
 }
+
+/// Runs a drain against a relay that takes `delay` to accept each message and kills it once
+/// every queued row's send has begun: each message arrives once the relay's wait is over,
+/// but its result is never recorded.
+async fn kill_mid_send(app: &crate::helpers::TestApp, rows: i64, delay: Duration) {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Begun {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    app.smtp.set_accept_delay(delay);
+    let before: i64 =
+        diesel::sql_query("SELECT coalesce(sum(unrecorded_sends), 0)::bigint AS n FROM outbox")
+            .get_result::<Begun>(&mut app.conn())
+            .unwrap()
+            .n;
+    let drain = app.drain.clone();
+    let running = actix_web::rt::spawn(async move { drain.run(None).await });
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let begun =
+            diesel::sql_query("SELECT coalesce(sum(unrecorded_sends), 0)::bigint AS n FROM outbox")
+                .get_result::<Begun>(&mut app.conn())
+                .unwrap()
+                .n;
+        if begun >= before + rows {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no send began");
+        actix_web::rt::time::sleep(Duration::from_millis(10)).await;
+    }
+    running.abort();
+    app.smtp.set_accept_delay(Duration::ZERO);
+    actix_web::rt::time::sleep(delay + Duration::from_millis(300)).await;
+    app.expire_leases();
+}
+
+#[actix_web::test]
+async fn a_message_whose_result_was_lost_is_sent_once_more_but_never_a_third_time() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    queue(&app, &slug, 2, "example.org").await;
+
+    kill_mid_send(&app, 2, Duration::from_millis(800)).await;
+    kill_mid_send(&app, 2, Duration::from_millis(800)).await;
+    let before: Vec<_> = app.smtp.messages().iter().map(|m| m.message_id()).collect();
+    let report = app.drain().await;
+
+    assert_eq!(report.sent, 2, "both count as sent");
+    assert_eq!(app.outbox_count("sent"), 2);
+    let after: Vec<_> = app.smtp.messages().iter().map(|m| m.message_id()).collect();
+    assert_eq!(
+        after, before,
+        "after two sends whose results were lost, neither is sent a third time"
+    );
+    for id in &after {
+        let copies = after.iter().filter(|other| *other == id).count();
+        assert!(copies <= 2, "at most one extra copy of each: {after:?}");
+    }
+}
+
+#[actix_web::test]
+async fn a_message_whose_one_send_was_never_recorded_is_sent_again() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    queue(&app, &slug, 1, "example.org").await;
+    kill_mid_send(&app, 1, Duration::from_millis(800)).await;
+
+    assert_eq!(app.drain().await.sent, 1);
+    assert_eq!(
+        app.smtp.messages().len(),
+        2,
+        "whether or not the first arrived, it is tried once more: at least once"
+    );
+}
