@@ -6,8 +6,9 @@
 //! unless the lease is known to hold well beyond that moment, and a send still running when
 //! the lease can no longer be vouched for is abandoned unrecorded. A drain killed outright
 //! leaves its rows to others after one short lease, with no attempt counted for rows it
-//! never tried. Each send's start is noted first, so a message whose result was never
-//! recorded is known to have maybe arrived: it is sent once more at most.
+//! never tried. Each send is noted once the server has said it will take the body, so a
+//! message whose result was never recorded is known to have maybe arrived: it is sent once
+//! more at most.
 
 use super::outbox::{self, Attempt, Queued, Tally};
 use super::render::{render, RenderError};
@@ -184,19 +185,29 @@ impl Drain {
                 if !lease.holds_for(self.lease / 3) {
                     return None;
                 }
-                let (token, id) = (lease.token, row.id);
-                match db::run(&self.pool, move |conn| outbox::begin_send(conn, token, id)).await {
-                    Ok(true) => {}
-                    Ok(false) => return None,
-                    Err(e) => {
-                        tracing::warn!(outbox_id = %row.id, error = %e,
-                            "could not note the send's start: left for later");
-                        return None;
+                // Noted once the server will take the body and not before: a send that never
+                // got that far cannot have arrived, and must not count towards the cap.
+                let (token, id, pool) = (lease.token, row.id, self.pool.clone());
+                let margin = self.lease / 3;
+                let noted = async move {
+                    if !lease.holds_for(margin) {
+                        return false;
                     }
-                }
+                    match db::run(&pool, move |conn| outbox::begin_send(conn, token, id)).await {
+                        Ok(noted) => noted,
+                        Err(e) => {
+                            tracing::warn!(outbox_id = %id, error = %e,
+                                "could not note the send's start: left for later");
+                            false
+                        }
+                    }
+                };
                 let started = Instant::now();
                 let result = tokio::select! {
-                    result = self.mailer.send(&message, &row.message_id) => result,
+                    result = self.mailer.send_noting(&message, &row.message_id, noted) => match result {
+                        Some(result) => result,
+                        None => return None,
+                    },
                     () = lease.expired() => {
                         tracing::warn!(outbox_id = %row.id, "lease ran out mid-send: abandoned");
                         return None;

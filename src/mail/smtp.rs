@@ -41,6 +41,65 @@ pub enum SmtpFailure {
     ConnectTimeout,
     #[error("the server does not offer STARTTLS, and SMTP_URL requires TLS")]
     NoStartTls,
+    /// The message needs an extension the server does not offer: it never will.
+    #[error("{0}")]
+    Unsupported(&'static str),
+}
+
+/// Whether a message was handed to the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handed {
+    Sent,
+    /// The caller's `before_body` said no: the body was never transmitted.
+    NotSent,
+}
+
+/// One mail transaction as lettre's `send` runs it (the same `SMTPUTF8` and `8BITMIME`
+/// rules), with `before_body` between the server's `354` and the body.
+async fn transaction<F>(
+    conn: &mut AsyncSmtpConnection,
+    envelope: &Envelope,
+    message: &[u8],
+    before_body: F,
+) -> Result<Handed, SmtpFailure>
+where
+    F: std::future::Future<Output = bool>,
+{
+    use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+    use lettre::transport::smtp::extension::{Extension, MailBodyParameter, MailParameter};
+    let mut options = Vec::new();
+    let non_ascii = envelope
+        .from()
+        .into_iter()
+        .chain(envelope.to())
+        .any(|a| !AsRef::<str>::as_ref(a).is_ascii());
+    if non_ascii {
+        if !conn.server_info().supports_feature(Extension::SmtpUtfEight) {
+            return Err(SmtpFailure::Unsupported(
+                "the envelope has non-ASCII addresses and the server does not offer SMTPUTF8",
+            ));
+        }
+        options.push(MailParameter::SmtpUtfEight);
+    }
+    if !message.is_ascii() {
+        if !conn.server_info().supports_feature(Extension::EightBitMime) {
+            return Err(SmtpFailure::Unsupported(
+                "the message is not ASCII and the server does not offer 8BITMIME",
+            ));
+        }
+        options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+    }
+    conn.command(Mail::new(envelope.from().cloned(), options))
+        .await?;
+    for to in envelope.to() {
+        conn.command(Rcpt::new(to.clone(), Vec::new())).await?;
+    }
+    conn.command(Data).await?;
+    if !before_body.await {
+        return Ok(Handed::NotSent);
+    }
+    conn.message(message).await?;
+    Ok(Handed::Sent)
 }
 
 /// A pool of SMTP connections to one server.
@@ -107,18 +166,43 @@ impl SmtpPool {
 
     /// Hands `message` over on a pooled connection (or a new one). A connection that saw an
     /// error is closed, never reused; one abandoned mid-send (a timeout) goes with its future.
-    pub async fn send(&self, envelope: &Envelope, message: &[u8]) -> Result<(), SmtpFailure> {
+    ///
+    /// `before_body` runs once the server has said it will take the message (`354`), the
+    /// last moment before it may arrive: a caller notes there that a send began, and when it
+    /// answers `false` nothing is transmitted ([`Handed::NotSent`]).
+    pub async fn send<F>(
+        &self,
+        envelope: &Envelope,
+        message: &[u8],
+        before_body: F,
+    ) -> Result<Handed, SmtpFailure>
+    where
+        F: std::future::Future<Output = bool>,
+    {
         let mut conn = match self.take_idle().await {
             Some(conn) => conn,
             None => self.connect().await?,
         };
-        conn.send(envelope, message).await?;
+        let handed = match transaction(&mut conn, envelope, message, before_body).await {
+            Ok(handed) => handed,
+            Err(e) => {
+                conn.abort().await;
+                return Err(e);
+            }
+        };
+        if handed == Handed::NotSent {
+            // The server waits for a body that will not come: closing the connection now,
+            // without the final dot, makes it throw the message away. (`abort` would send
+            // QUIT, which the server would read as body, and wait for an answer.)
+            drop(conn);
+            return Ok(handed);
+        }
         if let Ok(mut idle) = self.idle.lock() {
             if idle.len() < self.max_idle {
                 idle.push((conn, Instant::now()));
             }
         }
-        Ok(())
+        Ok(handed)
     }
 
     async fn take_idle(&self) -> Option<AsyncSmtpConnection> {

@@ -3,7 +3,7 @@
 
 use super::build::Builder;
 use super::reply::redact_addresses;
-use super::smtp::{SmtpFailure, SmtpPool};
+use super::smtp::{Handed, SmtpFailure, SmtpPool};
 use super::Composed;
 use crate::config::{DkimSettings, MailSink};
 use anyhow::Context;
@@ -100,53 +100,78 @@ impl Mailer {
 
     /// Sends `message` under `message_id`.
     pub async fn send(&self, message: &Composed, message_id: &str) -> SendResult {
+        self.send_noting(message, message_id, std::future::ready(true))
+            .await
+            .unwrap_or_else(|| SendResult::Transient("not sent".into()))
+    }
+
+    /// Sends `message` under `message_id`, running `before_body` at the last moment before
+    /// the message may arrive (over SMTP: once the server has answered `DATA` with `354`; for
+    /// files: before the file is written). When it answers `false`, nothing is transmitted and
+    /// the answer is `None`. Over `smtps://` lettre runs the whole transaction, so there is no
+    /// such moment: `before_body` is not run and the message goes at least once, as ever.
+    pub async fn send_noting(
+        &self,
+        message: &Composed,
+        message_id: &str,
+        before_body: impl std::future::Future<Output = bool>,
+    ) -> Option<SendResult> {
         let message = match self.builder.build(message, message_id) {
             Ok(message) => message,
             Err(e) => {
-                return SendResult::Permanent(redact_addresses(&format!(
+                return Some(SendResult::Permanent(redact_addresses(&format!(
                     "message could not be built: {e:#}"
-                )))
+                ))))
             }
         };
-        match &self.way {
+        let result = match &self.way {
             Way::Smtp(smtp) => {
                 let raw = message.formatted();
-                bounded(
-                    smtp.send(message.envelope(), &raw),
-                    |failure| match failure {
-                        SmtpFailure::Smtp(e) => classify(&e),
-                        other => SendResult::Transient(redact_addresses(&format!("SMTP: {other}"))),
-                    },
-                )
-                .await
-            }
-            Way::Smtps(smtp) => bounded(smtp.send(message), |e| classify(&e)).await,
-            Way::Files(files, dir) => match files.send(message).await {
-                Ok(id) => {
-                    // Without SMTP, a newcomer reads the e-mails here.
-                    tracing::info!(file = %dir.join(format!("{id}.eml")).display(), "e-mail written");
-                    SendResult::Sent
+                let sending = smtp.send(message.envelope(), &raw, before_body);
+                match tokio::time::timeout(SEND_TIMEOUT, sending).await {
+                    Ok(Ok(Handed::Sent)) => SendResult::Sent,
+                    Ok(Ok(Handed::NotSent)) => return None,
+                    Ok(Err(SmtpFailure::Smtp(e))) => classify(&e),
+                    Ok(Err(e @ SmtpFailure::Unsupported(_))) => {
+                        SendResult::Permanent(format!("SMTP: {e}"))
+                    }
+                    Ok(Err(other)) => {
+                        SendResult::Transient(redact_addresses(&format!("SMTP: {other}")))
+                    }
+                    Err(_) => timed_out(),
                 }
-                Err(e) => SendResult::Transient(format!("writing the .eml file failed: {e}")),
-            },
-        }
+            }
+            Way::Smtps(smtp) => {
+                match tokio::time::timeout(SEND_TIMEOUT, smtp.send(message)).await {
+                    Ok(Ok(_)) => SendResult::Sent,
+                    Ok(Err(e)) => classify(&e),
+                    Err(_) => timed_out(),
+                }
+            }
+            Way::Files(files, dir) => {
+                if !before_body.await {
+                    return None;
+                }
+                match files.send(message).await {
+                    Ok(id) => {
+                        // Without SMTP, a newcomer reads the e-mails here.
+                        tracing::info!(file = %dir.join(format!("{id}.eml")).display(), "e-mail written");
+                        SendResult::Sent
+                    }
+                    Err(e) => SendResult::Transient(format!("writing the .eml file failed: {e}")),
+                }
+            }
+        };
+        Some(result)
     }
 }
 
-/// Runs one SMTP send within [`SEND_TIMEOUT`] (a connection abandoned here is dropped with
-/// the future) and turns its outcome into a [`SendResult`].
-async fn bounded<T, E>(
-    sending: impl std::future::Future<Output = Result<T, E>>,
-    failed: impl FnOnce(E) -> SendResult,
-) -> SendResult {
-    match tokio::time::timeout(SEND_TIMEOUT, sending).await {
-        Ok(Ok(_)) => SendResult::Sent,
-        Ok(Err(e)) => failed(e),
-        Err(_) => SendResult::Transient(format!(
-            "SMTP: no answer within {} s",
-            SEND_TIMEOUT.as_secs()
-        )),
-    }
+/// What a send that outlived [`SEND_TIMEOUT`] became (the connection went with its future).
+fn timed_out() -> SendResult {
+    SendResult::Transient(format!(
+        "SMTP: no answer within {} s",
+        SEND_TIMEOUT.as_secs()
+    ))
 }
 
 /// Sorts a server's answer; its text keeps no e-mail address.

@@ -538,3 +538,40 @@ async fn a_message_whose_one_send_was_never_recorded_is_sent_again() {
         "whether or not the first arrived, it is tried once more: at least once"
     );
 }
+
+#[actix_web::test]
+async fn a_drain_killed_before_the_relay_took_the_body_never_counts_the_send_and_the_message_still_goes(
+) {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    queue(&app, &slug, 1, "example.org").await;
+
+    // A relay slow to answer MAIL FROM: each drain is killed mid-conversation, long before
+    // the body could have been transmitted. Three such kills would be one too many for a
+    // cap that counted sends from their first command.
+    app.smtp.set_reply_delay(Duration::from_millis(1500));
+    for _ in 0..3 {
+        let drain = app.drain.clone();
+        let running = actix_web::rt::spawn(async move { drain.run(None).await });
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while app.smtp.connections() == 0 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no connection was made"
+            );
+            actix_web::rt::time::sleep(Duration::from_millis(10)).await;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(300)).await;
+        running.abort();
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        app.expire_leases();
+    }
+    app.smtp.set_reply_delay(Duration::ZERO);
+
+    assert_eq!(app.drain().await.sent, 1);
+    assert_eq!(
+        app.smtp.messages().len(),
+        1,
+        "a send that never reached the body is not a send: the message goes, once"
+    );
+}
