@@ -70,7 +70,7 @@ async fn each_target_receives_the_letter_threaded_with_a_csv_of_its_signers() {
 
     app.drain().await;
 
-    let mails = app.smtp.wait_for_messages(4, Duration::from_secs(5)).await;
+    let mails = app.wait_for_mail(4, Duration::from_secs(5)).await;
     assert_eq!(mails.len(), 4);
     let to_marta: Vec<&ReceivedMessage> = mails
         .iter()
@@ -151,8 +151,7 @@ async fn the_smtp_reply_decides_what_becomes_of_a_targets_message() {
             "{code}: an official's address is never suppressed"
         );
         let mut others: Vec<String> = app
-            .smtp
-            .wait_for_messages(2, Duration::from_secs(5))
+            .wait_for_mail(2, Duration::from_secs(5))
             .await
             .iter()
             .map(|m| m.rcpt_to[0].clone())
@@ -319,7 +318,7 @@ async fn a_test_copy_goes_only_to_the_given_address_marked_test_and_changes_no_b
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let mails = app.smtp.wait_for_messages(1, Duration::from_secs(5)).await;
+    let mails = app.wait_for_mail(1, Duration::from_secs(5)).await;
     assert_eq!(mails.len(), 1);
     assert_eq!(mails[0].rcpt_to, ["organizer@rivercommons.example"]);
     assert!(

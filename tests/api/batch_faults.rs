@@ -3,12 +3,12 @@
 
 use crate::batches::{add_signatures, count, letter};
 use crate::cli::undersign;
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::{eventually, fault_rng, spawn_app, TestApp};
 use diesel::RunQueryDsl;
 use rand::Rng;
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Output;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const TARGETS: [(&str, &str); 3] = [
     ("Marta Kovač", "minister@energy.example"),
@@ -22,16 +22,6 @@ fn ok(output: Output) {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-}
-
-/// Lets claims of killed processes lapse now rather than after their lease.
-fn expire_leases(app: &TestApp) {
-    diesel::sql_query(
-        "UPDATE outbox SET leased_until = now() - interval '1 second' \
-         WHERE state = 'pending' AND leased_until IS NOT NULL",
-    )
-    .execute(&mut app.conn())
-    .unwrap();
 }
 
 /// Per target: for each distinct Message-ID received, the signer names its CSV carried; and
@@ -83,10 +73,12 @@ async fn overlapping_deliver_runs_cut_one_batch_and_send_each_message_once() {
     // Two at the same moment, a third once the first is talking SMTP.
     let first = undersign(&app).arg("deliver").spawn().unwrap();
     let second = undersign(&app).arg("deliver").spawn().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while app.smtp.connections() == 0 && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    eventually(
+        "a deliver run connects",
+        Duration::from_secs(20),
+        || async { app.smtp.connections() > 0 },
+    )
+    .await;
     let third = undersign(&app).arg("deliver").spawn().unwrap();
     for child in [first, second, third] {
         ok(child.wait_with_output().unwrap());
@@ -110,7 +102,7 @@ async fn deliver_killed_at_random_moments_still_gives_every_target_every_signatu
     let app = spawn_app().await;
     let slug = app.import(&letter("manual", &TARGETS), true).await;
     app.smtp.set_reply_delay(Duration::from_millis(15));
-    let mut rng = rand::thread_rng();
+    let mut rng = fault_rng("deliver killed at random moments");
     let rounds = 10;
     for round in 0..rounds {
         add_signatures(&app, &slug, round * 4 + 1, 4, true);
@@ -119,14 +111,14 @@ async fn deliver_killed_at_random_moments_still_gives_every_target_every_signatu
             .output()
             .unwrap());
         let mut child = undersign(&app).arg("deliver").spawn().unwrap();
-        std::thread::sleep(Duration::from_millis(rng.gen_range(0..400)));
+        actix_web::rt::time::sleep(Duration::from_millis(rng.gen_range(0..400))).await;
         child.kill().unwrap();
         child.wait().unwrap();
-        expire_leases(&app);
+        app.expire_leases();
     }
     app.smtp.set_reply_delay(Duration::ZERO);
     for _ in 0..rounds {
-        expire_leases(&app);
+        app.expire_leases();
         ok(undersign(&app).arg("deliver").output().unwrap());
         ok(undersign(&app)
             .args(["campaign", "deliver-now", &slug])
@@ -171,10 +163,12 @@ async fn dropped_database_connections_mid_send_leave_nothing_stuck_and_the_next_
         .unwrap());
     app.smtp.set_reply_delay(Duration::from_millis(150));
     let child = undersign(&app).arg("deliver").spawn().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while app.smtp.connections() == 0 && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    eventually(
+        "a deliver run connects",
+        Duration::from_secs(20),
+        || async { app.smtp.connections() > 0 },
+    )
+    .await;
 
     // As a restart of PostgreSQL would: every session of the database ends at once.
     diesel::sql_query(
@@ -185,7 +179,7 @@ async fn dropped_database_connections_mid_send_leave_nothing_stuck_and_the_next_
     .unwrap();
     let interrupted = child.wait_with_output().unwrap();
     app.smtp.set_reply_delay(Duration::ZERO);
-    expire_leases(&app);
+    app.expire_leases();
     ok(undersign(&app).arg("deliver").output().unwrap());
 
     let _ = interrupted.status; // it may have failed cleanly or finished; either is fine

@@ -2,6 +2,7 @@
 
 use crate::batches::{add_signatures, deliver_now, letter, mark_all_sent};
 use crate::helpers::{spawn_app, TestApp, BASE_URL};
+use diesel::RunQueryDsl;
 use undersign::batches::message::{self, BatchContext, BatchMessage, Which};
 use undersign::db;
 
@@ -57,6 +58,9 @@ async fn the_first_message_carries_the_whole_letter_the_signers_and_a_csv_but_no
         )
         .await;
     add_signatures(&app, &slug, 1, 120, true);
+    diesel::sql_query("UPDATE signatures SET comment = 'Comment of ' || name")
+        .execute(&mut app.conn())
+        .unwrap();
 
     let m = &preview(&app, &slug).await[0];
 
@@ -78,9 +82,7 @@ async fn the_first_message_carries_the_whole_letter_the_signers_and_a_csv_but_no
         m.text.contains("Postpone the licensing vote"),
         "the letter is in it"
     );
-    assert!(m
-        .text
-        .contains("- Signer 1 (HR): \"Comment of signer1@example.org\""));
+    assert!(m.text.contains("- Signer 1 (HR): \"Comment of Signer 1\""));
     assert!(
         m.text.contains("... and 20 more."),
         "100 inline, the rest in the CSV"
@@ -95,11 +97,18 @@ async fn the_first_message_carries_the_whole_letter_the_signers_and_a_csv_but_no
         "a byte order mark and CRLF, so spreadsheets read the names right: {csv:?}"
     );
     assert_eq!(m.in_reply_to, None);
+    for (part, body) in [("text", &m.text), ("HTML", &m.html), ("CSV", &csv)] {
+        assert!(
+            !body.contains("@example.org"),
+            "no signer's address in the {part}"
+        );
+    }
 }
 
 #[actix_web::test]
 async fn a_follow_up_for_one_signer_says_one_person_names_who_gathered_it_and_links_once() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = app
         .import(
             &letter("manual", &[("Marta Kovač", "minister@energy.example")]),
@@ -184,6 +193,7 @@ async fn links_to_the_site_in_a_letter_arrive_absolute_in_the_message_to_officia
 #[actix_web::test]
 async fn later_messages_carry_the_asks_and_a_link_and_thread_under_the_first() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = app
         .import(
             &letter("manual", &[("Marta Kovač", "minister@energy.example")]),
@@ -226,6 +236,7 @@ async fn later_messages_carry_the_asks_and_a_link_and_thread_under_the_first() {
 #[actix_web::test]
 async fn a_csv_too_large_to_attach_becomes_a_signed_link() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = app
         .import(
             &letter("manual", &[("Marta Kovač", "minister@energy.example")]),
@@ -253,6 +264,7 @@ async fn a_csv_too_large_to_attach_becomes_a_signed_link() {
 #[actix_web::test]
 async fn the_download_link_streams_the_whole_csv_and_refuses_changed_or_expired_tokens() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = app
         .import(
             &letter("manual", &[("Marta Kovač", "minister@energy.example")]),
@@ -382,6 +394,7 @@ Ana Horvat
 #[actix_web::test]
 async fn the_inline_markdown_of_asks_is_rendered_on_the_page_and_in_the_message_to_officials() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = app.import(MARKDOWN_ASKS, true).await;
     add_signatures(&app, &slug, 1, 2, true);
     deliver_now(&app, &slug).await;

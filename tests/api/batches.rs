@@ -127,6 +127,7 @@ fn membership(app: &TestApp) -> Vec<(String, i64)> {
 #[actix_web::test]
 async fn a_signature_confirmed_in_a_transaction_open_while_a_batch_is_cut_is_in_the_next_batch() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = app
         .import(
             &letter("manual", &[("Marta Kovač", "minister@energy.example")]),
@@ -171,6 +172,7 @@ async fn a_signature_confirmed_in_a_transaction_open_while_a_batch_is_cut_is_in_
 #[actix_web::test]
 async fn a_target_added_to_a_live_campaign_receives_everyone_who_signed_before() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = app
         .import(
             &letter("manual", &[("Marta Kovač", "minister@energy.example")]),
@@ -211,6 +213,7 @@ async fn a_target_added_to_a_live_campaign_receives_everyone_who_signed_before()
 #[actix_web::test]
 async fn unconfirmed_held_and_invalid_signatures_are_never_put_in_a_batch() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = app
         .import(
             &letter("manual", &[("Marta Kovač", "minister@energy.example")]),
@@ -236,6 +239,7 @@ async fn unconfirmed_held_and_invalid_signatures_are_never_put_in_a_batch() {
 #[actix_web::test]
 async fn scheduled_passes_at_the_same_moment_cut_one_batch_per_tick() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = app
         .import(
             &letter(
@@ -303,6 +307,7 @@ async fn a_dry_run_reports_the_batch_it_would_cut_and_changes_nothing() {
 #[actix_web::test]
 async fn a_campaign_past_its_closing_time_is_closed_and_sends_a_final_batch() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = app
         .import(
             &letter("on close", &[("Marta Kovač", "minister@energy.example")]),
@@ -338,6 +343,7 @@ async fn a_campaign_past_its_closing_time_is_closed_and_sends_a_final_batch() {
 #[actix_web::test]
 async fn the_action_page_says_what_was_delivered_to_whom_only_when_the_log_is_public() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let public = letter("manual", &[("Philip T. Reeker", "reeker@state.example")]).replacen(
         "+++\n",
         "+++\npublic_log = true\n",
@@ -373,6 +379,7 @@ async fn the_action_page_says_what_was_delivered_to_whom_only_when_the_log_is_pu
 #[actix_web::test]
 async fn a_deleted_signature_leaves_no_batch_membership_behind() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = one_target_by_hand(&app).await;
     add_signatures(&app, &slug, 1, 3, true);
     deliver_now(&app, &slug).await;
@@ -395,6 +402,7 @@ async fn a_deleted_signature_leaves_no_batch_membership_behind() {
 #[actix_web::test]
 async fn a_signature_held_and_counted_again_is_delivered_once_whenever_it_comes_back() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = one_target_by_hand(&app).await;
     let set_state = |name: &str, state: &str| {
         diesel::sql_query("UPDATE signatures SET state = $1 WHERE name = $2")

@@ -464,6 +464,7 @@ async fn an_organizer_who_forgot_their_password_chooses_a_new_one_from_the_email
 #[ignore = "needs chromium and chromium-driver; .ci/run runs it with --include-ignored"]
 async fn on_a_phone_the_dashboard_keeps_addresses_readable_and_names_countries_and_axes() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = app.live_campaign().await;
     app.sign(
         &slug,

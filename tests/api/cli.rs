@@ -1,6 +1,6 @@
 //! The `undersign` binary as an organizer and a cron job use it.
 
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::{eventually, spawn_app, TestApp};
 use std::collections::HashSet;
 use std::process::{Command, Output};
 use std::time::Duration;
@@ -152,7 +152,7 @@ async fn deliver_sends_what_is_due_over_smtp_and_exits_zero() {
 
     assert!(output.status.success(), "{}", text(&output).1);
     assert!(text(&output).0.contains("sent 1"), "{}", text(&output).0);
-    let mails = app.smtp.wait_for_messages(1, Duration::from_secs(5)).await;
+    let mails = app.wait_for_mail(1, Duration::from_secs(5)).await;
     assert_eq!(mails.len(), 1);
     assert!(mails[0].subject().contains("Please confirm your signature"));
 }
@@ -170,10 +170,7 @@ async fn two_deliver_processes_at_once_never_send_a_message_twice() {
     assert!(first.wait_with_output().unwrap().status.success());
     assert!(second.wait_with_output().unwrap().status.success());
 
-    let mails = app
-        .smtp
-        .wait_for_messages(60, Duration::from_secs(10))
-        .await;
+    let mails = app.wait_for_mail(60, Duration::from_secs(10)).await;
     assert_eq!(mails.len(), 60);
     let ids: HashSet<_> = mails.iter().map(|m| m.message_id()).collect();
     assert_eq!(ids.len(), 60, "every message arrived exactly once");
@@ -201,6 +198,7 @@ async fn deliver_exits_non_zero_with_the_reason_when_the_database_is_unreachable
 #[actix_web::test]
 async fn deliver_exits_non_zero_and_says_so_when_smtp_refuses_the_credentials() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = app.live_campaign().await;
     app.sign(&slug, "Ana", "ana@example.org").await;
     app.smtp.require_auth("undersign", "secret");
@@ -280,14 +278,12 @@ async fn a_crash_in_the_middle_of_sending_loses_no_email() {
 
     // serve's worker claims the message and starts talking SMTP; then the machine dies.
     let (mut server, _) = serve(&app, &[]);
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while app.outbox_leased() == 0 || app.smtp.connections() == 0 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the worker never claimed the message and connected"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    eventually(
+        "the worker claims the message and connects",
+        Duration::from_secs(10),
+        || async { app.outbox_leased() > 0 && app.smtp.connections() > 0 },
+    )
+    .await;
     server.kill().unwrap();
     server.wait().unwrap();
     assert!(app.smtp.messages().is_empty());
@@ -302,13 +298,7 @@ async fn a_crash_in_the_middle_of_sending_loses_no_email() {
     app.expire_leases();
     let output = undersign(&app).arg("deliver").output().unwrap();
     assert!(output.status.success(), "{}", text(&output).1);
-    assert_eq!(
-        app.smtp
-            .wait_for_messages(1, Duration::from_secs(5))
-            .await
-            .len(),
-        1
-    );
+    assert_eq!(app.wait_for_mail(1, Duration::from_secs(5)).await.len(), 1);
 }
 
 #[actix_web::test]
@@ -374,6 +364,7 @@ async fn the_service_log_holds_no_email_address_name_or_client_ip() {
 async fn deliver_logs_each_send_that_failed_or_will_be_retried_without_an_address_or_name() {
     use crate::batches::{add_signatures, deliver_now, letter};
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = app
         .import(
             &letter(

@@ -159,6 +159,7 @@ async fn serve_alone_closes_a_campaign_past_its_closing_time_and_delivers_what_i
 #[actix_web::test]
 async fn deliver_now_says_a_target_waits_for_its_earlier_message_and_sends_it_once_that_settles() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = app.import(&letter("every 2", &[MARTA]), true).await;
     add_signatures(&app, &slug, 1, 2, true);
     run_due(&app).await;
@@ -259,6 +260,7 @@ async fn with_nothing_pending_preview_test_send_and_deliver_now_say_nothing_new_
 #[actix_web::test]
 async fn deliver_now_in_the_admin_reports_what_it_cut_and_queued_and_a_test_send_is_audited() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = app.import(&letter("manual", &[MARTA]), true).await;
     add_signatures(&app, &slug, 1, 7, true);
     let admin = app.admin(Role::Editor).await;

@@ -137,6 +137,7 @@ async fn a_new_download_succeeds(app: &TestApp, path: &str, client: &reqwest::Cl
 async fn stalled_download_clients_hold_no_connection_and_the_ones_beyond_the_limit_are_asked_to_come_back(
 ) {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = large_campaign(&app, 8000).await;
     let id = deliver_now(&app, &slug).await.dispatched[0].batch_target_id;
     let token = undersign::batches::link::token(
@@ -171,6 +172,7 @@ async fn stalled_download_clients_hold_no_connection_and_the_ones_beyond_the_lim
 #[actix_web::test]
 async fn stalled_exports_hold_no_connection_and_the_ones_beyond_the_limit_are_asked_to_come_back() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = large_campaign(&app, 8000).await;
     app.organizer_account("editor@rivercommons.example", Role::Editor)
         .await;

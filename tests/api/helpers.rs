@@ -236,6 +236,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The `serve` worker, when the test asked for one; it stops with the test.
     pub _worker: Option<DeliveryWorker>,
+    /// Set by [`TestApp::leaves_mail_unsent`]: the test means to end with mail still queued.
+    pub mail_left_on_purpose: std::sync::atomic::AtomicBool,
     // Dropped last: the pool's connections must close first.
     pub db: TestDatabase,
 }
@@ -306,6 +308,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         drain,
         client,
         _worker: worker,
+        mail_left_on_purpose: Default::default(),
         db,
     }
 }
@@ -439,6 +442,79 @@ impl TestApp {
     pub fn conn(&self) -> PgConnection {
         self.db.connect()
     }
+
+    /// Says that this test ends with mail pending or leased on purpose (it is about what is
+    /// queued, not about what is sent); without it, such a test fails when it ends.
+    pub fn leaves_mail_unsent(&self) {
+        self.mail_left_on_purpose
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// A test that leaves mail pending or leased has either forgotten to send it or lost track of
+/// a claim: it fails, unless it said so with [`TestApp::leaves_mail_unsent`].
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if std::thread::panicking()
+            || self
+                .mail_left_on_purpose
+                .load(std::sync::atomic::Ordering::SeqCst)
+        {
+            return;
+        }
+        #[derive(diesel::QueryableByName)]
+        struct Left {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            pending: i64,
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            leased: i64,
+        }
+        let Ok(mut conn) = PgConnection::establish(&self.db.url) else {
+            return; // a test that stopped the database has nothing to check
+        };
+        let left = diesel::sql_query(
+            "SELECT count(*) FILTER (WHERE state = 'pending') AS pending, \
+                    count(*) FILTER (WHERE lease_token IS NOT NULL) AS leased FROM outbox",
+        )
+        .get_result::<Left>(&mut conn)
+        .expect("count the outbox");
+        assert!(
+            left.pending == 0 && left.leased == 0,
+            "the test left {} outbox rows pending and {} leased: send them (app.drain()), or \
+             say the test means it with app.leaves_mail_unsent()",
+            left.pending,
+            left.leased
+        );
+    }
+}
+
+/// Polls `check` every 20 ms, without blocking the app's own tasks, until it holds; fails the
+/// test with `what` when it still does not after `timeout`.
+pub async fn eventually<F, Fut>(what: &str, timeout: std::time::Duration, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + timeout;
+    while !check().await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not within {timeout:?}: {what}"
+        );
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// The random source of a fault test: seeded from `UNDERSIGN_TEST_SEED` when set, otherwise
+/// at random, and the seed printed so that a failure can be run again with the same moments.
+pub fn fault_rng(test: &str) -> rand::rngs::StdRng {
+    use rand::SeedableRng;
+    let seed = std::env::var("UNDERSIGN_TEST_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(rand::random::<u64>);
+    eprintln!("{test}: UNDERSIGN_TEST_SEED={seed} repeats these fault moments");
+    rand::rngs::StdRng::seed_from_u64(seed)
 }
 
 /// The sample letter with front matter that gives it a slug, a goal and a target.

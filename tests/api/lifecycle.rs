@@ -2,7 +2,7 @@
 //! and `serve --bind` putting the address it listens on into e-mailed links.
 
 use crate::cli::{text, undersign};
-use crate::helpers::{spawn_app, RIVER_COMMONS};
+use crate::helpers::{eventually, spawn_app, RIVER_COMMONS};
 use std::time::Duration;
 
 /// Runs `undersign campaign <verb> <slug>`; returns success, stdout and stderr.
@@ -36,8 +36,13 @@ async fn launch_close_and_reopen_change_the_page_and_repeating_them_changes_noth
         ok && out.contains(&format!("{slug} is already live; nothing changed")),
         "{out}"
     );
-    actix_web::rt::time::sleep(Duration::from_millis(2100)).await; // the page cache
-    assert!(page().await.contains("<form method=\"post\""));
+    // The page cache may show the draft for a moment; the form comes once it has expired.
+    eventually(
+        "the launched page shows the form",
+        Duration::from_secs(5),
+        || async { page().await.contains("<form method=\"post\"") },
+    )
+    .await;
 
     let (ok, out, err) = campaign(&app, "close", &slug);
     assert!(ok && out.contains(&format!("closed {slug}")), "{out}{err}");
@@ -51,8 +56,12 @@ async fn launch_close_and_reopen_change_the_page_and_repeating_them_changes_noth
         !ok && err.contains("it is closed; to take signatures again, reopen it"),
         "{err}"
     );
-    actix_web::rt::time::sleep(Duration::from_millis(2100)).await;
-    assert!(page().await.contains("This action has closed"));
+    eventually(
+        "the closed page says so",
+        Duration::from_secs(5),
+        || async { page().await.contains("This action has closed") },
+    )
+    .await;
 
     let (ok, out, err) = campaign(&app, "reopen", &slug);
     assert!(

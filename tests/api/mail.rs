@@ -35,13 +35,7 @@ async fn send(app: &TestApp, mailer: &undersign::mail::transport::Mailer, messag
         .send(message, "<batch-2.target-1@rivercommons.example>")
         .await;
     assert_eq!(result, undersign::mail::transport::SendResult::Sent);
-    assert_eq!(
-        app.smtp
-            .wait_for_messages(1, Duration::from_secs(5))
-            .await
-            .len(),
-        1
-    );
+    assert_eq!(app.wait_for_mail(1, Duration::from_secs(5)).await.len(), 1);
 }
 
 #[actix_web::test]
@@ -173,10 +167,7 @@ async fn a_long_official_title_reaches_the_inbox_as_one_whole_display_name() {
         assert_eq!(sent, undersign::mail::transport::SendResult::Sent);
     }
 
-    let received = app
-        .smtp
-        .wait_for_messages(names.len(), Duration::from_secs(5))
-        .await;
+    let received = app.wait_for_mail(names.len(), Duration::from_secs(5)).await;
     assert_eq!(received.len(), names.len());
     for (m, name) in received.iter().zip(names) {
         let parsed = mail_parser::MessageParser::default()
@@ -204,7 +195,7 @@ async fn the_confirmation_is_marked_auto_generated_and_has_an_html_part() {
     app.sign(&slug, "Ana", "ana@example.org").await;
     app.drain().await;
 
-    let mail = &app.smtp.wait_for_messages(1, Duration::from_secs(5)).await[0];
+    let mail = &app.wait_for_mail(1, Duration::from_secs(5)).await[0];
     assert_eq!(
         mail.header("MIME-Version").as_deref().map(str::trim),
         Some("1.0")

@@ -25,10 +25,7 @@ async fn two_concurrent_drains_never_send_a_message_twice() {
 
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a.sent + b.sent, 50);
-    let mails = app
-        .smtp
-        .wait_for_messages(50, Duration::from_secs(10))
-        .await;
+    let mails = app.wait_for_mail(50, Duration::from_secs(10)).await;
     assert_eq!(mails.len(), 50);
     let ids: HashSet<_> = mails.iter().map(|m| m.message_id()).collect();
     assert_eq!(ids.len(), 50, "no message id arrived twice");
@@ -126,6 +123,7 @@ async fn a_permanent_failure_fails_at_once_and_suppresses_the_address() {
 #[actix_web::test]
 async fn an_authentication_failure_pauses_sending_without_burning_attempts() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = app.live_campaign().await;
     app.smtp.require_auth("undersign", "right password");
     queue(&app, &slug, 3, "example.org").await;
@@ -264,6 +262,7 @@ async fn behind_a_slow_relay_two_workers_with_short_leases_never_deliver_a_messa
 #[actix_web::test]
 async fn a_worker_killed_mid_send_leaves_its_rows_for_one_short_lease_with_no_attempt_used() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = app.live_campaign().await;
     queue(&app, &slug, 3, "example.org").await;
     app.smtp.set_accept_delay(Duration::from_secs(30));
@@ -481,19 +480,20 @@ async fn kill_mid_send(app: &crate::helpers::TestApp, rows: i64, delay: Duration
             .n;
     let drain = app.drain.clone();
     let running = actix_web::rt::spawn(async move { drain.run(None).await });
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        let begun =
+    let bodies = app.smtp.bodies_received();
+    crate::helpers::eventually(
+        "every send begins and its body reaches the relay",
+        Duration::from_secs(10),
+        || async {
             diesel::sql_query("SELECT coalesce(sum(unrecorded_sends), 0)::bigint AS n FROM outbox")
                 .get_result::<Begun>(&mut app.conn())
                 .unwrap()
-                .n;
-        if begun >= before + rows {
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "no send began");
-        actix_web::rt::time::sleep(Duration::from_millis(10)).await;
-    }
+                .n
+                >= before + rows
+                && app.smtp.bodies_received() >= bodies + rows as usize
+        },
+    )
+    .await;
     running.abort();
     app.smtp.set_accept_delay(Duration::ZERO);
     actix_web::rt::time::sleep(delay + Duration::from_millis(300)).await;
@@ -553,14 +553,10 @@ async fn a_drain_killed_before_the_relay_took_the_body_never_counts_the_send_and
     for _ in 0..3 {
         let drain = app.drain.clone();
         let running = actix_web::rt::spawn(async move { drain.run(None).await });
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        while app.smtp.connections() == 0 {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "no connection was made"
-            );
-            actix_web::rt::time::sleep(Duration::from_millis(10)).await;
-        }
+        crate::helpers::eventually("the drain connects", Duration::from_secs(10), || async {
+            app.smtp.connections() > 0
+        })
+        .await;
         actix_web::rt::time::sleep(Duration::from_millis(300)).await;
         running.abort();
         actix_web::rt::time::sleep(Duration::from_millis(100)).await;

@@ -137,6 +137,7 @@ async fn the_campaign_api_returns_the_cached_count_as_cors_readable_json() {
 #[actix_web::test]
 async fn health_and_metrics_report_the_database_and_the_outbox() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = app.live_campaign().await;
     app.sign(&slug, "Ana", "ana@example.org").await;
     let health = app.get("/healthz").await;
@@ -153,6 +154,7 @@ async fn health_and_metrics_report_the_database_and_the_outbox() {
 #[actix_web::test]
 async fn an_unsubscribe_link_shows_a_button_and_one_click_post_unsubscribes() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = app.live_campaign().await;
     app.sign(&slug, "Ana", "ana@example.org").await;
     let supporter = app.first_supporter_id();

@@ -48,6 +48,7 @@ async fn assert_every_request_fails_fast(app: &TestApp, slug: &str) {
 async fn while_the_database_is_down_every_request_answers_503_with_retry_after_within_two_seconds()
 {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = app.live_campaign().await;
 
     app.db.go_down();
@@ -64,6 +65,7 @@ async fn while_the_database_is_down_every_request_answers_503_with_retry_after_w
 #[actix_web::test]
 async fn when_every_pool_connection_is_busy_requests_answer_503_quickly_instead_of_waiting() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = app.live_campaign().await;
 
     let mut held = Vec::new();
@@ -107,6 +109,7 @@ async fn slow_headers_and_bodies_get_408_while_signing_and_health_checks_still_a
         ..Options::default()
     })
     .await;
+    app.leaves_mail_unsent();
     let slug = app.live_campaign().await;
     let sign = format!("POST /c/{slug}/sign HTTP/1.1\r\nHost: undersign.test\r\n");
     let body_first_byte = format!(

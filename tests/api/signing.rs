@@ -16,7 +16,7 @@ async fn a_valid_signature_redirects_to_thanks_and_its_confirmation_email_arrive
     assert_eq!(app.outbox_count("pending"), 1);
     let report = app.drain().await;
     assert_eq!(report.sent, 1);
-    let mails = app.smtp.wait_for_messages(1, Duration::from_secs(5)).await;
+    let mails = app.wait_for_mail(1, Duration::from_secs(5)).await;
     assert_eq!(mails.len(), 1);
     assert_eq!(mails[0].rcpt_to, vec!["Ana@example.org".to_string()]);
     assert!(mails[0].subject().contains("Please confirm your signature"));
@@ -38,11 +38,7 @@ async fn a_signature_counts_only_after_the_supporter_presses_confirm_and_pressin
     let slug = app.live_campaign().await;
     app.sign(&slug, "Ana Petrović", "ana@example.org").await;
     app.drain().await;
-    let mail = app
-        .smtp
-        .wait_for_messages(1, Duration::from_secs(5))
-        .await
-        .remove(0);
+    let mail = app.wait_for_mail(1, Duration::from_secs(5)).await.remove(0);
     let link = mail
         .link_starting_with(&format!("{BASE_URL}/confirm/"))
         .unwrap();
@@ -121,7 +117,7 @@ async fn a_duplicate_signature_looks_the_same_adds_no_row_and_sends_at_most_thre
     }
     assert_eq!(app.signature_total(), 1);
     app.drain().await;
-    let mails = app.smtp.wait_for_messages(4, Duration::from_secs(5)).await;
+    let mails = app.wait_for_mail(4, Duration::from_secs(5)).await;
     assert_eq!(mails.len(), 4, "one confirmation and three notices");
     let mut notices: Vec<_> = mails
         .iter()
@@ -180,6 +176,7 @@ async fn a_filled_honeypot_looks_accepted_but_is_held_sends_nothing_and_never_co
 #[actix_web::test]
 async fn signatures_over_the_per_ip_limit_look_accepted_but_are_held() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = app.live_campaign().await;
     let limit = undersign::signatures::SIGNATURES_PER_IP_PER_HOUR as usize;
 
@@ -213,6 +210,7 @@ async fn x_forwarded_for_is_believed_only_from_a_trusted_proxy() {
     })
     .await;
     for app in [&untrusted, &trusted] {
+        app.leaves_mail_unsent();
         let slug = app.live_campaign().await;
         for (i, client) in ["203.0.113.1", "203.0.113.2"].iter().enumerate() {
             let body = format!("name=Ana&email=a{i}%40example.org&country=DE");
@@ -283,10 +281,7 @@ async fn the_counter_equals_the_confirmed_rows_after_concurrent_signing_and_conf
         assert_eq!(response.status().as_u16(), 303);
     }
     app.drain().await;
-    let mails = app
-        .smtp
-        .wait_for_messages(40, Duration::from_secs(10))
-        .await;
+    let mails = app.wait_for_mail(40, Duration::from_secs(10)).await;
     let confirming = mails.iter().map(|m| app.confirm_from(m));
     futures::future::join_all(confirming).await;
 
@@ -486,6 +481,7 @@ async fn one_ipv6_network_shares_one_limit_and_a_mapped_ipv4_address_is_that_add
         ..Options::default()
     })
     .await;
+    app.leaves_mail_unsent();
     let slug = app.live_campaign().await;
     let limit = undersign::signatures::SIGNATURES_PER_IP_PER_HOUR as usize;
 
@@ -529,6 +525,7 @@ async fn one_ipv6_network_shares_one_limit_and_a_mapped_ipv4_address_is_that_add
 #[actix_web::test]
 async fn spellings_of_one_inbox_are_separate_signers_but_it_gets_at_most_five_mails_per_campaign() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = app.live_campaign().await;
     let spellings = [
         "ana.p@gmail.com",
@@ -560,6 +557,7 @@ async fn spellings_of_one_inbox_are_separate_signers_but_it_gets_at_most_five_ma
 #[actix_web::test]
 async fn one_inbox_gets_at_most_ten_signing_mails_a_day_from_all_campaigns() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let mut slugs = Vec::new();
     for name in ["dam-one", "dam-two", "dam-three"] {
         let letter = crate::helpers::RIVER_COMMONS.replace("stop-the-dam", name);
@@ -641,6 +639,7 @@ async fn a_held_submission_for_an_address_that_already_signed_sends_it_nothing()
         ..Options::default()
     })
     .await;
+    app.leaves_mail_unsent();
     let slug = app.live_campaign().await;
     let mine = [
         ("name", "Ana Petrović"),

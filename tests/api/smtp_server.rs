@@ -61,6 +61,8 @@ struct Shared {
     behaviour: Mutex<Behaviour>,
     messages: Mutex<Vec<ReceivedMessage>>,
     connections: AtomicUsize,
+    /// Message bodies read to their final dot, whatever the answer to them was.
+    bodies: AtomicUsize,
     /// Open conversations, so that dropping the server can hang up on them.
     open: Mutex<HashMap<usize, TcpStream>>,
     stopping: AtomicBool,
@@ -95,6 +97,7 @@ impl SmtpServer {
             behaviour: Mutex::new(Behaviour::default()),
             messages: Mutex::new(Vec::new()),
             connections: AtomicUsize::new(0),
+            bodies: AtomicUsize::new(0),
             open: Mutex::new(HashMap::new()),
             stopping: AtomicBool::new(false),
             next_queue_id: AtomicU64::new(1),
@@ -183,6 +186,11 @@ impl SmtpServer {
     }
 
     /// How many TCP conversations were accepted so far.
+    /// How many message bodies arrived whole, before any answer to them.
+    pub fn bodies_received(&self) -> usize {
+        self.shared.bodies.load(Ordering::SeqCst)
+    }
+
     pub fn connections(&self) -> usize {
         self.shared.connections.load(Ordering::SeqCst)
     }
@@ -440,6 +448,7 @@ fn command(conv: &mut Conversation<'_>, session: &mut Session, line: &str) -> io
             let Some(body) = conv.read_data()? else {
                 return Ok(Next::Close);
             };
+            conv.shared.bodies.fetch_add(1, Ordering::SeqCst);
             let rcpt_to = std::mem::take(&mut session.rcpt_to);
             session.reset_transaction();
             let accept_delay = lock(&conv.shared.behaviour).accept_delay;

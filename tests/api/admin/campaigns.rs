@@ -6,6 +6,7 @@ use undersign::organizers::Role;
 #[actix_web::test]
 async fn the_list_and_dashboard_show_the_campaign_with_its_counts_and_goal() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = app.live_campaign().await;
     app.sign(&slug, "Ana", "ana@example.org").await;
     let mail = app.wait_for_mail(0, std::time::Duration::ZERO).await;

@@ -456,18 +456,35 @@ async fn each_field_that_needs_fixing_gets_its_message_and_every_value_is_kept()
             "{field} in the summary"
         );
         assert!(
-            page.contains(&format!("aria-describedby=\"{field}-error\""))
-                || page.contains(&format!(" {field}-error\"")),
+            attribute(&page, field, "aria-describedby")
+                .unwrap_or_default()
+                .split(' ')
+                .any(|id| id == format!("{field}-error")),
             "{field} is described by its message"
         );
+        assert_eq!(
+            attribute(&page, field, "aria-invalid").as_deref(),
+            Some("true")
+        );
         assert!(page.contains("<title>Error: "));
+        assert_eq!(
+            kept_value(&page, field),
+            escaped(value),
+            "{field} keeps what was written"
+        );
         if field != "title" {
-            assert!(
-                page.contains("value=\"Kept title &#60;i&#62;\""),
-                "values are kept: {page}"
+            assert_eq!(
+                kept_value(&page, "title"),
+                "Kept title &#60;i&#62;",
+                "other values are kept"
             );
         }
-        assert!(page.contains("value=\"minister@energy.example\"") || field == "target-1-email");
+        if field != "target-1-email" {
+            assert_eq!(
+                kept_value(&page, "target-1-email"),
+                "minister@energy.example"
+            );
+        }
     }
     assert_eq!(
         app.table_fingerprint("campaigns") + app.table_fingerprint("asks"),
@@ -636,6 +653,7 @@ async fn markup_typed_into_any_field_is_shown_as_text_in_the_editor_preview_and_
 #[actix_web::test]
 async fn a_target_that_was_sent_signatures_stays_and_the_remove_box_says_why() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = app.live_campaign().await;
     crate::batches::add_signatures(&app, &slug, 1, 2, true);
     let editor = app.admin(Role::Editor).await;
@@ -971,4 +989,53 @@ async fn the_closing_time_is_written_and_shown_in_the_organizers_time_zone() {
         .await
         .unwrap()
         .contains("Write the time zone by its name"));
+}
+
+/// The opening tag of the form control whose id is `id`.
+fn control<'a>(page: &'a str, id: &str) -> &'a str {
+    let marker = format!(" id=\"{id}\"");
+    let at = page
+        .find(&format!("<input{marker}"))
+        .or_else(|| page.find(&format!("<textarea{marker}")))
+        .or_else(|| page.find(&format!("<select{marker}")))
+        .unwrap_or_else(|| panic!("no control with id {id}"));
+    let end = at + page[at..].find('>').expect("the tag ends");
+    &page[at..=end]
+}
+
+/// An attribute of the control `id`, as written in the page.
+fn attribute(page: &str, id: &str, name: &str) -> Option<String> {
+    attribute_of(control(page, id), name)
+}
+
+/// What the control `id` shows: an input's value, a textarea's text, a select's chosen option.
+fn kept_value(page: &str, id: &str) -> String {
+    let tag = control(page, id);
+    if tag.starts_with("<textarea") {
+        let at = page.find(tag).unwrap() + tag.len();
+        return page[at..at + page[at..].find("</textarea>").unwrap()].to_string();
+    }
+    if tag.starts_with("<select") {
+        let at = page.find(tag).unwrap();
+        let options = &page[at..at + page[at..].find("</select>").unwrap()];
+        let chosen = options.find(" selected").expect("an option is chosen");
+        let open = options[..chosen].rfind("<option").unwrap();
+        return attribute_of(&options[open..], "value").unwrap_or_default();
+    }
+    attribute(page, id, "value").unwrap_or_default()
+}
+
+fn attribute_of(tag: &str, name: &str) -> Option<String> {
+    let marker = format!(" {name}=\"");
+    let start = tag.find(&marker)? + marker.len();
+    Some(tag[start..start + tag[start..].find('"')?].to_string())
+}
+
+/// `text` as the templates escape it.
+fn escaped(text: &str) -> String {
+    text.replace('&', "&#38;")
+        .replace('<', "&#60;")
+        .replace('>', "&#62;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
 }

@@ -50,6 +50,7 @@ async fn figures(app: &TestApp, slug: &str) -> [i64; 5] {
 async fn an_invalidated_signature_stops_counting_everywhere_is_never_delivered_and_release_undoes_it(
 ) {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = one_target_by_hand(&app).await;
     add_signatures(&app, &slug, 1, 3, true);
     let editor = app.admin(Role::Editor).await;

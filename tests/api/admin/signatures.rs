@@ -92,6 +92,7 @@ async fn paging_returns_every_signature_exactly_once_in_order() {
 #[actix_web::test]
 async fn search_finds_by_the_start_of_a_name_and_editors_by_e_mail() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = app.live_campaign().await;
     add_signatures(&app, &slug, 1, 30, true);
     app.sign(&slug, "Ćiro Babić", "Ciro.Babic@Example.net")
@@ -330,6 +331,7 @@ async fn a_signature_whose_confirmation_the_daily_cap_kept_back_is_shown_and_an_
 #[actix_web::test]
 async fn a_held_signature_of_a_supporter_who_already_signed_is_not_released() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = app.live_campaign().await;
     app.sign(&slug, "Vesna Perić", "vesna@example.org").await;
     sign_as_bot(&app, &slug, "Vesna P.", "Vesna@Example.org").await;

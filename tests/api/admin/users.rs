@@ -46,6 +46,7 @@ async fn join(app: &TestApp, path: &str, password: &str) -> (Admin, reqwest::Res
 #[actix_web::test]
 async fn an_invited_editor_joins_through_the_link_once_with_the_role_the_owner_chose() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let owner = app.admin(Role::Owner).await;
     let path = invite(&owner, "Lena@Example.org", "editor").await;
     let pending = owner.get("/admin/users").await.text().await.unwrap();
@@ -115,6 +116,7 @@ async fn an_invitation_is_emailed_to_the_invitee_with_the_link_the_page_shows_on
 #[actix_web::test]
 async fn an_address_that_has_an_account_is_not_invited_and_a_withdrawn_link_stops_working() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let owner = app.admin(Role::Owner).await;
     let response = owner
         .post(
@@ -193,6 +195,7 @@ async fn editors_and_viewers_can_neither_see_nor_change_organizers() {
 #[actix_web::test]
 async fn a_role_change_applies_to_open_sessions_and_removal_ends_them() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let slug = app.import(crate::helpers::RIVER_COMMONS, false).await;
     let owner = app.admin(Role::Owner).await;
     let editor = app.admin(Role::Editor).await;
@@ -257,6 +260,7 @@ async fn an_owner_cannot_remove_or_demote_themselves() {
 #[actix_web::test]
 async fn the_audit_log_shows_who_did_what_newest_first_escaped_and_paged() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let owner = app.admin(Role::Owner).await;
     let slug = app.import(crate::helpers::RIVER_COMMONS, false).await;
     owner
@@ -326,6 +330,7 @@ async fn an_organizer_meets_refusals_in_the_admin_layout_with_a_way_back() {
 #[actix_web::test]
 async fn inviting_an_address_again_says_plainly_that_the_earlier_link_no_longer_works() {
     let app = spawn_app().await;
+    app.leaves_mail_unsent();
     let owner = app.admin(Role::Owner).await;
     let fields = [("email", "lena@example.org"), ("role", "editor")];
     owner.post("/admin/users/invite", &fields).await;
