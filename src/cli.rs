@@ -436,6 +436,7 @@ pub fn drain(settings: &Settings, pool: &DbPool) -> anyhow::Result<Drain> {
         pool.clone(),
         mailer,
         RenderContext::new(settings),
+        crate::mail_kinds::all(settings),
     ))
 }
 

@@ -41,7 +41,8 @@ pub struct Settings {
     pub privacy_url: Option<String>,
     /// IPv6 clients are rate-limited per network of this prefix length (default 64).
     pub ipv6_limit_prefix: u8,
-    /// How long a request body may take to arrive (see [`crate::web::limits`]).
+    /// How long a request body may take to arrive, counted from its headers (the web server
+    /// adds time for large bodies); [`DEFAULT_BODY_TIMEOUT`] unless a test sets another.
     pub body_timeout: std::time::Duration,
     /// `UNDERSIGN_METRICS_TOKEN`: a bearer token that opens `/metrics` from anywhere.
     pub metrics_token: Option<SecretString>,
@@ -78,6 +79,10 @@ impl SecretKey {
 const DEFAULT_BIND: &str = "127.0.0.1:8080";
 /// The network an ISP gives one home or phone.
 pub const DEFAULT_IPV6_PREFIX: u8 = 64;
+/// How long a request body may take to arrive, counted from its headers.
+pub const DEFAULT_BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// The largest CSV attached to a batch message when `UNDERSIGN_ATTACHMENT_MAX` is not set: 5 MB.
+pub const DEFAULT_ATTACHMENT_MAX: usize = 5 * 1024 * 1024;
 
 impl Settings {
     /// Reads the environment (see the README for each variable).
@@ -128,7 +133,7 @@ impl Settings {
                     "UNDERSIGN_ATTACHMENT_MAX must be a number of bytes, such as 5000000"
                 )
             })?,
-            None => crate::batches::message::DEFAULT_ATTACHMENT_MAX,
+            None => DEFAULT_ATTACHMENT_MAX,
         };
         let settings = Settings {
             database: var("DATABASE_URL")
@@ -144,7 +149,7 @@ impl Settings {
             trusted_proxies,
             privacy_url: var("UNDERSIGN_PRIVACY_URL"),
             ipv6_limit_prefix,
-            body_timeout: crate::web::limits::BODY_TIMEOUT,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
             metrics_token: var("UNDERSIGN_METRICS_TOKEN").map(SecretString::from),
             metrics_allow,
             data_dir,

@@ -10,6 +10,7 @@ pub mod db;
 pub mod domain;
 pub mod jobs;
 pub mod mail;
+pub mod mail_kinds;
 pub mod organizers;
 pub mod rate_limit;
 pub mod signatures;

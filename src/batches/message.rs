@@ -16,8 +16,8 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-/// The largest CSV attached when `UNDERSIGN_ATTACHMENT_MAX` is not set: 5 MB.
-pub const DEFAULT_ATTACHMENT_MAX: usize = 5 * 1024 * 1024;
+/// The largest CSV attached when `UNDERSIGN_ATTACHMENT_MAX` is not set.
+pub use crate::config::DEFAULT_ATTACHMENT_MAX;
 /// Signers listed in the message itself; the CSV has them all.
 pub const INLINE: usize = 100;
 /// Earlier messages named in `References` besides the first (a year of daily batches would
@@ -441,58 +441,4 @@ mod tests {
 pub struct TestCopy {
     pub campaign_id: Uuid,
     pub target_id: Uuid,
-}
-
-/// Renders an outbox row of a batch message or a test copy as the outbox sends it. A test copy
-/// goes to the row's address, marked `[TEST]`, outside the target's thread.
-pub fn render_row(
-    conn: &mut PgConnection,
-    row: &crate::mail::outbox::Queued,
-    ctx: &crate::mail::RenderContext,
-) -> anyhow::Result<crate::mail::Composed> {
-    use crate::mail::{Attachment, Composed, ExtraHeaders, MailKind};
-    let batch_ctx = BatchContext {
-        base_url: &ctx.base_url,
-        secret_key: ctx.secret_key.bytes(),
-        attachment_max: ctx.attachment_max,
-        now: Utc::now(),
-    };
-    let (which, test) = match (row.kind, row.batch_target_id) {
-        (MailKind::TestCopy, _) => {
-            let copy: TestCopy = serde_json::from_value(row.params.clone())
-                .context("a test copy without its campaign and target")?;
-            (
-                Which::Next {
-                    campaign_id: copy.campaign_id,
-                    target_id: copy.target_id,
-                },
-                true,
-            )
-        }
-        (_, Some(id)) => (Which::Queued(id), false),
-        (kind, None) => anyhow::bail!("a {} row without its batch message", kind.as_str()),
-    };
-    let m = render(conn, which, &batch_ctx, test)?;
-    Ok(Composed {
-        to: if test { row.recipient.clone() } else { m.to },
-        to_name: (!test).then_some(m.to_name),
-        subject: m.subject,
-        text: m.text,
-        html: Some(m.html),
-        attachments: m
-            .csv
-            .map(|(filename, bytes)| Attachment {
-                filename,
-                content_type: "text/csv; charset=utf-8".into(),
-                bytes,
-            })
-            .into_iter()
-            .collect(),
-        headers: ExtraHeaders {
-            reply_to: m.reply_to,
-            in_reply_to: if test { None } else { m.in_reply_to },
-            references: if test { None } else { m.references },
-            ..ExtraHeaders::default()
-        },
-    })
 }

@@ -6,6 +6,7 @@ pub mod cut;
 pub mod delivery;
 pub mod due;
 pub mod link;
+pub mod mail;
 pub mod message;
 pub mod report;
 pub mod signers;

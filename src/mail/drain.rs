@@ -10,8 +10,9 @@
 //! message whose result was never recorded is known to have maybe arrived: it is sent once
 //! more at most.
 
+use super::kinds::MailKinds;
 use super::outbox::{self, Attempt, Queued, Tally};
-use super::render::{render, RenderError};
+use super::render::RenderError;
 use super::reply::redact_addresses;
 use super::transport::{Mailer, SendResult};
 use super::{Composed, RenderContext};
@@ -51,16 +52,19 @@ pub struct Drain {
     pool: DbPool,
     mailer: Mailer,
     ctx: Arc<RenderContext>,
+    kinds: MailKinds,
     lease: Duration,
 }
 
 impl Drain {
-    /// A drain over `mailer`, as many messages at once as it has connections.
-    pub fn new(pool: DbPool, mailer: Mailer, ctx: RenderContext) -> Drain {
+    /// A drain over `mailer` of the `kinds` registered with it, as many messages at once as
+    /// the mailer has connections.
+    pub fn new(pool: DbPool, mailer: Mailer, ctx: RenderContext, kinds: MailKinds) -> Drain {
         Drain {
             pool,
             mailer,
             ctx: Arc::new(ctx),
+            kinds,
             lease: LEASE,
         }
     }
@@ -92,13 +96,14 @@ impl Drain {
                 return None;
             }
             let (ctx, token, length) = (self.ctx.clone(), lease_ref.token, self.lease);
+            let kinds = self.kinds.clone();
             let limit = pace_ref.claim_limit(length);
             let claimed = db::run(&self.pool, move |conn| {
-                let rows = outbox::claim(conn, token, length, limit)?;
+                let rows = outbox::claim(conn, token, length, limit, &kinds)?;
                 Ok(rows
                     .into_iter()
                     .map(|row| {
-                        let composed = render(conn, &row, &ctx);
+                        let composed = kinds.render(conn, &row, &ctx);
                         (row, composed)
                     })
                     .collect::<Vec<_>>())
@@ -128,7 +133,7 @@ impl Drain {
                 .await;
         }
         .boxed();
-        let recording = record_all(&self.pool, lease.token, self.lease, rx, &stop);
+        let recording = record_all(&self.pool, &self.kinds, lease.token, self.lease, rx, &stop);
         let tally = tokio::select! {
             (_, tally) = futures_util::future::join(sending, recording) => tally,
             never = lease.keep_alive(&self.pool) => match never {},
@@ -239,6 +244,7 @@ impl Drain {
 /// leased, to go out again after the lease: at least once.
 async fn record_all(
     pool: &DbPool,
+    kinds: &MailKinds,
     lease: Uuid,
     patience: Duration,
     mut attempts: mpsc::UnboundedReceiver<Attempt>,
@@ -256,8 +262,12 @@ async fn record_all(
         let give_up = Instant::now() + patience;
         let mut wait = Duration::from_millis(100);
         loop {
-            let pending = group.clone();
-            match db::run(pool, move |conn| outbox::record(conn, lease, &pending)).await {
+            let (pending, kinds) = (group.clone(), kinds.clone());
+            match db::run(pool, move |conn| {
+                outbox::record(conn, lease, &pending, &kinds)
+            })
+            .await
+            {
                 Ok(recorded) => {
                     tally.add(recorded);
                     break;

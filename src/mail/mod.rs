@@ -6,6 +6,7 @@ mod build;
 pub mod compose;
 pub mod drain;
 pub mod kind;
+pub mod kinds;
 pub mod messages;
 pub mod outbox;
 pub mod outcome;
@@ -17,6 +18,7 @@ pub mod transport;
 
 pub use compose::{Attachment, Composed, ExtraHeaders};
 pub use kind::MailKind;
+pub use kinds::{MailHandler, MailKinds};
 pub use render::RenderContext;
 pub use state::OutboxState;
 

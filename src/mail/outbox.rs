@@ -3,6 +3,7 @@
 //! the lease alive while they send, and record results only while their lease still holds
 //! (the fence), many rows per statement. The loop that drives this is [`super::drain`].
 
+use super::kinds::MailKinds;
 use super::outcome::{self, Outcome};
 use super::transport::SendResult;
 use super::OutboxState;
@@ -107,32 +108,41 @@ pub struct Queued {
     pub suppressed: bool,
 }
 
-/// Claims up to `limit` due rows under `lease` for `lease_for`. Claiming is not an attempt:
-/// a row counts one only once a send was tried and recorded.
+/// Claims up to `limit` due rows of the `kinds` a drain sends under `lease` for `lease_for`.
+/// Claiming is not an attempt: a row counts one only once a send was tried and recorded.
 pub fn claim(
     conn: &mut PgConnection,
     lease: Uuid,
     lease_for: Duration,
     limit: i64,
+    kinds: &MailKinds,
 ) -> anyhow::Result<Vec<Queued>> {
+    let to_supporters: Vec<&str> = MailKind::ALL
+        .into_iter()
+        .filter(|kind| kind.to_supporter())
+        .map(MailKind::as_str)
+        .collect();
     let mut rows: Vec<Queued> = diesel::sql_query(
         "UPDATE outbox SET lease_token = $1, \
                 leased_until = now() + make_interval(secs => $2) \
          WHERE id IN (SELECT id FROM outbox \
                       WHERE state = 'pending' AND next_attempt_at <= now() \
                         AND (leased_until IS NULL OR leased_until < now()) \
+                        AND kind = ANY($4) \
                       ORDER BY priority, next_attempt_at LIMIT $3 \
                       FOR UPDATE SKIP LOCKED) \
          RETURNING id, kind, campaign_id, signature_id, batch_target_id, alert_id, params, \
                    recipient, recipient_name, subject, body_text, body_html, message_id, \
                    attempts, unrecorded_sends, \
-                   kind IN ('confirmation', 'already_signed', 'alert') AND EXISTS ( \
+                   kind = ANY($5) AND EXISTS ( \
                        SELECT 1 FROM suppressions s \
                        WHERE s.email_canonical = lower(outbox.recipient)) AS suppressed",
     )
     .bind::<SqlUuid, _>(lease)
     .bind::<Float8, _>(lease_for.as_secs_f64())
     .bind::<Int8, _>(limit)
+    .bind::<Array<Text>, _>(kinds.names())
+    .bind::<Array<Text>, _>(to_supporters)
     .load(conn)?;
     // RETURNING gives no order; send oldest first (ids are time-ordered).
     rows.sort_by_key(|row| row.id);
@@ -210,7 +220,12 @@ impl Tally {
 
 /// Records `attempts` made under `lease` in one transaction: one fenced statement for all
 /// rows, then what a result means for its kind (see [`outcome`]).
-pub fn record(conn: &mut PgConnection, lease: Uuid, attempts: &[Attempt]) -> anyhow::Result<Tally> {
+pub fn record(
+    conn: &mut PgConnection,
+    lease: Uuid,
+    attempts: &[Attempt],
+    kinds: &MailKinds,
+) -> anyhow::Result<Tally> {
     let now = Utc::now();
     let outcomes: Vec<Outcome<'_>> = attempts
         .iter()
@@ -263,7 +278,7 @@ pub fn record(conn: &mut PgConnection, lease: Uuid, attempts: &[Attempt]) -> any
             }
             done.push((attempt, outcome));
         }
-        outcome::apply(conn, &done)?;
+        outcome::apply(conn, &done, kinds)?;
         Ok(tally)
     })
 }

@@ -1,14 +1,14 @@
 //! What a send's result means, per kind of mail: when a message is retried, when it is given
 //! up, and what else changes in the same transaction — a supporter's address is suppressed
-//! after a permanent failure; a petition batch's target is told through its delivery record.
+//! after a permanent failure, and each kind's handler applies what the outcome means for it
+//! (a petition batch's target is told through its delivery record).
 //! Each send that did not go out is logged, without the address, name or token it was for.
 
+use super::kinds::MailKinds;
 use super::outbox::{backoff, Attempt, MAX_ATTEMPTS};
 use super::reply::redact_addresses;
 use super::transport::SendResult;
-use super::MailKind;
 use super::OutboxState;
-use crate::batches::delivery;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, Text};
@@ -72,20 +72,6 @@ impl<'a> Outcome<'a> {
                 next_attempt_at, ..
             } => Some(*next_attempt_at),
             _ => None,
-        }
-    }
-
-    /// The same outcome as a batch's delivery record keeps it.
-    pub fn for_batch(&self) -> delivery::Outcome {
-        match self {
-            Outcome::Sent { at } => delivery::Outcome::Sent { at: *at },
-            Outcome::Retrying { reply, .. } => delivery::Outcome::Retrying {
-                reply: reply.to_string(),
-            },
-            Outcome::Failed { reply, permanent } => delivery::Outcome::Failed {
-                reply: reply.to_string(),
-                permanent: *permanent,
-            },
         }
     }
 
@@ -156,35 +142,28 @@ fn smtp_code(reply: &str) -> Option<u16> {
 }
 
 /// Applies what recorded outcomes mean beyond the outbox row, inside the recording
-/// transaction.
+/// transaction: the suppressions every kind of supporter mail shares, then each kind's own.
 pub(crate) fn apply(
     conn: &mut PgConnection,
     done: &[(&Attempt, &Outcome<'_>)],
+    kinds: &MailKinds,
 ) -> anyhow::Result<()> {
     let mut suppress: Vec<&str> = Vec::new();
     let mut reasons: Vec<&str> = Vec::new();
     for (attempt, outcome) in done {
-        match (attempt.kind, outcome) {
-            (
-                kind,
-                Outcome::Failed {
-                    reply,
-                    permanent: true,
-                },
-            ) if kind.to_supporter() => {
+        // An official's address is never suppressed: its kind keeps the outcome instead.
+        if let Outcome::Failed {
+            reply,
+            permanent: true,
+        } = outcome
+        {
+            if attempt.kind.to_supporter() {
                 suppress.push(&attempt.recipient);
                 reasons.push(reply);
             }
-            // A batch never suppresses an official's address: its delivery record keeps the
-            // outcome, and a permanent refusal marks the target failed.
-            (MailKind::PetitionBatch, outcome) => {
-                if let Some(batch_target_id) = attempt.batch_target_id {
-                    delivery::record_outcome(conn, batch_target_id, &outcome.for_batch())?;
-                }
-            }
-            _ => {}
         }
     }
+    kinds.recorded(conn, done)?;
     if !suppress.is_empty() {
         // lower() here matches the claim's lookup.
         diesel::sql_query(
@@ -202,6 +181,7 @@ pub(crate) fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mail::MailKind;
 
     fn attempt(kind: MailKind, result: SendResult) -> Attempt {
         Attempt {

@@ -21,7 +21,7 @@ use std::time::Duration;
 
 /// How long a request body may take to arrive, counted from its headers, plus a second for
 /// every [`SLOWEST_BODY_RATE`] bytes it declares (a large upload on a slow line still fits).
-pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+pub const BODY_TIMEOUT: Duration = crate::config::DEFAULT_BODY_TIMEOUT;
 
 /// The slowest upload, in bytes per second, that a declared body length buys time for.
 pub const SLOWEST_BODY_RATE: u64 = 16 * 1024;

@@ -285,11 +285,16 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         metrics_token: (!options.no_metrics_token).then(|| SecretString::from(METRICS_TOKEN)),
         metrics_allow: options.metrics_allow,
         dkim: None,
-        attachment_max: undersign::batches::message::DEFAULT_ATTACHMENT_MAX,
+        attachment_max: undersign::config::DEFAULT_ATTACHMENT_MAX,
     };
     let pool = db::connect(&SecretString::from(db.url.clone()), 8).expect("pool");
     let mailer = Mailer::new(&settings.mail, &settings.from, SEND_CONNECTIONS).expect("mailer");
-    let drain = Drain::new(pool.clone(), mailer, RenderContext::new(&settings));
+    let drain = Drain::new(
+        pool.clone(),
+        mailer,
+        RenderContext::new(&settings),
+        undersign::mail_kinds::all(&settings),
+    );
     let app = Application::build(settings.clone(), pool.clone()).expect("app builds");
     let worker = options
         .run_worker
@@ -394,6 +399,7 @@ impl TestApp {
             self.pool.clone(),
             mailer,
             RenderContext::new(&self.settings),
+            undersign::mail_kinds::all(&self.settings),
         )
     }
 
@@ -452,10 +458,13 @@ impl TestApp {
 }
 
 /// A test that leaves mail pending or leased has either forgotten to send it or lost track of
-/// a claim: it fails, unless it said so with [`TestApp::leaves_mail_unsent`].
+/// a claim: it fails, unless it said so with [`TestApp::leaves_mail_unsent`]. With a `serve`
+/// worker running, the worker may be mid-send as the test ends (and waiting here would stop
+/// it: the test's runtime has one thread), so such tests check what arrived themselves.
 impl Drop for TestApp {
     fn drop(&mut self) {
         if std::thread::panicking()
+            || self._worker.is_some()
             || self
                 .mail_left_on_purpose
                 .load(std::sync::atomic::Ordering::SeqCst)

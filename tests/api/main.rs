@@ -13,6 +13,7 @@ mod drafts;
 mod helpers;
 mod http;
 mod input;
+mod layers;
 mod lifecycle;
 mod mail;
 mod operations;

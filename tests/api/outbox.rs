@@ -398,12 +398,14 @@ async fn a_confirmation_queued_behind_three_thousand_bulk_messages_is_claimed_fi
     .unwrap();
 
     app.sign(&slug, "Ana", "ana@example.org").await;
-    let claimed = undersign::db::run(&app.pool, |conn| {
+    let kinds = undersign::mail_kinds::all(&app.settings);
+    let claimed = undersign::db::run(&app.pool, move |conn| {
         undersign::mail::outbox::claim(
             conn,
             uuid::Uuid::now_v7(),
             Duration::from_secs(60),
             SEND_CONNECTIONS as i64,
+            &kinds,
         )
     })
     .await
@@ -569,5 +571,55 @@ async fn a_drain_killed_before_the_relay_took_the_body_never_counts_the_send_and
         app.smtp.messages().len(),
         1,
         "a send that never reached the body is not a send: the message goes, once"
+    );
+}
+
+#[actix_web::test]
+async fn a_kind_no_handler_is_registered_for_waits_for_a_drain_that_sends_it() {
+    use undersign::mail::kinds::{MailHandler, Stored};
+    use undersign::mail::{MailKinds, RenderContext};
+    let app = spawn_app().await;
+    // Alerts have no handler in this release: a drain leaves them as they are (a newer
+    // process beside it may know them), and sends what it knows.
+    let alert = enqueue(&app, MailKind::Alert, "ana@example.org", None).await;
+    enqueue(&app, MailKind::Confirmation, "ivo@example.org", None).await;
+
+    let report = app.drain().await;
+
+    assert_eq!((report.sent, report.failed), (1, 0));
+    let rows = app.outbox_rows();
+    let waiting = rows.iter().find(|row| row.id == alert).unwrap();
+    assert_eq!(
+        (waiting.state.as_str(), waiting.attempts),
+        ("pending", 0),
+        "never claimed, never tried"
+    );
+
+    // Registered from above, the same row goes out through the same drain.
+    struct Alerts;
+    impl MailHandler for Alerts {
+        fn render(
+            &self,
+            conn: &mut diesel::PgConnection,
+            row: &undersign::mail::outbox::Queued,
+            ctx: &RenderContext,
+        ) -> Result<undersign::mail::Composed, undersign::mail::render::RenderError> {
+            let mut message = Stored.render(conn, row, ctx)?;
+            message.subject = format!("Alert: {}", message.subject);
+            Ok(message)
+        }
+    }
+    let kinds = MailKinds::new().register(MailKind::Alert, Alerts);
+    let drain = undersign::mail::drain::Drain::new(
+        app.pool.clone(),
+        app.mailer(&app.smtp.url()),
+        RenderContext::new(&app.settings),
+        kinds,
+    );
+    assert_eq!(drain.run(None).await.unwrap().sent, 1);
+    let subjects: Vec<String> = app.smtp.messages().iter().map(|m| m.subject()).collect();
+    assert!(
+        subjects.contains(&"Alert: Hello".to_string()),
+        "{subjects:?}"
     );
 }

@@ -1,0 +1,74 @@
+//! The import graph's promises: the mail layer and the settings name nothing above them (each
+//! kind of mail is registered from the composition root), and only the web layer itself and
+//! the command line name the web layer.
+
+use std::path::{Path, PathBuf};
+
+/// Every `.rs` file under `dir`, with its text.
+fn sources(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(sources(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            found.push((path, text));
+        }
+    }
+    found
+}
+
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+/// The files among `files` that name `module`, as `crate::module` or `super::…::module`.
+fn naming(files: &[(PathBuf, String)], module: &str) -> Vec<String> {
+    files
+        .iter()
+        .filter(|(_, text)| text.contains(&format!("crate::{module}")))
+        .map(|(path, _)| path.strip_prefix(src()).unwrap().display().to_string())
+        .collect()
+}
+
+#[test]
+fn the_mail_layer_and_the_settings_name_no_domain_module_above_them() {
+    let mut files = sources(&src().join("mail"));
+    files.push((
+        src().join("config.rs"),
+        std::fs::read_to_string(src().join("config.rs")).unwrap(),
+    ));
+    assert!(files.len() > 10, "the mail layer's files were read");
+    for above in [
+        "batches",
+        "web",
+        "cli",
+        "signatures",
+        "campaigns",
+        "organizers",
+        "mail_kinds",
+    ] {
+        assert_eq!(
+            naming(&files, above),
+            Vec::<String>::new(),
+            "files below {above} that name it"
+        );
+    }
+}
+
+#[test]
+fn only_the_web_layer_and_the_command_line_name_the_web_layer() {
+    let outside: Vec<_> = sources(&src())
+        .into_iter()
+        .filter(|(path, _)| {
+            let relative = path.strip_prefix(src()).unwrap();
+            !relative.starts_with("web")
+                && !relative.starts_with("cli")
+                && relative != Path::new("cli.rs")
+                && relative != Path::new("main.rs")
+        })
+        .collect();
+    assert!(!outside.is_empty());
+    assert_eq!(naming(&outside, "web"), Vec::<String>::new());
+}
