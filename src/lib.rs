@@ -14,6 +14,7 @@ pub mod mail_kinds;
 pub mod organizers;
 pub mod rate_limit;
 pub mod signatures;
+pub mod startup;
 pub mod supporters;
 pub mod telemetry;
 pub mod tokens;

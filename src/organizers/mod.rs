@@ -2,7 +2,6 @@
 //! sessions, sign-in throttling, the first-run setup link and the audit log.
 
 pub mod audit;
-pub mod cli;
 pub mod hashing;
 pub mod invitations;
 pub mod manage;

@@ -72,3 +72,21 @@ fn only_the_web_layer_and_the_command_line_name_the_web_layer() {
     assert!(!outside.is_empty());
     assert_eq!(naming(&outside, "web"), Vec::<String>::new());
 }
+
+#[test]
+fn only_the_command_line_prints_everything_else_returns_what_it_did() {
+    let printing: Vec<String> = sources(&src())
+        .into_iter()
+        .filter(|(path, _)| {
+            let relative = path.strip_prefix(src()).unwrap();
+            !relative.starts_with("cli") && relative != Path::new("main.rs")
+        })
+        .filter(|(_, text)| {
+            ["println!", "eprintln!", "print!(", "eprint!("]
+                .iter()
+                .any(|m| text.contains(m))
+        })
+        .map(|(path, _)| path.strip_prefix(src()).unwrap().display().to_string())
+        .collect();
+    assert_eq!(printing, Vec::<String>::new());
+}

@@ -1,8 +1,10 @@
 //! `undersign user add EMAIL --role owner|editor|viewer`: the password comes from stdin, or
 //! is generated and printed once.
 
-use super::{password, Role};
-use crate::db::{self, DbPool};
+use crate::config::Settings;
+use crate::db;
+use crate::organizers::{self, password, Role};
+use crate::startup::open_database;
 use anyhow::Context;
 use clap::{Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read};
@@ -35,7 +37,8 @@ impl From<RoleArg> for Role {
     }
 }
 
-pub async fn run(pool: &DbPool, command: UserCommand) -> anyhow::Result<()> {
+pub async fn run(settings: &Settings, command: UserCommand) -> anyhow::Result<()> {
+    let pool = &open_database(settings).await?;
     match command {
         UserCommand::Add { email, role } => {
             let stdin = std::io::stdin();
@@ -54,7 +57,7 @@ pub async fn run(pool: &DbPool, command: UserCommand) -> anyhow::Result<()> {
                     (typed, false)
                 }
             };
-            let email = super::check_new(&email, &password_given)?;
+            let email = organizers::check_new(&email, &password_given)?;
             let hash = {
                 let p = password_given.clone();
                 tokio::task::spawn_blocking(move || password::hash(&p)).await??
@@ -62,7 +65,7 @@ pub async fn run(pool: &DbPool, command: UserCommand) -> anyhow::Result<()> {
             let role = Role::from(role);
             let shown = email.as_typed().to_string();
             db::run(pool, move |conn| {
-                super::insert(conn, &email, &hash, role)?;
+                organizers::insert(conn, &email, &hash, role)?;
                 Ok(())
             })
             .await?;
