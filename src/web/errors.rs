@@ -1,13 +1,10 @@
 //! Errors at the HTTP edge: [`PageError`] is what handlers return with `?`; it picks the
 //! status and renders the styled message page (JSON under `/api`). Internal failures become a
 //! 503 whose cause goes to the log, never to the page. actix's own 4xx (an oversized body, a
-//! bad path) are given the same page by [`style_framework_errors`], which also gives
+//! bad path) are given the same page by [`super::error_pages`], which also gives
 //! organizers under `/admin` the message in the admin's layout.
 
-use actix_web::body::{BoxBody, MessageBody};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{header, StatusCode};
-use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
 
@@ -102,11 +99,15 @@ impl PageError {
         }
     }
 
-    /// The same error in the admin's layout, for organizers under `/admin`.
-    pub fn admin_response(&self) -> HttpResponse {
+    /// The same error in another layout (the admin's, for organizers under `/admin`):
+    /// `layout` renders the title and text at the status; the headers are the error's.
+    pub fn in_layout(
+        &self,
+        layout: impl FnOnce(StatusCode, &str, &str) -> HttpResponse,
+    ) -> HttpResponse {
         self.log();
         let (title, text) = self.text();
-        let mut response = crate::web::admin::page::message(self.status_code(), title, text);
+        let mut response = layout(self.status_code(), title, text);
         self.add_headers(&mut response);
         response
     }
@@ -215,68 +216,6 @@ pub async fn not_found(_req: HttpRequest) -> Result<HttpResponse, PageError> {
 /// The 404 page for an address that leads nowhere (or nowhere this client may see).
 pub fn page_not_found() -> HttpResponse {
     PageError::not_found().error_response()
-}
-
-/// Gives errors the page they deserve: a [`PageError`] under `/api` becomes JSON, and an
-/// error raised by actix itself (an oversized body, an extractor that refused the input)
-/// gets the styled message page at its own status instead of a bare text line.
-pub async fn style_framework_errors(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let audience = Audience::of(req.path());
-    let res = next.call(req).await?.map_into_boxed_body();
-    let Some(error) = res.response().error() else {
-        return Ok(res);
-    };
-    let replacement = match (error.as_error::<PageError>(), audience) {
-        (Some(page), Audience::Api) => page.json_response(),
-        (Some(page), Audience::Organizers) => page.admin_response(),
-        (Some(_), Audience::Public) => return Ok(res),
-        (None, _) => framework_error(res.status(), audience),
-    };
-    Ok(res.into_response(replacement))
-}
-
-/// Who reads an error, by where it happened.
-#[derive(Clone, Copy)]
-enum Audience {
-    Public,
-    Api,
-    Organizers,
-}
-
-impl Audience {
-    fn of(path: &str) -> Audience {
-        if path.starts_with("/api/") {
-            Audience::Api
-        } else if path == "/admin" || path.starts_with("/admin/") {
-            Audience::Organizers
-        } else {
-            Audience::Public
-        }
-    }
-}
-
-fn framework_error(status: StatusCode, audience: Audience) -> HttpResponse {
-    let error = match status {
-        StatusCode::PAYLOAD_TOO_LARGE => PageError::TooLarge,
-        StatusCode::NOT_FOUND => PageError::not_found(),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => PageError::UnsupportedMediaType,
-        s if s.is_client_error() => PageError::Unprocessable(
-            "What you sent could not be read. Please go back and try again.".into(),
-        ),
-        _ => PageError::Unavailable(anyhow::anyhow!("framework error {status}")),
-    };
-    let mut response = match audience {
-        Audience::Api => error.json_response(),
-        Audience::Organizers => error.admin_response(),
-        Audience::Public => error.error_response(),
-    };
-    if status.is_client_error() {
-        *response.status_mut() = status;
-    }
-    response
 }
 
 #[cfg(test)]

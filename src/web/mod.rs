@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod client_ip;
 pub mod compression;
+pub mod error_pages;
 pub mod errors;
 pub mod headers;
 pub mod limits;
@@ -102,7 +103,7 @@ impl Application {
                 .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
                 .wrap(actix_web::middleware::from_fn(limits::bound_body_time))
                 .wrap(actix_web::middleware::from_fn(
-                    errors::style_framework_errors,
+                    error_pages::style_framework_errors,
                 ))
                 .wrap(compression::compress())
                 .wrap(actix_web::middleware::from_fn(

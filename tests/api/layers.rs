@@ -90,3 +90,23 @@ fn only_the_command_line_prints_everything_else_returns_what_it_did() {
         .collect();
     assert_eq!(printing, Vec::<String>::new());
 }
+
+#[test]
+fn errors_know_no_admin_screen_and_no_admin_screen_needs_the_dashboard() {
+    let errors = std::fs::read_to_string(src().join("web/errors.rs")).unwrap();
+    assert!(
+        !errors.contains("admin::") && !errors.contains("super::admin"),
+        "web/errors.rs names the admin: the admin's layout is chosen in web/error_pages.rs"
+    );
+    let screens: Vec<_> = sources(&src().join("web/admin"))
+        .into_iter()
+        .filter(|(path, _)| !path.ends_with("dashboard.rs") && !path.ends_with("mod.rs"))
+        .filter(|(_, text)| text.contains("dashboard::") || text.contains("super::dashboard"))
+        .map(|(path, _)| path.strip_prefix(src()).unwrap().display().to_string())
+        .collect();
+    assert_eq!(
+        screens,
+        Vec::<String>::new(),
+        "screens that reach into the dashboard (the campaign comes from managed::ManagedCampaign)"
+    );
+}

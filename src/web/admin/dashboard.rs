@@ -7,15 +7,15 @@
 use super::chart::{self, Chart};
 use super::deliveries::Summary;
 use super::guard::Organizer;
+use super::managed::ManagedCampaign;
 use super::page;
 use super::signatures::SignatureTable;
 use crate::batches::delivery::LogLine;
-use crate::campaigns::{self, Campaign, CampaignStatus};
+use crate::campaigns::{Campaign, CampaignStatus};
 use crate::db;
 use crate::db::schema::{campaign_countries, campaign_hourly};
 use crate::domain::counting::thousands;
 use crate::domain::country::Country;
-use crate::domain::slug::Slug;
 use crate::organizers::sessions::Session;
 use crate::organizers::Role;
 use crate::signatures::list::{self, Listed, Listing};
@@ -83,24 +83,11 @@ fn figures(conn: &mut PgConnection, c: &Campaign, now: DateTime<Utc>) -> anyhow:
     })
 }
 
-/// Loads the campaign behind `slug` fresh from the database (never from the public cache).
-pub async fn load(state: &AppState, slug: Slug) -> Result<Campaign, PageError> {
-    db::run(&state.pool, move |conn| {
-        campaigns::find_by_slug(conn, slug.as_str())
-    })
-    .await?
-    .ok_or(PageError::NotFound {
-        title: "Campaign not found",
-        message: "There is no campaign at this address.",
-    })
-}
-
 pub async fn show(
     state: web::Data<AppState>,
     me: Organizer,
-    slug: web::Path<Slug>,
+    ManagedCampaign(c): ManagedCampaign,
 ) -> Result<HttpResponse, PageError> {
-    let c = load(&state, slug.into_inner()).await?;
     let now = Utc::now();
     let c2 = c.clone();
     let f = db::run(&state.pool, move |conn| figures(conn, &c2, now)).await?;

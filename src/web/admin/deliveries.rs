@@ -4,8 +4,8 @@
 //! first as an alert; and `POST /admin/campaigns/{slug}/deliver-now`, the editors' button for
 //! `campaign deliver-now`.
 
-use super::dashboard;
 use super::guard::Organizer;
+use super::managed::ManagedCampaign;
 use super::page;
 use crate::batches::delivery::{self, LogLine};
 use crate::batches::due::Wait;
@@ -14,7 +14,6 @@ use crate::batches::targets::Waiting;
 use crate::batches::CampaignDelivery;
 use crate::campaigns::{Campaign, CampaignStatus};
 use crate::db;
-use crate::domain::slug::Slug;
 use crate::organizers::sessions::Session;
 use crate::organizers::{audit, Role};
 use crate::web::errors::PageError;
@@ -179,10 +178,9 @@ impl Done {
 pub async fn show(
     state: web::Data<AppState>,
     me: Organizer,
-    slug: web::Path<Slug>,
+    ManagedCampaign(c): ManagedCampaign,
     done: web::Query<Done>,
 ) -> Result<HttpResponse, PageError> {
-    let c = dashboard::load(&state, slug.into_inner()).await?;
     let log = log(&state, &c).await?;
     let id = c.id();
     let waiting = db::run(&state.pool, move |conn| {
@@ -208,10 +206,9 @@ pub async fn show(
 pub async fn deliver_now(
     state: web::Data<AppState>,
     me: Organizer,
-    slug: web::Path<Slug>,
+    ManagedCampaign(c): ManagedCampaign,
 ) -> Result<HttpResponse, PageError> {
     let organizer = me.require(Role::Editor)?.organizer_id;
-    let c = dashboard::load(&state, slug.into_inner()).await?;
     if c.row.status == CampaignStatus::Draft {
         return Err(PageError::Conflict(
             "This campaign is a draft: launch it first (nobody can have signed it yet).".into(),

@@ -3,10 +3,10 @@
 //! message at each field; a saved one forgets the cached copies and answers 303. Live
 //! campaigns can be edited (a target added mid-campaign); archived ones cannot (409).
 
-use super::dashboard;
 use super::edit_form::{next_delivery, Checked, EditForm};
 use super::form::Fields;
 use super::guard::Organizer;
+use super::managed;
 use super::page;
 use super::problems::Problems;
 use crate::campaigns::edit::{self, EditError};
@@ -56,7 +56,7 @@ impl EditPage<'_> {
 
 /// The campaign behind `slug` for an editor, refusing an archived one.
 async fn editable(state: &AppState, slug: Slug) -> Result<(Campaign, String), PageError> {
-    let c = dashboard::load(state, slug).await?;
+    let c = managed::load(state, slug).await?;
     if c.row.status == CampaignStatus::Archived {
         return Err(archived());
     }

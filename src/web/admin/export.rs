@@ -3,11 +3,10 @@
 //! stalled browser holds no database connection. Every export
 //! is written to the audit log with who, when, which campaign and how many rows.
 
-use super::dashboard;
 use super::guard::Organizer;
+use super::managed::ManagedCampaign;
 use crate::db::schema::{signatures, supporters};
 use crate::db::types::{CampaignId, OrganizerId};
-use crate::domain::slug::Slug;
 use crate::organizers::{audit, Role};
 use crate::signatures::export::{self, ExportRow};
 use crate::signatures::SignatureState;
@@ -25,10 +24,9 @@ const PAGE: i64 = 2000;
 pub async fn csv(
     state: web::Data<AppState>,
     me: Organizer,
-    slug: web::Path<Slug>,
+    ManagedCampaign(c): ManagedCampaign,
 ) -> Result<HttpResponse, PageError> {
     let organizer = me.require(Role::Editor)?.organizer_id;
-    let c = dashboard::load(&state, slug.into_inner()).await?;
     let slot = state.exports.take()?;
     let filename = format!("{}-signatures.csv", c.slug());
     let pages = Export {

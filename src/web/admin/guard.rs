@@ -131,7 +131,7 @@ pub async fn guard(
         // answer and can turn it into its 408.
         let body = match read_body(&mut req, cap).await {
             Ok(body) => body,
-            Err(e) => return Ok(req.into_response(e.admin_response())),
+            Err(e) => return Ok(req.into_response(super::page::error(&e))),
         };
         let sent = Fields::from_request(req.request(), &body)
             .get("csrf_token")

@@ -15,6 +15,7 @@ pub mod export;
 pub mod form;
 pub mod guard;
 pub mod join;
+pub mod managed;
 pub mod new_campaign;
 pub mod page;
 pub mod preview;
@@ -175,7 +176,7 @@ async fn unmatched(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
             .map(|r| (format!("/admin{}", r.path), &r.method)),
     );
     if methods.is_empty() {
-        return crate::web::errors::PageError::not_found().admin_response();
+        return page::error(&crate::web::errors::PageError::not_found());
     }
     let mut response = page::message(
         actix_web::http::StatusCode::METHOD_NOT_ALLOWED,

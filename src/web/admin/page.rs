@@ -26,6 +26,11 @@ pub fn message(status: StatusCode, title: &str, message: &str) -> HttpResponse {
     html(status, body)
 }
 
+/// `error` as an organizer meets it: in the admin's layout, with the error's own headers.
+pub fn error(error: &PageError) -> HttpResponse {
+    error.in_layout(message)
+}
+
 /// A rendered admin page at `status`; a template failure is our fault (503).
 pub fn html(status: StatusCode, body: askama::Result<String>) -> HttpResponse {
     crate::web::errors::html(status, body)

@@ -4,8 +4,8 @@
 //! `POST …/preview/send-test`, a `[TEST]` copy of each of those to the signed-in organizer
 //! through the outbox, as `campaign preview --send-test-to` does (no batch, no log).
 
-use super::dashboard;
 use super::guard::Organizer;
+use super::managed;
 use super::page;
 use crate::batches::{self, message::BatchContext};
 use crate::campaigns::{Campaign, CampaignStatus};
@@ -37,7 +37,7 @@ struct MessagesPage<'a> {
 
 /// A campaign that can be previewed: any but an archived one.
 async fn previewable(state: &AppState, slug: Slug) -> Result<Campaign, PageError> {
-    let c = dashboard::load(state, slug).await?;
+    let c = managed::load(state, slug).await?;
     if c.row.status == CampaignStatus::Archived {
         return Err(PageError::Conflict(
             "This campaign is archived; there is nothing left to preview.".into(),

@@ -4,8 +4,8 @@
 //! `POST /admin/campaigns/{slug}/unarchive` brings an archived campaign back. Editors only,
 //! each audited.
 
-use super::dashboard;
 use super::guard::Organizer;
+use super::managed;
 use super::page;
 use crate::campaigns::removal::{self, Refused};
 use crate::campaigns::Campaign;
@@ -39,7 +39,7 @@ pub async fn confirm(
 ) -> Result<HttpResponse, PageError> {
     me.require(Role::Editor)?;
     let (slug, action) = path.into_inner();
-    let c = dashboard::load(&state, slug).await?;
+    let c = managed::load(&state, slug).await?;
     let (heading, explanation, button) = match action.as_str() {
         "close" => (
             format!("Close “{}”?", c.title()),

@@ -4,8 +4,8 @@
 //! the CSV export is: a viewer sees names, countries and states only. Editors invalidate a
 //! counted signature (abuse) and release held or invalidated ones from these pages.
 
-use super::dashboard;
 use super::guard::Organizer;
+use super::managed;
 use super::page;
 use crate::campaigns::Campaign;
 use crate::db;
@@ -98,7 +98,7 @@ async fn show(
     params: Params,
     held_only: bool,
 ) -> Result<HttpResponse, PageError> {
-    let c = dashboard::load(&state, slug).await?;
+    let c = managed::load(&state, slug).await?;
     let after = match params.after.trim() {
         "" => None,
         cursor => Some(Uuid::try_parse(cursor).map_err(|_| {
@@ -172,7 +172,7 @@ pub async fn release(
 ) -> Result<HttpResponse, PageError> {
     let organizer = me.require(Role::Editor)?.organizer_id;
     let (slug, id) = path.into_inner();
-    let c = dashboard::load(&state, slug).await?;
+    let c = managed::load(&state, slug).await?;
     let id = Uuid::try_parse(&id).map_err(|_| PageError::NotFound {
         title: "Signature not found",
         message: "There is no signature at this address.",
@@ -227,7 +227,7 @@ pub async fn invalidate(
 ) -> Result<HttpResponse, PageError> {
     let organizer = me.require(Role::Editor)?.organizer_id;
     let (slug, id) = path.into_inner();
-    let c = dashboard::load(&state, slug).await?;
+    let c = managed::load(&state, slug).await?;
     let id = Uuid::try_parse(&id).map_err(|_| PageError::NotFound {
         title: "Signature not found",
         message: "There is no signature at this address.",
