@@ -4,6 +4,7 @@
 
 use super::state::DeliveryState;
 use crate::db::schema::{batch_targets, targets};
+use crate::organizers::audit::{self, Action, Actor};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamptz, Uuid as SqlUuid};
@@ -156,11 +157,18 @@ pub enum Retry {
 /// Lets the target of campaign `slug` with address `email` (compared lower-cased) receive
 /// again after its mail server refused it for good: clears its failed mark, so the next
 /// delivery pass queues it every signature it has not received.
-pub fn retry_target(conn: &mut PgConnection, slug: &str, email: &str) -> anyhow::Result<Retry> {
+pub fn retry_target(
+    conn: &mut PgConnection,
+    slug: &str,
+    email: &str,
+    actor: Actor,
+) -> anyhow::Result<Retry> {
     #[derive(QueryableByName)]
     struct Found {
         #[diesel(sql_type = SqlUuid)]
         id: Uuid,
+        #[diesel(sql_type = SqlUuid)]
+        campaign_id: Uuid,
         #[diesel(sql_type = Text)]
         name: String,
         #[diesel(sql_type = Bool)]
@@ -172,7 +180,7 @@ pub fn retry_target(conn: &mut PgConnection, slug: &str, email: &str) -> anyhow:
     }
     conn.transaction(|conn| {
         let found: Option<Found> = diesel::sql_query(
-            "SELECT t.id, t.name, t.failed_at IS NOT NULL AS failed, t.failed_reason AS reason, \
+            "SELECT t.id, c.id AS campaign_id, t.name, t.failed_at IS NOT NULL AS failed, t.failed_reason AS reason, \
                     coalesce((SELECT max(b.total_through) FROM batches b \
                               WHERE b.campaign_id = c.id), 0) \
                     - coalesce((SELECT max(bt.last_number) FROM batch_targets bt \
@@ -207,6 +215,13 @@ pub fn retry_target(conn: &mut PgConnection, slug: &str, email: &str) -> anyhow:
                 targets::failed_reason.eq(None::<String>),
             ))
             .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Action::RetryTarget,
+            Some(crate::db::types::CampaignId(found.campaign_id)),
+            serde_json::json!({ "target": found.id, "was": found.reason }),
+        )?;
         tracing::info!(target_id = %found.id, "failed mark cleared: the target receives again");
         Ok(Retry::Cleared {
             target_name: found.name,

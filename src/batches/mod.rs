@@ -13,6 +13,7 @@ pub mod signers;
 pub mod state;
 pub mod targets;
 
+use crate::organizers::audit::{self, Action, Actor};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -135,6 +136,7 @@ pub fn deliver_now(
     slug: &str,
     now: DateTime<Utc>,
     message_id_domain: &str,
+    actor: Actor,
 ) -> anyhow::Result<CampaignDelivery> {
     let Some((id, status)) = campaigns::table
         .filter(campaigns::slug.eq(slug))
@@ -147,8 +149,22 @@ pub fn deliver_now(
     if status == "draft" {
         bail!("{slug} is a draft: launch it first (nobody can have signed it yet)");
     }
-    let pass = cut::campaign_pass(conn, id, now, message_id_domain, cut::Trigger::ByHand)?
-        .ok_or_else(|| anyhow::anyhow!("{slug} could not be locked"))?;
+    let pass = conn.transaction(|conn| {
+        let pass = cut::campaign_pass(conn, id, now, message_id_domain, cut::Trigger::ByHand)?
+            .ok_or_else(|| anyhow::anyhow!("{slug} could not be locked"))?;
+        audit::record(
+            conn,
+            actor,
+            Action::DeliverNow,
+            Some(crate::db::types::CampaignId(id)),
+            serde_json::json!({
+                "signatures": pass.cut.map_or(0, |(_, n)| n),
+                "messages": pass.dispatched.len(),
+                "waiting": pass.waiting.len(),
+            }),
+        )?;
+        anyhow::Ok(pass)
+    })?;
     log_pass(&pass, false);
     Ok(pass)
 }
@@ -256,6 +272,7 @@ pub fn queue_test_copies(
     target_email: Option<&str>,
     to: &str,
     message_id_domain: &str,
+    actor: Actor,
 ) -> anyhow::Result<TestCopies> {
     use crate::mail::{outbox, MailKind, MailRefs, OutgoingEmail};
     let to = crate::domain::email::SignerEmail::parse(to)
@@ -287,6 +304,15 @@ pub fn queue_test_copies(
                     stored: None,
                 },
                 message_id_domain,
+            )?;
+        }
+        if !ids.is_empty() {
+            audit::record(
+                conn,
+                actor,
+                Action::SendTest,
+                Some(crate::db::types::CampaignId(campaign_id)),
+                serde_json::json!({ "copies": ids.len() }),
             )?;
         }
         Ok(TestCopies {

@@ -6,6 +6,7 @@ use super::write::{CampaignChanges, TargetChange};
 use super::CampaignStatus;
 use crate::db::schema::{asks, batch_targets, campaigns, targets};
 use crate::db::types::CampaignId;
+use crate::organizers::audit::{self, Action, Actor};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DbError};
 use uuid::Uuid;
@@ -96,15 +97,28 @@ pub fn update(
     changes: &CampaignChanges,
     asks: &[String],
     targets: &[TargetChange],
+    actor: Actor,
 ) -> Result<Edited, EditError> {
     conn.transaction(|conn| {
         let before = snapshot(conn, id)?;
         let old_slug = store(conn, id, revision, changes, asks, targets)?;
         let after = snapshot(conn, id)?;
-        Ok(Edited {
+        let edited = Edited {
             old_slug,
             changed: changed(&before, &after),
-        })
+        };
+        audit::record(
+            conn,
+            actor,
+            Action::Edit,
+            Some(id),
+            serde_json::json!({
+                "slug": changes.slug,
+                "was": edited.old_slug,
+                "changed": edited.changed,
+            }),
+        )?;
+        Ok(edited)
     })
 }
 

@@ -9,6 +9,7 @@ use crate::db::schema::{campaign_counters, campaigns};
 use crate::db::types::CampaignId;
 use crate::domain::email::SignerEmail;
 use crate::domain::letter_file::LetterFile;
+use crate::organizers::audit::{self, Action, Actor};
 use chrono::Utc;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DbError};
@@ -57,6 +58,7 @@ pub fn import(
     file: &LetterFile,
     source_text: &str,
     launch: bool,
+    actor: Actor,
 ) -> Result<Imported, ImportError> {
     let letter = &file.letter;
     let front = &file.front;
@@ -161,6 +163,13 @@ pub fn import(
             };
             super::edit::insert_target(conn, id, &values)?;
         }
+        audit::record(
+            conn,
+            actor,
+            Action::Create,
+            Some(id),
+            serde_json::json!({ "slug": slug, "launched": launch }),
+        )?;
         Ok(Imported {
             id: id.0,
             slug,

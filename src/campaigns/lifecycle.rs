@@ -4,6 +4,8 @@
 
 use super::CampaignStatus;
 use crate::db::schema::{campaigns, targets};
+use crate::db::types::CampaignId;
+use crate::organizers::audit::{self, Action, Actor};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
@@ -18,6 +20,16 @@ pub enum Move {
 
 impl Move {
     /// The word for this move in messages ("cannot launch …").
+    /// How the audit log names this move.
+    pub fn action(self) -> Action {
+        match self {
+            Move::Launch => Action::Launch,
+            Move::Close => Action::Close,
+            Move::Reopen => Action::Reopen,
+            Move::Archive => Action::Archive,
+        }
+    }
+
     pub fn verb(self) -> &'static str {
         match self {
             Move::Launch => "launch",
@@ -102,6 +114,7 @@ pub fn apply(
     conn: &mut PgConnection,
     slug: &str,
     wanted: Move,
+    actor: Actor,
 ) -> anyhow::Result<Result<Moved, Refused>> {
     conn.transaction(|conn| {
         let row: Option<(uuid::Uuid, CampaignStatus, Option<DateTime<Utc>>)> = campaigns::table
@@ -159,6 +172,15 @@ pub fn apply(
                     ))
                     .execute(conn)?;
             }
+        }
+        if !matches!(moved, Moved::Already(_)) {
+            audit::record(
+                conn,
+                actor,
+                wanted.action(),
+                Some(CampaignId(id)),
+                serde_json::json!({}),
+            )?;
         }
         Ok(Ok(moved))
     })

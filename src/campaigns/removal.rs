@@ -5,6 +5,7 @@
 use super::CampaignStatus;
 use crate::db::schema::{campaigns, signatures};
 use crate::db::types::CampaignId;
+use crate::organizers::audit::{self, Action, Actor};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
@@ -49,6 +50,7 @@ fn locked(conn: &mut PgConnection, slug: &str) -> QueryResult<Option<Locked>> {
 pub fn delete_draft(
     conn: &mut PgConnection,
     slug: &str,
+    actor: Actor,
 ) -> anyhow::Result<Result<Removed, Refused>> {
     conn.transaction(|conn| {
         let Some((id, status, title, _)) = locked(conn, slug)? else {
@@ -67,6 +69,14 @@ pub fn delete_draft(
         // Asks, targets, counters and tallies go with it (ON DELETE CASCADE); the audit log
         // and any test copies keep their rows without the link.
         diesel::delete(campaigns::table.find(id)).execute(conn)?;
+        // The row is gone, so the entry names it by slug and title.
+        audit::record(
+            conn,
+            actor,
+            Action::Delete,
+            None,
+            serde_json::json!({ "campaign": id, "slug": slug, "title": title }),
+        )?;
         Ok(Ok(Removed { id, title }))
     })
 }
@@ -75,6 +85,7 @@ pub fn delete_draft(
 pub fn unarchive(
     conn: &mut PgConnection,
     slug: &str,
+    actor: Actor,
 ) -> anyhow::Result<Result<CampaignStatus, Refused>> {
     conn.transaction(|conn| {
         let Some((id, status, _, launched_at)) = locked(conn, slug)? else {
@@ -90,6 +101,13 @@ pub fn unarchive(
         diesel::update(campaigns::table.find(id))
             .set(campaigns::status.eq(back))
             .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Action::Unarchive,
+            Some(id),
+            serde_json::json!({ "status": back.as_str() }),
+        )?;
         Ok(Ok(back))
     })
 }

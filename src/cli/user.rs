@@ -3,6 +3,7 @@
 
 use crate::config::Settings;
 use crate::db;
+use crate::organizers::audit::Actor;
 use crate::organizers::{self, password, Role};
 use crate::startup::open_database;
 use anyhow::Context;
@@ -65,7 +66,7 @@ pub async fn run(settings: &Settings, command: UserCommand) -> anyhow::Result<()
             let role = Role::from(role);
             let shown = email.as_typed().to_string();
             db::run(pool, move |conn| {
-                organizers::insert(conn, &email, &hash, role)?;
+                organizers::add(conn, &email, &hash, role, Actor::CommandLine)?;
                 Ok(())
             })
             .await?;

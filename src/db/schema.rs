@@ -218,6 +218,7 @@ diesel::table! {
         campaign_id -> Nullable<Uuid>,
         detail -> Jsonb,
         created_at -> Timestamptz,
+        via -> Text,
     }
 }
 

@@ -5,6 +5,7 @@ use super::{CreateError, Role};
 use crate::db::schema::{organizer_invitations, organizers};
 use crate::db::types::OrganizerId;
 use crate::domain::email::SignerEmail;
+use crate::organizers::audit::{self, Action, Actor};
 use crate::tokens;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
@@ -84,6 +85,13 @@ pub fn issue(
                 organizer_invitations::expires_at.eq(now + VALID_FOR),
             ))
             .execute(conn)?;
+        audit::record(
+            conn,
+            Actor::Organizer(invited_by),
+            Action::Invite,
+            None,
+            serde_json::json!({"role": role.as_str()}),
+        )?;
         Ok(token)
     })
 }
@@ -111,12 +119,23 @@ pub fn pending(conn: &mut PgConnection) -> QueryResult<Vec<Invitation>> {
 }
 
 /// Withdraws an open invitation; `false` when there was none.
-pub fn revoke(conn: &mut PgConnection, id: Uuid) -> QueryResult<bool> {
-    let now = Utc::now();
-    let changed = diesel::update(organizer_invitations::table.find(id).filter(open(now)))
-        .set(organizer_invitations::revoked_at.eq(now))
-        .execute(conn)?;
-    Ok(changed == 1)
+pub fn revoke(conn: &mut PgConnection, id: Uuid, by: Actor) -> QueryResult<bool> {
+    conn.transaction(|conn| {
+        let now = Utc::now();
+        let changed = diesel::update(organizer_invitations::table.find(id).filter(open(now)))
+            .set(organizer_invitations::revoked_at.eq(now))
+            .execute(conn)?;
+        if changed == 1 {
+            audit::record(
+                conn,
+                by,
+                Action::RevokeInvitation,
+                None,
+                serde_json::json!({}),
+            )?;
+        }
+        Ok(changed == 1)
+    })
 }
 
 /// Uses `token` to create the invited account with `password_hash`, in one transaction, so
@@ -162,6 +181,13 @@ pub fn accept(
             Some(id) => id,
             None => super::insert(conn, &email, password_hash, role)?,
         };
+        audit::record(
+            conn,
+            Actor::Organizer(id),
+            Action::Join,
+            None,
+            serde_json::json!({"role": role.as_str()}),
+        )?;
         Ok(Some((id, role)))
     })
 }

@@ -5,6 +5,7 @@
 use super::Role;
 use crate::db::schema::{organizer_sessions, organizers};
 use crate::db::types::OrganizerId;
+use crate::organizers::audit::{self, Action, Actor};
 use chrono::Utc;
 use diesel::prelude::*;
 
@@ -62,6 +63,13 @@ pub fn set_role(
         diesel::update(organizers::table.find(id))
             .set(organizers::role.eq(role))
             .execute(conn)?;
+        audit::record(
+            conn,
+            Actor::Organizer(by),
+            Action::Role,
+            None,
+            serde_json::json!({"organizer": id, "from": was.as_str(), "to": role.as_str()}),
+        )?;
         Ok(was)
     })
 }
@@ -81,6 +89,13 @@ pub fn remove(conn: &mut PgConnection, by: OrganizerId, id: OrganizerId) -> Resu
             .execute(conn)?;
         diesel::delete(organizer_sessions::table.filter(organizer_sessions::organizer_id.eq(id)))
             .execute(conn)?;
+        audit::record(
+            conn,
+            Actor::Organizer(by),
+            Action::Remove,
+            None,
+            serde_json::json!({"organizer": id}),
+        )?;
         Ok(())
     })
 }

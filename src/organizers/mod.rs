@@ -140,6 +140,54 @@ pub fn insert(
 }
 
 /// Replaces an account's stored hash (after a sign-in found it weaker than today's).
+/// Creates an account for `email` as `role` on behalf of `by`, with its audit entry.
+pub fn add(
+    conn: &mut PgConnection,
+    email: &SignerEmail,
+    password_hash: &str,
+    role: Role,
+    by: audit::Actor,
+) -> Result<OrganizerId, CreateError> {
+    conn.transaction(|conn| {
+        let id = insert(conn, email, password_hash, role)?;
+        audit::record(
+            conn,
+            by,
+            audit::Action::AddOrganizer,
+            None,
+            serde_json::json!({"organizer": id, "role": role.as_str()}),
+        )?;
+        Ok(id)
+    })
+}
+
+/// Gives `id` the password `hash` and ends every other session of theirs (the one whose id
+/// hashes to `keep` stays), with its audit entry.
+pub fn change_password(
+    conn: &mut PgConnection,
+    id: OrganizerId,
+    hash: &str,
+    keep: &str,
+) -> QueryResult<()> {
+    use crate::db::schema::organizer_sessions;
+    conn.transaction(|conn| {
+        store_hash(conn, id, hash)?;
+        diesel::delete(
+            organizer_sessions::table
+                .filter(organizer_sessions::organizer_id.eq(id))
+                .filter(organizer_sessions::id_hash.ne(keep)),
+        )
+        .execute(conn)?;
+        audit::record(
+            conn,
+            audit::Actor::Organizer(id),
+            audit::Action::ChangePassword,
+            None,
+            serde_json::json!({}),
+        )
+    })
+}
+
 pub fn store_hash(conn: &mut PgConnection, id: OrganizerId, hash: &str) -> QueryResult<usize> {
     diesel::update(organizers::table.find(id))
         .set(organizers::password_hash.eq(hash))

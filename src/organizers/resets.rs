@@ -4,6 +4,7 @@
 
 use crate::db::schema::{organizer_password_resets as resets, organizer_sessions};
 use crate::db::types::OrganizerId;
+use crate::organizers::audit::{self, Action, Actor};
 use crate::tokens;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
@@ -42,6 +43,13 @@ pub fn issue(conn: &mut PgConnection, organizer: OrganizerId) -> QueryResult<Str
                 resets::expires_at.eq(now + VALID_FOR),
             ))
             .execute(conn)?;
+        audit::record(
+            conn,
+            Actor::Organizer(organizer),
+            Action::PasswordResetRequested,
+            None,
+            serde_json::json!({}),
+        )?;
         Ok(token)
     })
 }
@@ -101,6 +109,13 @@ pub fn complete(
         )
         .set(resets::used_at.eq(now))
         .execute(conn)?;
+        audit::record(
+            conn,
+            Actor::Organizer(organizer),
+            Action::PasswordReset,
+            None,
+            serde_json::json!({}),
+        )?;
         Ok(Some(organizer))
     })
 }

@@ -39,6 +39,36 @@ pub fn is_usable(conn: &mut PgConnection, token: &str) -> QueryResult<bool> {
 
 /// Marks `token` used; `false` when it was unknown, used or expired. Call inside the
 /// transaction that creates the account, so two tabs cannot both use it.
+/// Uses `token` to create the first owner, `email` with `password_hash`, and signs them in:
+/// the new session's id, or `None` when the link no longer works (nothing changed then).
+pub fn create_owner(
+    conn: &mut PgConnection,
+    token: &str,
+    email: &crate::domain::email::SignerEmail,
+    password_hash: &str,
+) -> QueryResult<Option<String>> {
+    use super::{audit, CreateError, Role};
+    conn.transaction(|conn| {
+        if !consume(conn, token)? {
+            return Ok(None);
+        }
+        let id = match super::insert(conn, email, password_hash, Role::Owner) {
+            Ok(id) => id,
+            Err(CreateError::Storage(e)) => return Err(e),
+            Err(_) => return Err(diesel::result::Error::RollbackTransaction),
+        };
+        audit::record(
+            conn,
+            audit::Actor::Organizer(id),
+            audit::Action::AddOrganizer,
+            None,
+            serde_json::json!({"organizer": id, "role": Role::Owner.as_str(), "setup": true}),
+        )?;
+        let organizer = super::find(conn, id)?.ok_or(diesel::result::Error::NotFound)?;
+        Ok(Some(super::sessions::start(conn, &organizer, None)?))
+    })
+}
+
 pub fn consume(conn: &mut PgConnection, token: &str) -> QueryResult<bool> {
     if !tokens::looks_valid(token) {
         return Ok(false);

@@ -3,6 +3,7 @@
 
 use super::SignatureState;
 use crate::db::schema::{campaigns, signatures, supporters};
+use crate::organizers::audit::{self, Action, Actor};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use std::io::Write;
@@ -21,7 +22,11 @@ pub struct ExportRow {
 
 /// The confirmed, counted signatures of the campaign `slug`, oldest first; `None` when no
 /// such campaign exists.
-pub fn confirmed(conn: &mut PgConnection, slug: &str) -> anyhow::Result<Option<Vec<ExportRow>>> {
+pub fn confirmed(
+    conn: &mut PgConnection,
+    slug: &str,
+    actor: Actor,
+) -> anyhow::Result<Option<Vec<ExportRow>>> {
     let Some(id) = campaigns::table
         .filter(campaigns::slug.eq(slug))
         .select(campaigns::id)
@@ -46,6 +51,13 @@ pub fn confirmed(conn: &mut PgConnection, slug: &str) -> anyhow::Result<Option<V
             signatures::confirmed_at,
         ))
         .load(conn)?;
+    audit::record(
+        conn,
+        actor,
+        Action::Export,
+        Some(crate::db::types::CampaignId(id)),
+        serde_json::json!({ "rows": rows.len(), "complete": true }),
+    )?;
     Ok(Some(rows))
 }
 

@@ -5,6 +5,7 @@
 use super::SignatureState;
 use crate::db::schema::{batch_signatures, campaign_counters, signatures};
 use crate::db::types::CampaignId;
+use crate::organizers::audit::{self, Action, Actor};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
@@ -37,6 +38,29 @@ impl From<diesel::result::Error> for InvalidateError {
 /// the queue of signatures awaiting a batch follow by trigger; the counter moves here, as it
 /// does when a signature is confirmed.
 pub fn invalidate(
+    conn: &mut PgConnection,
+    campaign: CampaignId,
+    id: Uuid,
+    actor: Actor,
+) -> Result<Invalidated, InvalidateError> {
+    conn.transaction(|conn| {
+        let done = invalidate_unrecorded(conn, campaign, id)?;
+        audit::record(
+            conn,
+            actor,
+            Action::Invalidate,
+            Some(campaign),
+            serde_json::json!({
+                "signature": id,
+                "was_confirmed": done.was_confirmed,
+                "already_delivered": done.already_delivered,
+            }),
+        )?;
+        Ok(done)
+    })
+}
+
+fn invalidate_unrecorded(
     conn: &mut PgConnection,
     campaign: CampaignId,
     id: Uuid,

@@ -12,6 +12,7 @@ use crate::campaigns::Campaign;
 use crate::db::schema::{signatures, supporters};
 use crate::domain::email::SignerEmail;
 use crate::mail::{messages, outbox};
+use crate::organizers::audit::{self, Action, Actor};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use uuid::Uuid;
@@ -58,6 +59,31 @@ impl From<DieselError> for ReleaseError {
 
 /// Releases the held signature `id` of `campaign`, in one transaction.
 pub fn release(
+    conn: &mut PgConnection,
+    campaign: &Campaign,
+    id: Uuid,
+    mail: &MailContext<'_>,
+    actor: Actor,
+) -> Result<Released, ReleaseError> {
+    conn.transaction(|conn| {
+        let released = release_unrecorded(conn, campaign, id, mail)?;
+        audit::record(
+            conn,
+            actor,
+            Action::Release,
+            Some(campaign.campaign_id()),
+            serde_json::json!({
+                "signature": id,
+                "held_reason": released.held_reason,
+                "mailed": released.mailed,
+                "restored": released.restored.is_some(),
+            }),
+        )?;
+        Ok(released)
+    })
+}
+
+fn release_unrecorded(
     conn: &mut PgConnection,
     campaign: &Campaign,
     id: Uuid,

@@ -77,7 +77,13 @@ pub fn count(app: &TestApp, sql: &str) -> i64 {
 pub async fn deliver_now(app: &TestApp, slug: &str) -> batches::CampaignDelivery {
     let slug = slug.to_string();
     db::run(&app.pool, move |conn| {
-        batches::deliver_now(conn, &slug, chrono::Utc::now(), "rivercommons.example")
+        batches::deliver_now(
+            conn,
+            &slug,
+            chrono::Utc::now(),
+            "rivercommons.example",
+            undersign::organizers::audit::Actor::CommandLine,
+        )
     })
     .await
     .expect("deliver-now works")

@@ -38,7 +38,12 @@ fn names_received_by(app: &TestApp, email: &str) -> Vec<String> {
 async fn close(app: &TestApp, slug: &str) {
     let slug = slug.to_string();
     db::run(&app.pool, move |conn| {
-        lifecycle::apply(conn, &slug, Move::Close)
+        lifecycle::apply(
+            conn,
+            &slug,
+            Move::Close,
+            undersign::organizers::audit::Actor::CommandLine,
+        )
     })
     .await
     .unwrap()

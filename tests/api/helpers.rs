@@ -410,7 +410,11 @@ impl TestApp {
         let text = letter.to_string();
         db::run(&self.pool, move |conn| {
             Ok(undersign::campaigns::import::import(
-                conn, &file, &text, launch,
+                conn,
+                &file,
+                &text,
+                launch,
+                undersign::organizers::audit::Actor::CommandLine,
             )?)
         })
         .await

@@ -3,13 +3,14 @@
 
 use crate::config::Settings;
 use crate::db;
+use crate::organizers::audit::Actor;
 use crate::startup::open_database;
 
 pub async fn run(settings: &Settings, slug: String) -> anyhow::Result<()> {
     let pool = open_database(settings).await?;
     let domain = settings.message_id_domain();
     let done = db::run(&pool, move |conn| {
-        crate::batches::deliver_now(conn, &slug, chrono::Utc::now(), &domain)
+        crate::batches::deliver_now(conn, &slug, chrono::Utc::now(), &domain, Actor::CommandLine)
     })
     .await?;
     if done.cut.is_none() && done.dispatched.is_empty() && done.waiting.is_empty() {

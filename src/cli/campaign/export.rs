@@ -2,6 +2,7 @@
 
 use crate::config::Settings;
 use crate::db;
+use crate::organizers::audit::Actor;
 use crate::startup::open_database;
 use anyhow::bail;
 
@@ -9,7 +10,7 @@ pub async fn run(settings: &Settings, slug: String) -> anyhow::Result<()> {
     let pool = open_database(settings).await?;
     let lookup = slug.clone();
     let rows = db::run(&pool, move |conn| {
-        crate::signatures::export::confirmed(conn, &lookup)
+        crate::signatures::export::confirmed(conn, &lookup, Actor::CommandLine)
     })
     .await?;
     let Some(rows) = rows else {

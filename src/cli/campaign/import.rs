@@ -5,6 +5,7 @@ use crate::campaigns::import;
 use crate::config::Settings;
 use crate::db;
 use crate::domain::letter_file;
+use crate::organizers::audit::Actor;
 use crate::startup::open_database;
 use anyhow::Context;
 use std::path::Path;
@@ -16,7 +17,13 @@ pub async fn run(settings: &Settings, file: &Path, launch: bool) -> anyhow::Resu
         .with_context(|| format!("{} is not a letter file Undersign can read", file.display()))?;
     let pool = open_database(settings).await?;
     let imported = db::run(&pool, move |conn| {
-        Ok(import::import(conn, &parsed, &text, launch)?)
+        Ok(import::import(
+            conn,
+            &parsed,
+            &text,
+            launch,
+            Actor::CommandLine,
+        )?)
     })
     .await?;
     println!("id      {}", imported.id);

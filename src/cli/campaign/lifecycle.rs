@@ -5,13 +5,17 @@ use crate::campaigns::lifecycle::{self, Move, Moved};
 use crate::campaigns::CampaignStatus;
 use crate::config::Settings;
 use crate::db;
+use crate::organizers::audit::Actor;
 use crate::startup::open_database;
 use anyhow::bail;
 
 pub async fn run(settings: &Settings, slug: String, wanted: Move) -> anyhow::Result<()> {
     let pool = open_database(settings).await?;
     let lookup = slug.clone();
-    let moved = db::run(&pool, move |conn| lifecycle::apply(conn, &lookup, wanted)).await?;
+    let moved = db::run(&pool, move |conn| {
+        lifecycle::apply(conn, &lookup, wanted, Actor::CommandLine)
+    })
+    .await?;
     let url = format!("{}/c/{slug}", settings.base_url);
     match moved {
         Ok(Moved::Done(CampaignStatus::Closed)) => {

@@ -4,6 +4,7 @@
 
 use crate::config::Settings;
 use crate::db;
+use crate::organizers::audit::Actor;
 use crate::startup::{drain, open_database};
 
 /// Prints each target's next message: headers and text.
@@ -44,7 +45,14 @@ pub async fn send_test(
     let pool = open_database(settings).await?;
     let domain = settings.message_id_domain();
     let copies = db::run(&pool, move |conn| {
-        crate::batches::queue_test_copies(conn, &slug, target.as_deref(), &to, &domain)
+        crate::batches::queue_test_copies(
+            conn,
+            &slug,
+            target.as_deref(),
+            &to,
+            &domain,
+            Actor::CommandLine,
+        )
     })
     .await?;
     if copies.queued == 0 {

@@ -3,13 +3,14 @@
 
 use crate::config::Settings;
 use crate::db;
+use crate::organizers::audit::Actor;
 use crate::startup::open_database;
 
 pub async fn run(settings: &Settings, slug: String, email: String) -> anyhow::Result<()> {
     let pool = open_database(settings).await?;
     let lookup = slug.clone();
     let retry = db::run(&pool, move |conn| {
-        crate::batches::delivery::retry_target(conn, &lookup, &email)
+        crate::batches::delivery::retry_target(conn, &lookup, &email, Actor::CommandLine)
     })
     .await?;
     for line in crate::batches::report::retry_lines(&slug, &retry) {

@@ -5,16 +5,14 @@ use super::form::Fields;
 use super::guard::Organizer;
 use super::page;
 use crate::db;
-use crate::db::schema::organizer_sessions;
 use crate::organizers::password::{self, Verified};
 use crate::organizers::sessions::Session;
-use crate::organizers::{self, audit, Role};
+use crate::organizers::{self, Role};
 use crate::web::errors::PageError;
 use crate::web::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
-use diesel::prelude::*;
 
 #[derive(Template)]
 #[template(path = "admin/account.html")]
@@ -90,23 +88,7 @@ pub async fn change_password(
         .map(|c| crate::tokens::hash(c.value()))
         .unwrap_or_default();
     db::run(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            organizers::store_hash(conn, id, &hash)?;
-            diesel::delete(
-                organizer_sessions::table
-                    .filter(organizer_sessions::organizer_id.eq(id))
-                    .filter(organizer_sessions::id_hash.ne(&keep)),
-            )
-            .execute(conn)?;
-            audit::record(
-                conn,
-                Some(id),
-                "change password",
-                None,
-                serde_json::json!({}),
-            )?;
-            Ok::<_, anyhow::Error>(())
-        })
+        Ok(organizers::change_password(conn, id, &hash, &keep)?)
     })
     .await?;
     tracing::info!("organizer changed their password");

@@ -7,7 +7,8 @@ use super::page;
 use crate::campaigns::lifecycle::{self, Move, Refused};
 use crate::db;
 use crate::domain::slug::Slug;
-use crate::organizers::{audit, Role};
+use crate::organizers::audit::Actor;
+use crate::organizers::Role;
 use crate::web::errors::PageError;
 use crate::web::{urls, AppState};
 use actix_web::{web, HttpResponse};
@@ -21,21 +22,7 @@ async fn apply(
     let organizer = me.require(Role::Editor)?.organizer_id;
     let key = slug.clone();
     let outcome = db::run(&state.pool, move |conn| {
-        let outcome = lifecycle::apply(conn, key.as_str(), wanted)?;
-        if let Ok(moved) = &outcome {
-            if !matches!(moved, lifecycle::Moved::Already(_)) {
-                let id =
-                    crate::campaigns::find_by_slug(conn, key.as_str())?.map(|c| c.campaign_id());
-                audit::record(
-                    conn,
-                    Some(organizer),
-                    wanted.verb(),
-                    id,
-                    serde_json::json!({}),
-                )?;
-            }
-        }
-        Ok(outcome)
+        lifecycle::apply(conn, key.as_str(), wanted, Actor::Organizer(organizer))
     })
     .await?;
     state.cache.forget(slug.as_str());

@@ -23,12 +23,22 @@ struct Entry {
     id: Uuid,
     at: DateTime<Utc>,
     who: Option<String>,
+    via: String,
     action: String,
     campaign: Option<String>,
     detail: serde_json::Value,
 }
 
 impl Entry {
+    /// Who acted: an organizer's address, the command line, or an account since removed.
+    fn who(&self) -> &str {
+        match (&self.who, self.via.as_str()) {
+            (_, "command line") => "command line",
+            (Some(email), _) => email,
+            (None, _) => "a removed organizer",
+        }
+    }
+
     fn when(&self) -> String {
         self.at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
     }
@@ -91,6 +101,7 @@ pub async fn list(
                 audit_log::id,
                 audit_log::created_at,
                 organizers::email.nullable(),
+                audit_log::via,
                 audit_log::action,
                 campaigns::slug.nullable(),
                 audit_log::detail,

@@ -261,20 +261,7 @@ pub async fn setup(
                 .await
                 .map_err(|_| busy())???;
             let created = db::run(&state.pool, move |conn| {
-                use diesel::Connection;
-                Ok(conn.transaction(|conn| {
-                    if !setup::consume(conn, &setup_token)? {
-                        return Ok(None);
-                    }
-                    let id = match organizers::insert(conn, &email, &hash, Role::Owner) {
-                        Ok(id) => id,
-                        Err(CreateError::Storage(e)) => return Err(e),
-                        Err(_) => return Err(diesel::result::Error::RollbackTransaction),
-                    };
-                    let organizer =
-                        organizers::find(conn, id)?.ok_or(diesel::result::Error::NotFound)?;
-                    Ok(Some(sessions::start(conn, &organizer, None)?))
-                })?)
+                Ok(setup::create_owner(conn, &setup_token, &email, &hash)?)
             })
             .await?;
             let Some(session_id) = created else {

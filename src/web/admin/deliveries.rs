@@ -14,14 +14,14 @@ use crate::batches::targets::Waiting;
 use crate::batches::CampaignDelivery;
 use crate::campaigns::{Campaign, CampaignStatus};
 use crate::db;
+use crate::organizers::audit::Actor;
 use crate::organizers::sessions::Session;
-use crate::organizers::{audit, Role};
+use crate::organizers::Role;
 use crate::web::errors::PageError;
 use crate::web::{urls, AppState};
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::{DateTime, Utc};
-use diesel::Connection;
 
 /// What the dashboard says about deliveries.
 pub struct Summary {
@@ -214,27 +214,20 @@ pub async fn deliver_now(
             "This campaign is a draft: launch it first (nobody can have signed it yet).".into(),
         ));
     }
-    let (slug, id, domain) = (
+    let (slug, _id, domain) = (
         c.slug().to_string(),
         c.campaign_id(),
         state.message_id_domain.clone(),
     );
     let done = db::run(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            let done = crate::batches::deliver_now(conn, &slug, Utc::now(), &domain)?;
-            audit::record(
-                conn,
-                Some(organizer),
-                "deliver-now",
-                Some(id),
-                serde_json::json!({
-                    "signatures": done.cut.map_or(0, |(_, n)| n),
-                    "messages": done.dispatched.len(),
-                    "waiting": done.waiting.len(),
-                }),
-            )?;
-            Ok(Done::of(&done))
-        })
+        let done = crate::batches::deliver_now(
+            conn,
+            &slug,
+            Utc::now(),
+            &domain,
+            Actor::Organizer(organizer),
+        )?;
+        Ok(Done::of(&done))
     })
     .await?;
     Ok(page::see_other(&format!(

@@ -14,8 +14,9 @@ use crate::campaigns::{Campaign, CampaignStatus};
 use crate::db;
 use crate::db::schema::campaigns;
 use crate::domain::slug::Slug;
+use crate::organizers::audit::Actor;
 use crate::organizers::sessions::Session;
-use crate::organizers::{audit, Role};
+use crate::organizers::Role;
 use crate::web::errors::PageError;
 use crate::web::{urls, AppState};
 use actix_web::http::StatusCode;
@@ -174,28 +175,16 @@ async fn store(
     let (id, organizer) = (c.campaign_id(), session.organizer_id);
     let new_slug = checked.changes.slug.clone();
     let outcome = db::run(&state.pool, move |conn| {
-        Ok(conn.transaction(|conn| {
-            let old = edit::update(
-                conn,
-                id,
-                checked.revision,
-                &checked.changes,
-                &checked.asks,
-                &checked.targets,
-            )?;
-            audit::record(
-                conn,
-                Some(organizer),
-                "edit",
-                Some(id),
-                serde_json::json!({
-                    "slug": checked.changes.slug,
-                    "was": old.old_slug,
-                    "changed": old.changed,
-                }),
-            )?;
-            Ok::<_, EditError>(old.old_slug)
-        }))
+        Ok(edit::update(
+            conn,
+            id,
+            checked.revision,
+            &checked.changes,
+            &checked.asks,
+            &checked.targets,
+            Actor::Organizer(organizer),
+        )
+        .map(|edited| edited.old_slug))
     })
     .await?;
     let mut problems = Problems::default();

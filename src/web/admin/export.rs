@@ -103,8 +103,8 @@ impl Pages for Export {
     fn finished(&mut self, conn: &mut PgConnection, complete: bool) -> anyhow::Result<()> {
         audit::record(
             conn,
-            Some(self.organizer),
-            "export",
+            audit::Actor::Organizer(self.organizer),
+            audit::Action::Export,
             Some(self.campaign),
             serde_json::json!({ "rows": self.rows_sent, "complete": complete }),
         )?;

@@ -6,7 +6,7 @@ use super::form::Fields;
 use super::page;
 use crate::db;
 use crate::organizers::sessions::{self, Session};
-use crate::organizers::{self, audit, invitations, password, CreateError, Role};
+use crate::organizers::{self, invitations, password, CreateError, Role};
 use crate::web::errors::PageError;
 use crate::web::AppState;
 use actix_web::http::StatusCode;
@@ -100,9 +100,7 @@ pub async fn accept(
         .map_err(|_| super::auth::busy())???;
     let session = db::run(&state.pool, move |conn| {
         Ok(match invitations::accept(conn, &token, &hash) {
-            Ok(Some((id, role))) => {
-                let detail = serde_json::json!({"role": role.as_str()});
-                audit::record(conn, Some(id), "join", None, detail)?;
+            Ok(Some((id, _role))) => {
                 let organizer = organizers::find(conn, id)?.ok_or(diesel::NotFound)?;
                 Ok(Some(sessions::start(conn, &organizer, None)?))
             }

@@ -10,14 +10,14 @@ use super::problems::{sentence, Problems};
 use crate::campaigns::import::{self, ImportError};
 use crate::db;
 use crate::domain::letter_file::parse_letter_file;
+use crate::organizers::audit::Actor;
 use crate::organizers::sessions::Session;
-use crate::organizers::{audit, Role};
+use crate::organizers::Role;
 use crate::web::errors::PageError;
 use crate::web::{urls, AppState};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
-use diesel::Connection;
 
 #[derive(Template)]
 #[template(path = "admin/new.html")]
@@ -91,17 +91,13 @@ pub async fn create(
     };
     let organizer = session.organizer_id;
     let outcome = db::run(&state.pool, move |conn| {
-        Ok(conn.transaction(|conn| {
-            let imported = import::import(conn, &parsed, &text, false)?;
-            audit::record(
-                conn,
-                Some(organizer),
-                "create",
-                Some(crate::db::types::CampaignId(imported.id)),
-                serde_json::json!({ "slug": imported.slug }),
-            )?;
-            Ok::<_, ImportError>(imported)
-        }))
+        Ok(import::import(
+            conn,
+            &parsed,
+            &text,
+            false,
+            Actor::Organizer(organizer),
+        ))
     })
     .await?;
     match outcome {

@@ -11,8 +11,9 @@ use crate::batches::{self, message::BatchContext};
 use crate::campaigns::{Campaign, CampaignStatus};
 use crate::db;
 use crate::domain::slug::Slug;
+use crate::organizers::audit::Actor;
 use crate::organizers::sessions::Session;
-use crate::organizers::{audit, Role};
+use crate::organizers::Role;
 use crate::web::errors::PageError;
 use crate::web::public::{preview_page, PreviewBanner};
 use crate::web::{urls, AppState};
@@ -20,7 +21,6 @@ use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::Utc;
-use diesel::Connection;
 
 #[derive(Template)]
 #[template(path = "admin/messages.html")]
@@ -140,21 +140,9 @@ pub async fn send_test(
         session.email.clone(),
         state.settings.message_id_domain(),
     );
-    let id = c.campaign_id();
+    let _id = c.campaign_id();
     let copies = db::run(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            let copies = batches::queue_test_copies(conn, &slug, None, &to, &domain)?;
-            if copies.queued > 0 {
-                audit::record(
-                    conn,
-                    Some(organizer),
-                    "send-test",
-                    Some(id),
-                    serde_json::json!({ "copies": copies.queued }),
-                )?;
-            }
-            anyhow::Ok(copies)
-        })
+        batches::queue_test_copies(conn, &slug, None, &to, &domain, Actor::Organizer(organizer))
     })
     .await?;
     tracing::info!(campaign_id = %c.campaign_id(), copies = copies.queued, "test copies queued");

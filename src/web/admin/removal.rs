@@ -11,13 +11,13 @@ use crate::campaigns::removal::{self, Refused};
 use crate::campaigns::Campaign;
 use crate::db;
 use crate::domain::slug::Slug;
+use crate::organizers::audit::Actor;
 use crate::organizers::sessions::Session;
-use crate::organizers::{audit, Role};
+use crate::organizers::Role;
 use crate::web::errors::PageError;
 use crate::web::{urls, AppState};
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use diesel::Connection;
 
 #[derive(Template)]
 #[template(path = "admin/confirm.html")]
@@ -86,21 +86,7 @@ pub async fn delete(
     let slug = slug.into_inner();
     let key = slug.clone();
     let outcome = db::run(&state.pool, move |conn| {
-        // The change and its audit entry commit together.
-        conn.transaction(|conn| {
-            let outcome = removal::delete_draft(conn, key.as_str())?;
-            if let Ok(removed) = &outcome {
-                // The row is gone, so the entry names it by slug and title.
-                audit::record(
-                    conn,
-                    Some(organizer),
-                    "delete",
-                    None,
-                    serde_json::json!({ "campaign": removed.id, "slug": key.as_str(), "title": removed.title }),
-                )?;
-            }
-            Ok(outcome)
-        })
+        removal::delete_draft(conn, key.as_str(), Actor::Organizer(organizer))
     })
     .await?;
     state.cache.forget(slug.as_str());
@@ -120,22 +106,7 @@ pub async fn unarchive(
     let slug = slug.into_inner();
     let key = slug.clone();
     let outcome = db::run(&state.pool, move |conn| {
-        // The change and its audit entry commit together.
-        conn.transaction(|conn| {
-            let outcome = removal::unarchive(conn, key.as_str())?;
-            if let Ok(back) = &outcome {
-                let id =
-                    crate::campaigns::find_by_slug(conn, key.as_str())?.map(|c| c.campaign_id());
-                audit::record(
-                    conn,
-                    Some(organizer),
-                    "unarchive",
-                    id,
-                    serde_json::json!({ "status": back.as_str() }),
-                )?;
-            }
-            Ok(outcome)
-        })
+        removal::unarchive(conn, key.as_str(), Actor::Organizer(organizer))
     })
     .await?;
     state.cache.forget(slug.as_str());

@@ -12,7 +12,7 @@ use super::page;
 use crate::db;
 use crate::mail::{messages, outbox};
 use crate::organizers::sessions::Session;
-use crate::organizers::{self, audit, password, resets, throttle, Role};
+use crate::organizers::{self, password, resets, throttle, Role};
 use crate::rate_limit::{self, Window};
 use crate::tokens;
 use crate::web::client_ip::{client_ip, limit_key};
@@ -120,13 +120,6 @@ pub async fn request(
             let mail =
                 messages::password_reset(&organizer.email, &site, &format!("{link_base}{token}"))?;
             outbox::enqueue(conn, &mail, &domain)?;
-            audit::record(
-                conn,
-                Some(organizer.id),
-                "password reset requested",
-                None,
-                serde_json::json!({}),
-            )?;
             tracing::info!("password reset link queued");
             Ok::<_, anyhow::Error>(false)
         })
@@ -209,15 +202,7 @@ pub async fn choose(
         use diesel::Connection;
         conn.transaction(|conn| {
             let done = resets::complete(conn, &token, &hash)?;
-            if let Some(id) = done {
-                audit::record(
-                    conn,
-                    Some(id),
-                    "password reset",
-                    None,
-                    serde_json::json!({}),
-                )?;
-            }
+            if let Some(_id) = done {}
             Ok::<_, anyhow::Error>(done)
         })
     })

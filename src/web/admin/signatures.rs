@@ -10,8 +10,9 @@ use super::page;
 use crate::campaigns::Campaign;
 use crate::db;
 use crate::domain::slug::Slug;
+use crate::organizers::audit::Actor;
 use crate::organizers::sessions::Session;
-use crate::organizers::{audit, Role};
+use crate::organizers::Role;
 use crate::signatures::list::{self, Listed, Listing};
 use crate::signatures::{self, InvalidateError, ReleaseError, SignatureState};
 use crate::web::errors::PageError;
@@ -182,22 +183,13 @@ pub async fn release(
     let slug = c.slug().to_string();
     let app = state.clone();
     let outcome = db::run(&state.pool, move |conn| {
-        let released = signatures::release(conn, &c, id, &app.mail_context());
-        if let Ok(r) = &released {
-            audit::record(
-                conn,
-                Some(organizer),
-                "release",
-                Some(c.campaign_id()),
-                serde_json::json!({
-                    "signature": id,
-                    "held_reason": r.held_reason,
-                    "mailed": r.mailed,
-                    "restored": r.restored.is_some(),
-                }),
-            )?;
-        }
-        Ok(released)
+        Ok(signatures::release(
+            conn,
+            &c,
+            id,
+            &app.mail_context(),
+            Actor::Organizer(organizer),
+        ))
     })
     .await?;
     match outcome {
@@ -234,24 +226,12 @@ pub async fn invalidate(
     })?;
     let campaign = c.campaign_id();
     let outcome = db::run(&state.pool, move |conn| {
-        use diesel::Connection;
-        conn.transaction(|conn| {
-            let done = signatures::invalidate(conn, campaign, id);
-            if let Ok(d) = &done {
-                audit::record(
-                    conn,
-                    Some(organizer),
-                    "invalidate",
-                    Some(campaign),
-                    serde_json::json!({
-                        "signature": id,
-                        "was_confirmed": d.was_confirmed,
-                        "already_delivered": d.already_delivered,
-                    }),
-                )?;
-            }
-            Ok(done)
-        })
+        Ok(signatures::invalidate(
+            conn,
+            campaign,
+            id,
+            Actor::Organizer(organizer),
+        ))
     })
     .await?;
     state.cache.forget(c.slug());

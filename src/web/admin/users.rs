@@ -11,7 +11,7 @@ use crate::db::types::OrganizerId;
 use crate::mail::{messages, outbox};
 use crate::organizers::manage::{self, Refused};
 use crate::organizers::sessions::Session;
-use crate::organizers::{self, audit, invitations, CreateError, Role};
+use crate::organizers::{self, invitations, CreateError, Role};
 use crate::web::errors::PageError;
 use crate::web::{urls, AppState};
 use actix_web::http::StatusCode;
@@ -112,8 +112,6 @@ pub async fn invite(
                 Ok(token) => token,
                 Err(problem) => return Ok(Err(problem)),
             };
-            let detail = serde_json::json!({"role": role.as_str()});
-            audit::record(conn, Some(by), "invite", None, detail)?;
             let link = format!("{base}{}", urls::admin_accept(&token));
             let mail = messages::invitation(email.as_typed(), &site, role.as_str(), &link)?;
             outbox::enqueue(conn, &mail, &domain)?;
@@ -157,26 +155,15 @@ fn refused(problem: Refused) -> PageError {
     }
 }
 
-/// Applies `change` to an account and records it in the audit log as `action`, with the
-/// details `change` returns, in one transaction; a refusal becomes its page.
-async fn change_account<F>(
-    state: &AppState,
-    by: OrganizerId,
-    action: &'static str,
-    change: F,
-) -> Result<HttpResponse, PageError>
+/// Applies `change` to an account (the service records it in the audit log); a refusal
+/// becomes its page.
+async fn change_account<F>(state: &AppState, change: F) -> Result<HttpResponse, PageError>
 where
-    F: FnOnce(&mut PgConnection) -> Result<serde_json::Value, Refused> + Send + 'static,
+    F: FnOnce(&mut PgConnection) -> Result<(), Refused> + Send + 'static,
 {
-    db::run(&state.pool, move |conn| {
-        Ok(conn.transaction(|conn| {
-            let detail = change(conn)?;
-            audit::record(conn, Some(by), action, None, detail)?;
-            Ok::<_, Refused>(())
-        }))
-    })
-    .await?
-    .map_err(refused)?;
+    db::run(&state.pool, move |conn| Ok(change(conn)))
+        .await?
+        .map_err(refused)?;
     Ok(page::see_other(urls::ADMIN_USERS))
 }
 
@@ -190,9 +177,8 @@ pub async fn change_role(
     let by = me.require(Role::Owner)?.organizer_id;
     let role = role_field(&Fields::from_request(&req, &body))?;
     let id = OrganizerId(id.into_inner());
-    change_account(&state, by, "role", move |conn| {
-        let was = manage::set_role(conn, by, id, role)?;
-        Ok(serde_json::json!({"organizer": id, "from": was.as_str(), "to": role.as_str()}))
+    change_account(&state, move |conn| {
+        manage::set_role(conn, by, id, role).map(|_| ())
     })
     .await
 }
@@ -204,11 +190,7 @@ pub async fn remove(
 ) -> Result<HttpResponse, PageError> {
     let by = me.require(Role::Owner)?.organizer_id;
     let id = OrganizerId(id.into_inner());
-    change_account(&state, by, "remove", move |conn| {
-        manage::remove(conn, by, id)?;
-        Ok(serde_json::json!({"organizer": id}))
-    })
-    .await
+    change_account(&state, move |conn| manage::remove(conn, by, id)).await
 }
 
 pub async fn revoke(
@@ -219,15 +201,7 @@ pub async fn revoke(
     let by = me.require(Role::Owner)?.organizer_id;
     let id = id.into_inner();
     db::run(&state.pool, move |conn| {
-        if invitations::revoke(conn, id)? {
-            audit::record(
-                conn,
-                Some(by),
-                "revoke invitation",
-                None,
-                serde_json::json!({}),
-            )?;
-        }
+        invitations::revoke(conn, id, crate::organizers::audit::Actor::Organizer(by))?;
         Ok(())
     })
     .await?;

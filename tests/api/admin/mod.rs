@@ -2,6 +2,7 @@
 //! roles, and every screen.
 
 mod account;
+mod audit_trail;
 mod auth;
 mod campaigns;
 mod cli;

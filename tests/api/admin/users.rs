@@ -232,7 +232,11 @@ async fn a_role_change_applies_to_open_sessions_and_removal_ends_them() {
         app.organizer_access("editor@rivercommons.example"),
         ("editor".into(), true)
     );
-    assert_eq!(app.audit_actions(), ["role", "remove", "invite", "join"]);
+    assert_eq!(
+        app.audit_actions(),
+        ["create", "role", "remove", "invite", "join"],
+        "the campaign the test imported is audited too"
+    );
 }
 
 #[actix_web::test]
