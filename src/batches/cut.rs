@@ -36,7 +36,7 @@ struct Locked {
     #[diesel(sql_type = Nullable<Timestamptz>)]
     closes_at: Option<DateTime<Utc>>,
     #[diesel(sql_type = Text)]
-    delivery: String,
+    delivery: DeliverySchedule,
     #[diesel(sql_type = Nullable<Timestamptz>)]
     launched_at: Option<DateTime<Utc>>,
     #[diesel(sql_type = Nullable<Timestamptz>)]
@@ -44,7 +44,7 @@ struct Locked {
     #[diesel(sql_type = Nullable<diesel::sql_types::Integer>)]
     delivery_min: Option<i32>,
     #[diesel(sql_type = Nullable<Text>)]
-    delivery_window: Option<String>,
+    delivery_window: Option<DeliveryWindow>,
 }
 
 #[derive(Debug, QueryableByName)]
@@ -108,11 +108,8 @@ pub fn campaign_pass(
         else {
             return Ok(None);
         };
-        let schedule = DeliverySchedule::parse(&c.delivery).unwrap_or(DeliverySchedule::Manual);
-        let window = c
-            .delivery_window
-            .as_deref()
-            .and_then(|w| DeliveryWindow::parse(w).ok());
+        let schedule = c.delivery.clone();
+        let window = c.delivery_window.clone();
         let pending: Pending = diesel::sql_query(
             "SELECT count(*) AS n, min(confirmed_at) AS oldest FROM batch_pending \
              WHERE campaign_id = $1",

@@ -102,12 +102,35 @@ fn due_passes(
     cut::close_expired(conn, now)?;
     let mut done = Vec::new();
     for id in cut::deliverable(conn)? {
-        let pass = cut::campaign_pass(conn, id, now, message_id_domain, cut::Trigger::Schedule)?;
+        // One campaign whose settings cannot be read (written by another release, or by
+        // hand) must not keep the others from their deliveries: it is logged and skipped.
+        let pass = match cut::campaign_pass(
+            conn,
+            id,
+            now,
+            message_id_domain,
+            cut::Trigger::Schedule,
+        ) {
+            Ok(pass) => pass,
+            Err(e) if is_unreadable(&e) => {
+                tracing::error!(campaign_id = %id, error = %e, "campaign skipped: its stored settings cannot be read");
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         if let Some(pass) = pass.filter(|p| p.cut.is_some() || !p.dispatched.is_empty()) {
             done.push(pass);
         }
     }
     Ok(done)
+}
+
+/// Whether `e` says a stored value could not be read into its type (not a database outage).
+fn is_unreadable(e: &anyhow::Error) -> bool {
+    matches!(
+        e.downcast_ref::<diesel::result::Error>(),
+        Some(diesel::result::Error::DeserializationError(_))
+    )
 }
 
 /// Logs what a pass cut and queued; a dry run says what it would have.

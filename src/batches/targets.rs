@@ -163,9 +163,9 @@ pub fn waiting(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<Waiting>> {
     use crate::db::schema::campaigns;
-    let (delivery, window, status, closes_at): (
-        String,
-        Option<String>,
+    let (schedule, window, status, closes_at): (
+        DeliverySchedule,
+        Option<DeliveryWindow>,
         String,
         Option<DateTime<Utc>>,
     ) = campaigns::table
@@ -177,10 +177,6 @@ pub fn waiting(
             campaigns::closes_at,
         ))
         .first(conn)?;
-    let schedule = DeliverySchedule::parse(&delivery).unwrap_or(DeliverySchedule::Manual);
-    let window = window
-        .as_deref()
-        .and_then(|w| DeliveryWindow::parse(w).ok());
     let pass = Pass {
         schedule: &schedule,
         window: window.as_ref(),

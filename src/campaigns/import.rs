@@ -127,10 +127,9 @@ pub fn import(
             closes_at: front.closes_at,
             delivery: front
                 .delivery
-                .as_ref()
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| "manual".into()),
-            delivery_window: front.delivery_window.as_ref().map(|w| w.to_string()),
+                .clone()
+                .unwrap_or(crate::domain::schedule::DeliverySchedule::Manual),
+            delivery_window: front.delivery_window.clone(),
             delivery_min: front.delivery_min,
             reply_to: front.reply_to.as_deref(),
             public_log: front.public_log,

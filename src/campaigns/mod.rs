@@ -77,7 +77,7 @@ pub struct CampaignRow {
     pub cc: serde_json::Value,
     pub goal: Option<i64>,
     pub closes_at: Option<DateTime<Utc>>,
-    pub delivery: String,
+    pub delivery: crate::domain::schedule::DeliverySchedule,
     pub created_at: DateTime<Utc>,
     pub launched_at: Option<DateTime<Utc>>,
     /// Who runs the action, as the front matter says (else the letter's signer says).
@@ -85,7 +85,7 @@ pub struct CampaignRow {
     /// The action's own privacy notice (else the installation's).
     pub privacy_url: Option<String>,
     /// When targets may receive batches, in each target's time zone ("mon-fri 09:00-17:00").
-    pub delivery_window: Option<String>,
+    pub delivery_window: Option<crate::domain::window::DeliveryWindow>,
     /// Fewest new signatures worth a scheduled batch.
     pub delivery_min: Option<i32>,
     /// Reply-To of the batch messages to the targets.

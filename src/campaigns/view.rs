@@ -27,8 +27,8 @@ impl Campaign {
         self.row.status
     }
 
-    /// The delivery schedule as written (`daily 09:00 Europe/Brussels`).
-    pub fn delivery(&self) -> &str {
+    /// The delivery schedule (`daily 09:00 Europe/Brussels` as it is written).
+    pub fn delivery(&self) -> &crate::domain::schedule::DeliverySchedule {
         &self.row.delivery
     }
 

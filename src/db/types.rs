@@ -96,3 +96,29 @@ macro_rules! text_enum {
     };
 }
 pub(crate) use text_enum;
+
+/// Maps a domain type written as text (`Display` writes it, `parse` reads it back) to a
+/// `text` column. A stored value that no longer parses is an error, never a default.
+macro_rules! text_parsed {
+    ($name:ty, $what:literal) => {
+        impl diesel::serialize::ToSql<diesel::sql_types::Text, diesel::pg::Pg> for $name {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, diesel::pg::Pg>,
+            ) -> diesel::serialize::Result {
+                use std::io::Write;
+                write!(out, "{self}")?;
+                Ok(diesel::serialize::IsNull::No)
+            }
+        }
+
+        impl diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::pg::Pg> for $name {
+            fn from_sql(bytes: diesel::pg::PgValue<'_>) -> diesel::deserialize::Result<Self> {
+                let s = std::str::from_utf8(bytes.as_bytes())?;
+                <$name>::parse(s)
+                    .map_err(|e| format!("the stored {} {s:?} cannot be read: {e}", $what).into())
+            }
+        }
+    };
+}
+pub(crate) use text_parsed;

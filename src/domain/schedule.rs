@@ -14,7 +14,8 @@ const FORMS: &str =
     "manual, on close, every 500, daily 09:00 Europe/Brussels, weekly mon 09:00 UTC";
 
 /// How often the signatures collected so far are delivered to the targets.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum DeliverySchedule {
     /// Only when an organizer presses "deliver".
     Manual,
@@ -218,6 +219,8 @@ impl FromStr for DeliverySchedule {
         Self::parse(s)
     }
 }
+
+crate::db::types::text_parsed!(DeliverySchedule, "delivery schedule");
 
 #[cfg(test)]
 mod tests {

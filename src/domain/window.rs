@@ -7,7 +7,8 @@ use chrono_tz::Tz;
 use std::fmt;
 
 /// Weekdays and a time of day during which a batch may be sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub struct DeliveryWindow {
     /// Allowed weekdays, Monday first.
     days: [bool; 7],
@@ -103,6 +104,8 @@ impl fmt::Display for DeliveryWindow {
         )
     }
 }
+
+crate::db::types::text_parsed!(DeliveryWindow, "delivery window");
 
 #[cfg(test)]
 mod tests {

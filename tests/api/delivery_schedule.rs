@@ -316,3 +316,47 @@ async fn a_dry_run_reports_what_it_would_cut_and_never_that_it_cut() {
     );
     assert_eq!(count(&app, "SELECT count(*) AS n FROM batches"), 0);
 }
+
+#[actix_web::test]
+async fn a_campaign_whose_stored_schedule_cannot_be_read_is_skipped_never_treated_as_manual() {
+    let app = spawn_app().await;
+    let unreadable = app.import(&letter("every 1", &[MARTA]), true).await;
+    let fine = app
+        .import(
+            &letter("every 1", &[("Ivo Horvat", "ivo@parliament.example")])
+                .replace("stop-the-dam", "fine"),
+            true,
+        )
+        .await;
+    add_signatures(&app, &unreadable, 1, 2, true);
+    add_signatures(&app, &fine, 3, 2, true);
+    // As a newer release (or a hand in psql) might have written it.
+    diesel::sql_query("UPDATE campaigns SET delivery = 'hourly' WHERE slug = $1")
+        .bind::<diesel::sql_types::Text, _>(&unreadable)
+        .execute(&mut app.conn())
+        .unwrap();
+
+    let output = undersign(&app).arg("deliver").output().unwrap();
+
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("campaign skipped: its stored settings cannot be read")
+            && stderr.contains("the stored delivery schedule \"hourly\" cannot be read"),
+        "the skip is logged with the value that cannot be read: {stderr}"
+    );
+    assert!(
+        stdout.contains("fine:"),
+        "the other campaign still delivers: {stdout}"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM batches b JOIN campaigns c ON c.id = b.campaign_id \
+             WHERE c.slug = 'stop-the-dam'"
+        ),
+        0,
+        "nothing is cut under a schedule nobody can read"
+    );
+    assert_eq!(names_received_by(&app, "ivo@parliament.example").len(), 2);
+}

@@ -110,8 +110,12 @@ impl EditForm {
                 })
                 .unwrap_or_default(),
             closes_at_zone: schedule_zone(&row.delivery).name().to_string(),
-            delivery: row.delivery.clone(),
-            delivery_window: row.delivery_window.clone().unwrap_or_default(),
+            delivery: row.delivery.to_string(),
+            delivery_window: row
+                .delivery_window
+                .as_ref()
+                .map(|w| w.to_string())
+                .unwrap_or_default(),
             delivery_min: row.delivery_min.map(|n| n.to_string()).unwrap_or_default(),
             reply_to: row.reply_to.clone().unwrap_or_default(),
             public_log: row.public_log,
@@ -322,8 +326,7 @@ impl EditForm {
             "" => None,
             w => DeliveryWindow::parse(w)
                 .map_err(|_| p.add("delivery_window", "Write the window as days and hours, such as mon-fri 09:00-17:00, or only hours, such as 09:00-17:00, or leave it empty."))
-                .ok()
-                .map(|w| w.to_string()),
+                .ok(),
         };
         let delivery_min = match self.delivery_min.trim() {
             "" => None,
@@ -387,7 +390,7 @@ impl EditForm {
                     intro,
                     goal,
                     closes_at,
-                    delivery: delivery.to_string(),
+                    delivery,
                     delivery_window,
                     delivery_min,
                     reply_to,
@@ -559,9 +562,9 @@ fn parse_closes_at(s: &str, zone: chrono_tz::Tz) -> Option<DateTime<Utc>> {
 }
 
 /// The zone an organizer reads times in: the schedule's, else UTC.
-fn schedule_zone(delivery: &str) -> chrono_tz::Tz {
-    match DeliverySchedule::parse(delivery) {
-        Ok(DeliverySchedule::Daily { tz, .. } | DeliverySchedule::Weekly { tz, .. }) => tz,
+fn schedule_zone(delivery: &DeliverySchedule) -> chrono_tz::Tz {
+    match delivery {
+        DeliverySchedule::Daily { tz, .. } | DeliverySchedule::Weekly { tz, .. } => *tz,
         _ => chrono_tz::UTC,
     }
 }

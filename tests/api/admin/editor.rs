@@ -27,10 +27,13 @@ pub fn form_of(c: &Campaign) -> Vec<(String, String)> {
             "goal".into(),
             row.goal.map(|g| g.to_string()).unwrap_or_default(),
         ),
-        ("delivery".into(), row.delivery.clone()),
+        ("delivery".into(), row.delivery.to_string()),
         (
             "delivery_window".into(),
-            row.delivery_window.clone().unwrap_or_default(),
+            row.delivery_window
+                .as_ref()
+                .map(|w| w.to_string())
+                .unwrap_or_default(),
         ),
         (
             "delivery_min".into(),
@@ -363,9 +366,14 @@ async fn every_part_is_saved_and_a_new_target_on_a_live_campaign_shows_at_once()
         saved.row.closes_at.unwrap().to_rfc3339(),
         "2099-03-01T17:00:00+00:00"
     );
-    assert_eq!(saved.row.delivery, "weekly mon 10:00 UTC");
+    assert_eq!(saved.row.delivery.to_string(), "weekly mon 10:00 UTC");
     assert_eq!(
-        saved.row.delivery_window.as_deref(),
+        saved
+            .row
+            .delivery_window
+            .as_ref()
+            .map(|w| w.to_string())
+            .as_deref(),
         Some("mon,tue,wed,thu,fri 09:00-17:00")
     );
     assert_eq!(saved.row.delivery_min, Some(25));
