@@ -5,10 +5,10 @@
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::email::SignerEmail;
 use super::letter::{parse_letter, recipient_named, Letter};
 use super::schedule::{parse_tz, DeliverySchedule, ScheduleError};
-use super::window::{DeliveryWindow, WindowError};
+use super::settings::{self, SettingError};
+use super::window::DeliveryWindow;
 
 /// The settings an organizer may put in the front matter.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -57,6 +57,13 @@ pub struct LetterFile {
     pub letter: Letter,
 }
 
+impl From<SettingError> for LetterFileError {
+    fn from(e: SettingError) -> Self {
+        // Not a `source`: the message already says all of it, once.
+        LetterFileError::Setting(e)
+    }
+}
+
 /// Why a letter file could not be read. Messages are meant for the organizer.
 #[derive(Debug, thiserror::Error)]
 pub enum LetterFileError {
@@ -68,18 +75,11 @@ pub enum LetterFileError {
         "front matter, line {line}: unknown setting `{key}`; the accepted settings are {ACCEPTED}"
     )]
     UnknownKey { line: usize, key: String },
-    #[error("goal must be a positive number of signatures, not {0}")]
-    GoalNotPositive(i64),
+    /// A setting the editor would refuse too, in the same words.
+    #[error("{key}: {0}", key = .0.key())]
+    Setting(SettingError),
     #[error("closes_at \"{0}\" is not a date and time with a time zone; write it like 2027-03-01T17:00:00Z")]
     BadClosesAt(String),
-    #[error("delivery: {0}")]
-    Delivery(#[from] ScheduleError),
-    #[error("{0}")]
-    Window(#[from] WindowError),
-    #[error("delivery_min must be a positive number of signatures, not {0}")]
-    DeliveryMinNotPositive(i64),
-    #[error("reply_to \"{0}\" is not an e-mail address")]
-    BadReplyTo(String),
     #[error("target {index} ({name}): {reason}")]
     TargetBadTimezone {
         index: usize,
@@ -96,8 +96,6 @@ pub enum LetterFileError {
         name: String,
         email: String,
     },
-    #[error("privacy_url \"{0}\" is not a web address; write it like https://example.org/privacy")]
-    BadPrivacyUrl(String),
     #[error("line {line} holds a control character (such as NUL) that no letter contains; remove it and paste the letter again")]
     ControlCharacter { line: usize },
     #[error("the front matter that starts on line {line} writes a control character (such as \\u0000) in a setting; remove it")]
@@ -246,47 +244,45 @@ fn read_front_matter(toml_text: &str, first_line: usize) -> Result<FrontMatter, 
             None => LetterFileError::Toml { line, message },
         }
     })?;
-    if let Some(goal) = raw.goal.filter(|g| *g <= 0) {
-        return Err(LetterFileError::GoalNotPositive(goal));
-    }
+    let goal = raw
+        .goal
+        .map(|g| settings::goal(&g.to_string()))
+        .transpose()?
+        .flatten();
     let closes_at = raw.closes_at.map(closes_at).transpose()?;
     let delivery = raw
         .delivery
         .as_deref()
-        .map(DeliverySchedule::parse)
+        .map(settings::delivery)
         .transpose()?;
     let delivery_window = raw
         .delivery_window
         .as_deref()
-        .map(DeliveryWindow::parse)
-        .transpose()?;
-    let delivery_min = match raw.delivery_min {
-        Some(n) if !(1..=i64::from(i32::MAX)).contains(&n) => {
-            return Err(LetterFileError::DeliveryMinNotPositive(n))
-        }
-        n => n.map(|n| n as i32),
-    };
-    let reply_to = match raw.reply_to.as_deref().map(str::trim) {
-        Some(address) => Some(
-            SignerEmail::parse(address)
-                .map_err(|_| LetterFileError::BadReplyTo(address.to_string()))?
-                .as_typed()
-                .to_string(),
-        ),
-        None => None,
-    };
+        .map(settings::delivery_window)
+        .transpose()?
+        .flatten();
+    let delivery_min = raw
+        .delivery_min
+        .map(|n| settings::delivery_min(&n.to_string()))
+        .transpose()?
+        .flatten();
+    let reply_to = raw
+        .reply_to
+        .as_deref()
+        .map(settings::reply_to)
+        .transpose()?
+        .flatten();
     let mut targets = Vec::with_capacity(raw.targets.len());
     for (i, target) in raw.targets.into_iter().enumerate() {
         targets.push(check_target(i + 1, target)?);
     }
     let text = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-    let privacy_url = text(raw.privacy_url);
-    if let Some(url) = privacy_url
+    let privacy_url = raw
+        .privacy_url
         .as_deref()
-        .filter(|u| !super::web_address::is_http_url(u))
-    {
-        return Err(LetterFileError::BadPrivacyUrl(url.to_string()));
-    }
+        .map(settings::privacy_url)
+        .transpose()?
+        .flatten();
     Ok(FrontMatter {
         slug: text(raw.slug),
         title: text(raw.title),
@@ -298,7 +294,7 @@ fn read_front_matter(toml_text: &str, first_line: usize) -> Result<FrontMatter, 
                 .filter(|a| !a.is_empty())
                 .collect()
         }),
-        goal: raw.goal,
+        goal,
         closes_at,
         delivery,
         delivery_window,
@@ -394,7 +390,7 @@ mod tests {
         ] {
             assert_eq!(
                 error_of(&format!("+++\nprivacy_url = \"{bad}\"\n+++\nDear Minister,\n")),
-                format!("privacy_url \"{bad}\" is not a web address; write it like https://example.org/privacy")
+                "privacy_url: Write the privacy notice's web address, such as https://example.org/privacy, in at most 2,000 characters."
             );
         }
     }
@@ -532,9 +528,9 @@ mod tests {
     fn bad_delivery_settings_are_refused_with_a_clear_message() {
         let letter = "\nDear Ms. Roe,\n";
         let cases = [
-            ("delivery_window = \"weekdays\"", "delivery_window \"weekdays\" is not a window; write it like \"mon-fri 09:00-17:00\" or \"09:00-17:00\""),
-            ("delivery_min = 0", "delivery_min must be a positive number of signatures, not 0"),
-            ("reply_to = \"nobody\"", "reply_to \"nobody\" is not an e-mail address"),
+            ("delivery_window = \"weekdays\"", "delivery_window: Write the window as days and hours, such as mon-fri 09:00-17:00, or only hours, such as 09:00-17:00."),
+            ("delivery_min = 0", "delivery_min: Write the smallest batch as a whole number of signatures, such as 10."),
+            ("reply_to = \"nobody\"", "reply_to: Write the Reply-To as one e-mail address, such as campaigns@example.org."),
             ("[[targets]]\nname = \"Jane Roe\"\nemail = \"jane@example.org\"\ntimezone = \"Mars/Olympus\"", "target 1 (Jane Roe): \"Mars/Olympus\" is not a known time zone; use a name such as Europe/Brussels, America/New_York or UTC"),
         ];
         for (setting, message) in cases {
@@ -621,11 +617,11 @@ mod tests {
             ),
             (
                 format!("+++\ngoal = 0\n+++{letter}"),
-                "goal must be a positive number of signatures, not 0".to_string(),
+                "goal: Write the goal as a whole number of signatures from 1 to 1,000,000,000, such as 5000.".to_string(),
             ),
             (
                 format!("+++\ngoal = -10\n+++{letter}"),
-                "goal must be a positive number of signatures, not -10".to_string(),
+                "goal: Write the goal as a whole number of signatures from 1 to 1,000,000,000, such as 5000.".to_string(),
             ),
             (
                 format!("+++\ncloses_at = \"next Friday\"\n+++{letter}"),
@@ -641,7 +637,7 @@ mod tests {
             ),
             (
                 format!("+++\ndelivery = \"hourly\"\n+++{letter}"),
-                "delivery: \"hourly\" is not a delivery schedule; write one of: manual, on close, every 500, daily 09:00 Europe/Brussels, weekly mon 09:00 UTC".to_string(),
+                "delivery: \"hourly\" is not a delivery schedule; write one of: manual, on close, every 500, daily 09:00 Europe/Brussels, weekly mon 09:00 UTC.".to_string(),
             ),
             (
                 format!("+++\n[[targets]]\nname = \"  \"\nemail = \"jane@example.org\"\n+++{letter}"),

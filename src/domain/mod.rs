@@ -8,6 +8,7 @@ pub mod letter;
 pub mod letter_file;
 pub mod name;
 pub mod schedule;
+pub mod settings;
 pub mod slug;
 pub mod text;
 pub mod web_address;

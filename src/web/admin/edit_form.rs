@@ -10,9 +10,9 @@ use crate::campaigns::Campaign;
 use crate::domain::email::SignerEmail;
 use crate::domain::letter::blocks;
 use crate::domain::schedule::{parse_tz, DeliverySchedule};
+use crate::domain::settings::{self, SettingError};
 use crate::domain::slug::Slug;
 use crate::domain::text::check_text;
-use crate::domain::window::DeliveryWindow;
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 /// Empty ask rows offered for adding asks.
@@ -281,16 +281,7 @@ impl EditForm {
                 None
             }
         };
-        let goal = match self.goal.trim() {
-            "" => None,
-            g => match g.parse::<i64>() {
-                Ok(n) if (1..=1_000_000_000).contains(&n) => Some(n),
-                _ => {
-                    p.add("goal", "Write the goal as a whole number of signatures, such as 5000, or leave it empty.");
-                    None
-                }
-            },
-        };
+        let goal = setting(&mut p, settings::goal(&self.goal)).flatten();
         let zone = match self.closes_at_zone.as_str() {
             "" => Some(chrono_tz::UTC),
             name => name.parse::<chrono_tz::Tz>().ok(),
@@ -319,43 +310,13 @@ impl EditForm {
                 }
             },
         };
-        let delivery = DeliverySchedule::parse(&self.delivery)
-            .map_err(|e| p.add("delivery", sentence(&e.to_string()) + "."))
-            .ok();
-        let delivery_window = match self.delivery_window.trim() {
-            "" => None,
-            w => DeliveryWindow::parse(w)
-                .map_err(|_| p.add("delivery_window", "Write the window as days and hours, such as mon-fri 09:00-17:00, or only hours, such as 09:00-17:00, or leave it empty."))
-                .ok(),
-        };
-        let delivery_min = match self.delivery_min.trim() {
-            "" => None,
-            n => match n.parse::<i32>() {
-                Ok(n) if n >= 1 => Some(n),
-                _ => {
-                    p.add("delivery_min", "Write the smallest batch as a whole number of signatures, such as 10, or leave it empty.");
-                    None
-                }
-            },
-        };
-        let reply_to = match self.reply_to.trim() {
-            "" => None,
-            r => SignerEmail::parse(r)
-                .map_err(|_| p.add("reply_to", "Write the Reply-To as one e-mail address, such as campaigns@example.org, or leave it empty."))
-                .ok()
-                .map(|e| e.as_typed().to_string()),
-        };
+        let delivery = setting(&mut p, settings::delivery(&self.delivery));
+        let delivery_window =
+            setting(&mut p, settings::delivery_window(&self.delivery_window)).flatten();
+        let delivery_min = setting(&mut p, settings::delivery_min(&self.delivery_min)).flatten();
+        let reply_to = setting(&mut p, settings::reply_to(&self.reply_to)).flatten();
         let organisation = line(&mut p, "organisation", &self.organisation, 200);
-        let privacy_url = match self.privacy_url.trim() {
-            "" => None,
-            url if crate::domain::web_address::is_http_url(url) && url.len() <= 2000 => {
-                Some(url.to_string())
-            }
-            _ => {
-                p.add("privacy_url", "Write the privacy notice's web address, such as https://example.org/privacy, or leave it empty.");
-                None
-            }
-        };
+        let privacy_url = setting(&mut p, settings::privacy_url(&self.privacy_url)).flatten();
         let letter_date = line(&mut p, "letter_date", &self.letter_date, 200);
         let subject = line(&mut p, "subject", &self.subject, 500);
         let salutation = line(&mut p, "salutation", &self.salutation, 300);
@@ -495,6 +456,12 @@ impl EditForm {
 }
 
 /// One line of text, trimmed: `None` when empty or refused (with the reason noted).
+/// A setting read by the rule the letter file's front matter also uses; a refusal is said
+/// at its field.
+fn setting<T>(p: &mut Problems, read: Result<T, SettingError>) -> Option<T> {
+    read.map_err(|e| p.add(e.key(), e.to_string())).ok()
+}
+
 fn line(p: &mut Problems, field: &str, value: &str, max: usize) -> Option<String> {
     checked(p, field, value, max, false)
 }

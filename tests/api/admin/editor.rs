@@ -214,7 +214,7 @@ async fn a_letter_that_cannot_be_used_comes_back_with_its_reason_and_nothing_is_
         ),
         (
             "+++\ngoal = -5\n+++\nDear Minister,",
-            "Goal must be a positive number",
+            "Goal: Write the goal as a whole number of signatures from 1",
         ),
         (
             "+++\n[[targets]]\nname = \"Jane\"\nemail = \"jane@localhost\"\n+++\nDear Minister,",
@@ -1046,4 +1046,78 @@ fn escaped(text: &str) -> String {
         .replace('>', "&#62;")
         .replace('"', "&#34;")
         .replace('\'', "&#39;")
+}
+
+#[actix_web::test]
+async fn a_bad_setting_is_refused_in_the_same_words_by_the_letter_file_and_by_the_editor() {
+    let app = spawn_app().await;
+    let slug = app.import(RIVER_COMMONS, false).await;
+    let editor = app.admin(Role::Editor).await;
+    let c = app.stored_campaign(&slug);
+    let dir = std::env::temp_dir().join(format!("undersign-settings-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let letter = "Dear Minister,\n\nPlease stop the dam.\n";
+    // (front matter line, editor field, editor value): the same bad value through each door.
+    let table = [
+        ("goal = 0", "goal", "0"),
+        ("goal = 2000000000", "goal", "2000000000"),
+        ("delivery = \"hourly\"", "delivery", "hourly"),
+        (
+            "delivery_window = \"weekends\"",
+            "delivery_window",
+            "weekends",
+        ),
+        ("delivery_min = 0", "delivery_min", "0"),
+        ("delivery_min = 99999999999", "delivery_min", "99999999999"),
+        (
+            "reply_to = \"not an address\"",
+            "reply_to",
+            "not an address",
+        ),
+        (
+            "privacy_url = \"javascript:alert(1)\"",
+            "privacy_url",
+            "javascript:alert(1)",
+        ),
+        (
+            "privacy_url = \"https://example.org/aaaa…\"",
+            "privacy_url",
+            "https://example.org/aaaa…",
+        ),
+    ];
+    for (line, field, value) in table {
+        let (line, value) = if value.ends_with('…') {
+            let long = format!("https://example.org/{}", "a".repeat(2000));
+            (format!("privacy_url = \"{long}\""), long)
+        } else {
+            (line.to_string(), value.to_string())
+        };
+        let file = dir.join("letter.txt");
+        std::fs::write(&file, format!("+++\n{line}\n+++\n{letter}")).unwrap();
+        let imported = crate::cli::undersign(&app)
+            .args(["campaign", "import", file.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let (_, said_by_file) = crate::cli::text(&imported);
+        assert!(!imported.status.success(), "{line} is refused");
+        let words = said_by_file
+            .split_once(&format!("{field}: "))
+            .unwrap_or_else(|| panic!("{line}: the file's refusal names {field}: {said_by_file}"))
+            .1
+            .trim()
+            .to_string();
+
+        let response = editor.save(&slug, &with(form_of(&c), field, &value)).await;
+
+        assert_eq!(response.status().as_u16(), 422, "{field} = {value:?}");
+        let page = response.text().await.unwrap();
+        let at_field = format!(
+            "<span class=\"field-error\" id=\"{field}-error\">{}</span>",
+            escaped(&words)
+        );
+        assert!(
+            page.contains(&at_field),
+            "{field} = {value:?}: the editor says what the file said ({words:?})"
+        );
+    }
 }
