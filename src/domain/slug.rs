@@ -74,11 +74,21 @@ impl std::borrow::Borrow<str> for Slug {
     }
 }
 
-/// Reads the `{slug}` path segment: anything that is not a slug is a 404, not a 400.
+/// Whether `text` is a slug exactly as written (nothing to trim): the rule for `/c/{slug}`
+/// and for a slug a letter file sets.
+pub fn is_exact(text: &str) -> bool {
+    Slug::parse(text).is_ok_and(|s| s.as_str() == text)
+}
+
+/// Reads the `{slug}` path segment, exactly as written: anything else (a space, a capital) is
+/// a 404, not a 400 and not another address for the same page.
 impl<'de> serde::Deserialize<'de> for Slug {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Slug, D::Error> {
         let s = String::deserialize(d)?;
-        Slug::parse(&s).map_err(serde::de::Error::custom)
+        if !is_exact(&s) {
+            return Err(serde::de::Error::custom("not a slug"));
+        }
+        Ok(Slug(s))
     }
 }
 
@@ -104,5 +114,13 @@ mod tests {
             Slug::parse(" stop-the-dam-2027 ").unwrap().as_str(),
             "stop-the-dam-2027"
         );
+    }
+
+    #[test]
+    fn an_address_or_a_letter_file_takes_a_slug_only_exactly_as_written() {
+        assert!(is_exact("stop-the-dam-2027"));
+        for bad in [" stop-the-dam", "stop-the-dam ", "Stop", "stop--dam", ""] {
+            assert!(!is_exact(bad), "{bad:?}");
+        }
     }
 }

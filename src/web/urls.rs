@@ -36,6 +36,7 @@ pub const ADMIN_NEW_CAMPAIGN: &str = "/admin/campaigns/new";
 pub const ADMIN_CAMPAIGNS: &str = "/admin/campaigns";
 pub const ADMIN_USERS: &str = "/admin/users";
 pub const ADMIN_AUDIT: &str = "/admin/audit";
+pub const ADMIN_ACCOUNT: &str = "/admin/account";
 
 pub fn admin_setup(token: &str) -> String {
     format!("/admin/setup/{token}")

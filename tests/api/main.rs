@@ -15,6 +15,7 @@ mod http;
 mod input;
 mod layers;
 mod lifecycle;
+mod links;
 mod mail;
 mod operations;
 mod outbox;

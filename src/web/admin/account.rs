@@ -92,5 +92,8 @@ pub async fn change_password(
     })
     .await?;
     tracing::info!("organizer changed their password");
-    Ok(page::see_other("/admin/account?changed=1"))
+    Ok(page::see_other(&format!(
+        "{}?changed=1",
+        crate::web::urls::ADMIN_ACCOUNT
+    )))
 }

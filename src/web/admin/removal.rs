@@ -91,7 +91,7 @@ pub async fn delete(
     .await?;
     state.cache.forget(slug.as_str());
     match outcome {
-        Ok(_) => Ok(page::see_other("/admin?deleted=draft")),
+        Ok(_) => Ok(page::see_other(&format!("{}?deleted=draft", urls::ADMIN))),
         Err(r) => Err(refused("deleted", r)),
     }
 }

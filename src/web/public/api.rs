@@ -21,10 +21,10 @@ struct CampaignJson<'a> {
 /// into its JSON form.
 pub async fn campaign(
     state: web::Data<AppState>,
-    slug: web::Path<String>,
+    slug: web::Path<crate::domain::slug::Slug>,
 ) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
-    if let Some(body) = state.cache.counters.get(&slug) {
+    if let Some(body) = state.cache.counters.get(slug.as_str()) {
         return Ok(json(body));
     }
     let c = campaign::load(&state, slug).await?;

@@ -9,8 +9,9 @@ use crate::campaigns::{self, Campaign, CampaignStatus};
 use crate::db;
 use crate::domain::country::Country;
 use crate::domain::letter::SafeHtml;
+use crate::domain::slug::Slug;
 use crate::web::errors::{html, PageError};
-use crate::web::AppState;
+use crate::web::{urls, AppState};
 use actix_web::http::StatusCode;
 use actix_web::web::Bytes;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -80,7 +81,7 @@ pub async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError
 
 /// Loads the campaign behind `slug` with its current count, answering 404 for unknown ones.
 /// The campaign itself may come from the cache; the count is always read fresh.
-pub async fn load(state: &AppState, slug: String) -> Result<Campaign, PageError> {
+pub async fn load(state: &AppState, slug: Slug) -> Result<Campaign, PageError> {
     let (c, fresh) = load_cached(state, slug).await?;
     if fresh {
         return Ok((*c).clone());
@@ -98,10 +99,7 @@ pub async fn load(state: &AppState, slug: String) -> Result<Campaign, PageError>
 
 /// Loads the campaign behind `slug`, from the cache when it is there (its count then may be
 /// a second or two old). Says whether it was read just now. A draft is 404 to the public.
-pub async fn load_cached(
-    state: &AppState,
-    slug: String,
-) -> Result<(Arc<Campaign>, bool), PageError> {
+pub async fn load_cached(state: &AppState, slug: Slug) -> Result<(Arc<Campaign>, bool), PageError> {
     let (c, fresh) = find_cached(state, slug).await?;
     if c.status(Utc::now()) == CampaignStatus::Draft {
         return Err(missing());
@@ -110,15 +108,12 @@ pub async fn load_cached(
 }
 
 /// [`load_cached`] for any status, drafts included.
-async fn find_cached(state: &AppState, slug: String) -> Result<(Arc<Campaign>, bool), PageError> {
-    if !crate::campaigns::import::is_valid_slug(&slug) {
-        return Err(missing());
-    }
-    if let Some(cached) = state.cache.campaigns.get(&slug) {
+async fn find_cached(state: &AppState, slug: Slug) -> Result<(Arc<Campaign>, bool), PageError> {
+    if let Some(cached) = state.cache.campaigns.get(slug.as_str()) {
         return Ok((cached, false));
     }
     let found = db::run(&state.pool, move |conn| {
-        campaigns::find_by_slug(conn, &slug)
+        campaigns::find_by_slug(conn, slug.as_str())
     })
     .await?;
     let c = Arc::new(found.ok_or_else(missing)?);
@@ -126,7 +121,7 @@ async fn find_cached(state: &AppState, slug: String) -> Result<(Arc<Campaign>, b
     Ok((c, true))
 }
 
-fn missing() -> PageError {
+pub(super) fn missing() -> PageError {
     PageError::NotFound {
         title: "Action not found",
         message: "There is no action at this address. It may have been mistyped, or the organizers may have removed it.",
@@ -136,7 +131,7 @@ fn missing() -> PageError {
 pub async fn show(
     req: HttpRequest,
     state: web::Data<AppState>,
-    slug: web::Path<String>,
+    slug: web::Path<Slug>,
 ) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
     if let Some(token) = preview_token(&req) {
@@ -144,7 +139,7 @@ pub async fn show(
             return Ok(response);
         }
     }
-    if let Some(body) = state.cache.pages.get(&slug) {
+    if let Some(body) = state.cache.pages.get(slug.as_str()) {
         return Ok(HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .body(body));
@@ -172,10 +167,10 @@ fn preview_token(req: &HttpRequest) -> Option<String> {
 /// to the public.
 async fn preview(
     state: &AppState,
-    slug: &str,
+    slug: &Slug,
     token: &str,
 ) -> Result<Option<HttpResponse>, PageError> {
-    let (c, _) = find_cached(state, slug.to_string()).await?;
+    let (c, _) = find_cached(state, slug.clone()).await?;
     if !crate::tokens::is_preview_token(state.settings.secret_key.bytes(), c.id(), token) {
         return Ok(None);
     }
@@ -250,19 +245,16 @@ pub fn preview_page(
 
 /// `GET /c/{slug}/sign`: the address of a re-shown form, reloaded or shared; the form lives
 /// on the action page.
-pub async fn to_form(slug: web::Path<String>) -> Result<HttpResponse, PageError> {
-    let slug = slug.into_inner();
-    if !crate::campaigns::import::is_valid_slug(&slug) {
-        return Err(missing());
-    }
+pub async fn to_form(slug: web::Path<Slug>) -> Result<HttpResponse, PageError> {
+    let form = format!("{}#sign", urls::campaign(slug.into_inner()));
     Ok(HttpResponse::SeeOther()
-        .insert_header((actix_web::http::header::LOCATION, format!("/c/{slug}#sign")))
+        .insert_header((actix_web::http::header::LOCATION, form))
         .finish())
 }
 
 pub async fn thanks(
     state: web::Data<AppState>,
-    slug: web::Path<String>,
+    slug: web::Path<Slug>,
 ) -> Result<HttpResponse, PageError> {
     let c = load(&state, slug.into_inner()).await?;
     Ok(html(

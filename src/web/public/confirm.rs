@@ -139,9 +139,14 @@ async fn respond(
             tracing::info!("signature confirmed");
             state.cache.pages.forget(slug.as_str());
             state.cache.counters.forget(slug.as_str());
-            let trust = match super::campaign::load_cached(state, slug.clone()).await {
-                Ok((c, _)) => super::trust::Trust::of(&c, &state.settings),
-                Err(_) => super::trust::Trust {
+            let stored = crate::domain::slug::Slug::parse(&slug).ok();
+            let found = match stored {
+                Some(slug) => super::campaign::load_cached(state, slug).await.ok(),
+                None => None,
+            };
+            let trust = match found {
+                Some((c, _)) => super::trust::Trust::of(&c, &state.settings),
+                None => super::trust::Trust {
                     organisation: None,
                     privacy_url: None,
                 },

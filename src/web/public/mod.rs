@@ -17,15 +17,29 @@ mod unsubscribe;
 use crate::web::routing::read;
 use actix_web::web;
 
+/// A `{slug}` that is not a slug names no action: the same 404 as an unknown one.
+fn action_path() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|_, _| campaign::missing().into())
+}
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/").route(read().to(campaign::index)))
-        .service(web::resource("/c/{slug}").route(read().to(campaign::show)))
+        .service(
+            web::resource("/c/{slug}")
+                .app_data(action_path())
+                .route(read().to(campaign::show)),
+        )
         .service(
             web::resource("/c/{slug}/sign")
+                .app_data(action_path())
                 .route(web::post().to(sign::sign))
                 .route(read().to(campaign::to_form)),
         )
-        .service(web::resource("/c/{slug}/thanks").route(read().to(campaign::thanks)))
+        .service(
+            web::resource("/c/{slug}/thanks")
+                .app_data(action_path())
+                .route(read().to(campaign::thanks)),
+        )
         .service(
             web::resource("/confirm/{token}")
                 .route(read().to(confirm::show))
@@ -36,7 +50,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(read().to(unsubscribe::show))
                 .route(web::post().to(unsubscribe::unsubscribe)),
         )
-        .service(web::resource("/api/v1/campaigns/{slug}").route(read().to(api::campaign)))
+        .service(
+            web::resource("/api/v1/campaigns/{slug}")
+                .app_data(action_path())
+                .route(read().to(api::campaign)),
+        )
         .service(web::resource("/d/{token}").route(read().to(download::csv)))
         .configure(assets::routes);
 }

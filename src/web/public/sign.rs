@@ -16,7 +16,7 @@ use chrono::Utc;
 pub async fn sign(
     req: HttpRequest,
     state: web::Data<AppState>,
-    slug: web::Path<String>,
+    slug: web::Path<crate::domain::slug::Slug>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let is_form = req
@@ -62,7 +62,7 @@ pub async fn sign(
         honeypot: form.is_bot(),
         source: None,
     };
-    let thanks = format!("/c/{}/thanks", c.slug());
+    let thanks = crate::web::urls::thanks(c.slug());
     let campaign_id = c.id();
     let app = state.clone();
     let outcome = db::run(&state.pool, move |conn| {
