@@ -19,5 +19,6 @@ pub mod supporters;
 pub mod telemetry;
 pub mod tokens;
 pub mod ttl_cache;
+pub mod urls;
 pub mod web;
 pub mod worker;

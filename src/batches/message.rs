@@ -325,7 +325,7 @@ fn csv(
     Ok((
         None,
         CsvNote::Linked {
-            url: format!("{}/d/{token}", ctx.base_url),
+            url: crate::urls::absolute(ctx.base_url, &crate::urls::download(&token)),
             until: expires.format("%-d %B %Y").to_string(),
         },
     ))

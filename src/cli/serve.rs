@@ -26,7 +26,7 @@ pub async fn run(settings: Settings, no_worker: bool) -> anyhow::Result<()> {
         let _ = writeln!(
             std::io::stdout(),
             "No organizer exists yet. Create the first one within 24 hours at:\n  {}",
-            crate::web::urls::absolute(&base_url, &crate::web::urls::admin_setup(&token))
+            crate::urls::absolute(&base_url, &crate::urls::admin_setup(&token))
         );
     }
     let worker =

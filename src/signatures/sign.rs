@@ -132,7 +132,10 @@ pub(super) fn new_confirm_link(
             signature_confirm_tokens::signature_id.eq(signature),
         ))
         .execute(conn)?;
-    Ok(format!("{base_url}/confirm/{token}"))
+    Ok(crate::urls::absolute(
+        base_url,
+        &crate::urls::confirm(&token),
+    ))
 }
 
 /// Marks `signature` as one whose confirmation was not sent because of the [`mail_cap`]

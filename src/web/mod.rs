@@ -13,7 +13,7 @@ pub mod ops;
 pub mod public;
 pub mod routing;
 pub mod streaming;
-pub mod urls;
+pub use crate::urls;
 
 use crate::campaigns::cache::CampaignCache;
 use crate::config::Settings;

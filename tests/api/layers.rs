@@ -110,3 +110,33 @@ fn errors_know_no_admin_screen_and_no_admin_screen_needs_the_dashboard() {
         "screens that reach into the dashboard (the campaign comes from managed::ManagedCampaign)"
     );
 }
+
+#[test]
+fn no_template_writes_a_path_of_the_site_by_hand() {
+    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let mut by_hand = Vec::new();
+    let mut files = vec![templates.clone()];
+    while let Some(dir) = files.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files.push(path);
+            } else if path.extension().is_some_and(|e| e == "html") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for attribute in ["href=\"/", "action=\"/", "src=\"/"] {
+                    if text.contains(attribute) {
+                        by_hand.push(format!(
+                            "{}: {attribute}…",
+                            path.strip_prefix(&templates).unwrap().display()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(
+        by_hand,
+        Vec::<String>::new(),
+        "paths go through crate::urls"
+    );
+}

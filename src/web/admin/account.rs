@@ -94,6 +94,6 @@ pub async fn change_password(
     tracing::info!("organizer changed their password");
     Ok(page::see_other(&format!(
         "{}?changed=1",
-        crate::web::urls::ADMIN_ACCOUNT
+        crate::urls::ADMIN_ACCOUNT
     )))
 }

@@ -91,9 +91,9 @@ pub async fn request(
         client_ip(&req, &state.settings).map(|ip| limit_key(ip, state.settings.ipv6_limit_prefix));
     let key = state.settings.secret_key.bytes().to_vec();
     let account = throttle::canonical_account(&typed);
-    let link_base = format!(
-        "{}/admin/password-reset/",
-        state.settings.base_url.trim_end_matches('/')
+    let link_base = crate::urls::absolute(
+        &state.settings.base_url,
+        &format!("{}/", crate::urls::ADMIN_PASSWORD_RESET),
     );
     let site = state.site_name();
     let domain = state.message_id_domain.clone();

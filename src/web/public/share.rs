@@ -10,7 +10,7 @@ pub struct Share {
 impl Share {
     /// Links to the action `slug` called `title`, on the site at `base_url`.
     pub fn new(base_url: &str, slug: &str, title: &str) -> Share {
-        let url = format!("{base_url}/c/{slug}");
+        let url = crate::urls::absolute(base_url, &crate::urls::campaign(slug));
         let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
         let (u, t) = (enc(&url), enc(title));
         // RFC 6068 wants a space in a mailto: URL as `%20`; a literal `+` is already `%2B`.

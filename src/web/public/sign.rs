@@ -62,7 +62,7 @@ pub async fn sign(
         honeypot: form.is_bot(),
         source: None,
     };
-    let thanks = crate::web::urls::thanks(c.slug());
+    let thanks = crate::urls::thanks(c.slug());
     let campaign_id = c.id();
     let app = state.clone();
     let outcome = db::run(&state.pool, move |conn| {

@@ -1,5 +1,6 @@
 //! Every path the app links to, built in one place so a route and its links cannot drift
-//! apart. Paths are relative to the site; [`absolute`] prefixes the base URL for e-mails.
+//! apart: the pages and templates, and the e-mails the domain writes. Paths are relative to
+//! the site; [`absolute`] prefixes the base URL for e-mails.
 
 use std::fmt::Display;
 
@@ -29,6 +30,11 @@ pub fn unsubscribe(token: &str) -> String {
     format!("/unsubscribe/{token}")
 }
 
+/// A signed link to a batch's whole CSV, for an official whose message could not attach it.
+pub fn download(token: &str) -> String {
+    format!("/d/{token}")
+}
+
 pub const ADMIN: &str = "/admin";
 pub const ADMIN_LOGIN: &str = "/admin/login";
 pub const ADMIN_LOGOUT: &str = "/admin/logout";
@@ -37,6 +43,32 @@ pub const ADMIN_CAMPAIGNS: &str = "/admin/campaigns";
 pub const ADMIN_USERS: &str = "/admin/users";
 pub const ADMIN_AUDIT: &str = "/admin/audit";
 pub const ADMIN_ACCOUNT: &str = "/admin/account";
+pub const ADMIN_ACCOUNT_PASSWORD: &str = "/admin/account/password";
+pub const ADMIN_PASSWORD_RESET: &str = "/admin/password-reset";
+pub const ADMIN_INVITE: &str = "/admin/users/invite";
+pub const ADMIN_CSS: &str = "/admin/admin.css";
+/// The list of actions.
+pub const HOME: &str = "/";
+
+/// Where an organizer who forgot their password chooses a new one.
+pub fn admin_password_reset(token: &str) -> String {
+    format!("{ADMIN_PASSWORD_RESET}/{token}")
+}
+
+/// `release` or `invalidate` of one signature of a campaign.
+pub fn admin_signature(slug: impl Display, id: impl Display, action: &str) -> String {
+    format!("/admin/campaigns/{slug}/signatures/{id}/{action}")
+}
+
+/// `role` or `remove` of one organizer.
+pub fn admin_user(id: impl Display, action: &str) -> String {
+    format!("/admin/users/{id}/{action}")
+}
+
+/// Withdraws an invitation that was not used yet.
+pub fn admin_revoke_invitation(id: impl Display) -> String {
+    format!("/admin/users/invitations/{id}/revoke")
+}
 
 pub fn admin_setup(token: &str) -> String {
     format!("/admin/setup/{token}")
