@@ -4,6 +4,7 @@
 
 pub mod cache;
 pub mod edit;
+pub mod figures;
 pub mod import;
 pub mod letter;
 pub mod lifecycle;

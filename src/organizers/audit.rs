@@ -3,8 +3,9 @@
 //! without its entry and an entry never without its change; the web and the command line
 //! only say who is acting.
 
-use crate::db::schema::audit_log;
+use crate::db::schema::{audit_log, campaigns, organizers};
 use crate::db::types::{CampaignId, OrganizerId};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
@@ -111,4 +112,94 @@ pub fn record(
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// One line of the log, with who acted (an address, the command line, or an account since
+/// removed) and the campaign's slug.
+#[derive(Queryable)]
+pub struct Entry {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    pub who: Option<String>,
+    pub via: String,
+    pub action: String,
+    pub campaign: Option<String>,
+    pub detail: serde_json::Value,
+}
+
+impl Entry {
+    /// Who acted: an organizer's address, the command line, or an account since removed.
+    pub fn who(&self) -> &str {
+        match (&self.who, self.via.as_str()) {
+            (_, "command line") => "command line",
+            (Some(email), _) => email,
+            (None, _) => "a removed organizer",
+        }
+    }
+
+    pub fn when(&self) -> String {
+        self.at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+    }
+
+    /// The entry's details as `key: value` pairs, for reading rather than parsing.
+    pub fn details(&self) -> String {
+        match &self.detail {
+            serde_json::Value::Object(map) => map
+                .iter()
+                .map(|(k, v)| match v {
+                    serde_json::Value::String(s) => format!("{k}: {s}"),
+                    serde_json::Value::Object(changes) if k == "changed" => {
+                        let each: Vec<String> = changes
+                            .iter()
+                            .map(|(field, c)| {
+                                format!("{field} from {} to {}", c["before"], c["after"])
+                            })
+                            .collect();
+                        format!("changed: {}", each.join("; "))
+                    }
+                    other => format!("{k}: {other}"),
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            _ => String::new(),
+        }
+    }
+}
+
+/// A page of the log, newest first, and where the next one starts.
+pub struct Page {
+    pub entries: Vec<Entry>,
+    /// The `before` of the next page; `None` on the last.
+    pub next: Option<Uuid>,
+}
+
+/// Up to `size` entries older than `before` (all, without it), newest first. Ids are
+/// time-ordered, so paging never counts or skips rows.
+pub fn page(conn: &mut PgConnection, before: Option<Uuid>, size: i64) -> QueryResult<Page> {
+    let mut query = audit_log::table
+        .left_join(organizers::table)
+        .left_join(campaigns::table)
+        .select((
+            audit_log::id,
+            audit_log::created_at,
+            organizers::email.nullable(),
+            audit_log::via,
+            audit_log::action,
+            campaigns::slug.nullable(),
+            audit_log::detail,
+        ))
+        .order(audit_log::id.desc())
+        .limit(size + 1)
+        .into_boxed();
+    if let Some(before) = before {
+        query = query.filter(audit_log::id.lt(before));
+    }
+    let mut entries = query.load::<Entry>(conn)?;
+    let next = if entries.len() as i64 > size {
+        entries.truncate(size as usize);
+        entries.last().map(|e| e.id)
+    } else {
+        None
+    };
+    Ok(Page { entries, next })
 }

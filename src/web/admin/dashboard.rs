@@ -10,22 +10,19 @@ use super::guard::Organizer;
 use super::managed::ManagedCampaign;
 use super::page;
 use super::signatures::SignatureTable;
-use crate::batches::delivery::LogLine;
+use crate::campaigns::figures;
 use crate::campaigns::{Campaign, CampaignStatus};
 use crate::db;
-use crate::db::schema::{campaign_countries, campaign_hourly};
 use crate::domain::counting::thousands;
 use crate::domain::country::Country;
 use crate::organizers::sessions::Session;
 use crate::organizers::Role;
-use crate::signatures::list::{self, Listed, Listing};
 use crate::signatures::SignatureState;
 use crate::web::errors::PageError;
 use crate::web::AppState;
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use chrono::{DateTime, Utc};
-use diesel::prelude::*;
+use chrono::Utc;
 
 /// Newest signatures shown.
 const RECENT: i64 = 10;
@@ -47,42 +44,6 @@ struct DashboardPage<'a> {
     deliveries: Summary,
 }
 
-struct Figures {
-    unconfirmed: i64,
-    held: i64,
-    mail_capped: i64,
-    hourly: Vec<(DateTime<Utc>, i64)>,
-    countries: Vec<(String, i64)>,
-    recent: Vec<Listed>,
-    log: Vec<LogLine>,
-}
-
-fn figures(conn: &mut PgConnection, c: &Campaign, now: DateTime<Utc>) -> anyhow::Result<Figures> {
-    let id = c.campaign_id();
-    let (unconfirmed, held) = list::waiting_and_held(conn, id)?;
-    let hourly = campaign_hourly::table
-        .filter(campaign_hourly::campaign_id.eq(id))
-        .filter(campaign_hourly::hour.ge(chart::since(now)))
-        .select((campaign_hourly::hour, campaign_hourly::signatures))
-        .load(conn)?;
-    let countries = campaign_countries::table
-        .filter(campaign_countries::campaign_id.eq(id))
-        .order(campaign_countries::signatures.desc())
-        .limit(10)
-        .select((campaign_countries::country, campaign_countries::signatures))
-        .load(conn)?;
-    let recent = list::page(conn, id, &Listing::All, None, RECENT)?.rows;
-    Ok(Figures {
-        unconfirmed,
-        held,
-        mail_capped: list::mail_capped(conn, id)?,
-        hourly,
-        countries,
-        recent,
-        log: crate::batches::delivery::log(conn, c.id())?,
-    })
-}
-
 pub async fn show(
     state: web::Data<AppState>,
     me: Organizer,
@@ -90,7 +51,10 @@ pub async fn show(
 ) -> Result<HttpResponse, PageError> {
     let now = Utc::now();
     let c2 = c.clone();
-    let f = db::run(&state.pool, move |conn| figures(conn, &c2, now)).await?;
+    let f = db::run(&state.pool, move |conn| {
+        figures::figures(conn, &c2, chart::since(now), RECENT)
+    })
+    .await?;
     page::ok(
         DashboardPage {
             recent: SignatureTable::new(&me.0, &c, f.recent, false),
