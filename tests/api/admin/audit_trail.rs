@@ -242,6 +242,53 @@ async fn each_change_in_the_admin_writes_one_entry_for_its_organizer_and_a_refus
             }
         }
     }
+
+    // The two forms with bodies of their own: a new campaign and the editor's save.
+    let letter = "+++\nslug = \"fresh\"\n+++\nDear Minister,\n\nPlease.\n";
+    let form = super::editor::form_of(&app.stored_campaign(&slug));
+    type Post<'a> = (String, Vec<(String, String)>, Option<&'a str>);
+    let posts: Vec<Post> = vec![
+        (
+            "/admin/campaigns".into(),
+            vec![("letter".into(), "Dear Minister,\0".into())],
+            None,
+        ),
+        (
+            "/admin/campaigns".into(),
+            vec![("letter".into(), letter.into())],
+            Some("create"),
+        ),
+        (
+            campaign("edit"),
+            super::editor::with(form.clone(), "goal", "lots"),
+            None,
+        ),
+        (
+            campaign("edit"),
+            super::editor::with(form, "title", "A new title"),
+            Some("edit"),
+        ),
+    ];
+    for (path, fields, wrote) in posts {
+        let before = entries(&app).len();
+        let fields: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(f, v)| (f.as_str(), v.as_str()))
+            .collect();
+        let status = owner.post(&path, &fields).await.status().as_u16();
+        let after = entries(&app);
+        match wrote {
+            Some(action) => {
+                assert_eq!(status, 303, "{path}");
+                assert_eq!(after.len(), before + 1, "{path} writes one entry");
+                assert_eq!(after.last().unwrap().0, action, "{path}");
+            }
+            None => {
+                assert_eq!(status, 422, "{path} is refused");
+                assert_eq!(after.len(), before, "{path} is refused and writes nothing");
+            }
+        }
+    }
     let page = owner.page("/admin/audit").await;
     assert!(
         page.contains("command line"),
