@@ -27,6 +27,9 @@ pub enum EditError {
     TargetDelivered { id: Uuid, name: String },
     #[error(transparent)]
     Storage(#[from] DbError),
+    /// No connection could be had to try at all.
+    #[error(transparent)]
+    Unavailable(#[from] crate::db::Unavailable),
 }
 
 /// What a save changed: the slug the campaign had, and each changed part with its value

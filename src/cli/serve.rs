@@ -13,7 +13,7 @@ pub async fn run(settings: Settings, no_worker: bool) -> anyhow::Result<()> {
     let drain = drain(&settings, &pool)?;
     let base_url = settings.base_url.clone();
     let setup = db::run(&pool, |conn| {
-        Ok(crate::organizers::setup::issue_if_needed(conn)?)
+        anyhow::Ok(crate::organizers::setup::issue_if_needed(conn)?)
     })
     .await?;
     let app = Application::build(settings, pool.clone())?;

@@ -67,7 +67,7 @@ pub async fn run(settings: &Settings, command: UserCommand) -> anyhow::Result<()
             let shown = email.as_typed().to_string();
             db::run(pool, move |conn| {
                 organizers::add(conn, &email, &hash, role, Actor::CommandLine)?;
-                Ok(())
+                anyhow::Ok(())
             })
             .await?;
             println!("created {} organizer {shown}", role.as_str());

@@ -50,29 +50,42 @@ pub fn migrate(conn: &mut PgConnection) -> anyhow::Result<usize> {
     applied
 }
 
+/// Why [`run`] could not run its work at all (the work's own errors are its own).
+#[derive(Debug, thiserror::Error)]
+pub enum Unavailable {
+    #[error("no database connection available")]
+    NoConnection(#[source] diesel::r2d2::PoolError),
+    #[error("database task was cancelled")]
+    Cancelled(#[source] tokio::task::JoinError),
+}
+
 /// Runs blocking Diesel work on the blocking thread pool so request handlers and workers
-/// never stall the async executor. Waits at most [`CHECKOUT_TIMEOUT`] for a connection.
-pub async fn run<T, F>(pool: &DbPool, work: F) -> anyhow::Result<T>
+/// never stall the async executor. Waits at most [`CHECKOUT_TIMEOUT`] for a connection. The
+/// work keeps its own error type (`QueryResult`, a service's error enum, `anyhow`), which
+/// must also be able to say that no connection could be had ([`Unavailable`]).
+pub async fn run<T, E, F>(pool: &DbPool, work: F) -> Result<T, E>
 where
     T: Send + 'static,
-    F: FnOnce(&mut PgConnection) -> anyhow::Result<T> + Send + 'static,
+    E: From<Unavailable> + Send + 'static,
+    F: FnOnce(&mut PgConnection) -> Result<T, E> + Send + 'static,
 {
     run_within(pool, CHECKOUT_TIMEOUT, work).await
 }
 
 /// [`run`], waiting at most `checkout` for a connection.
-pub async fn run_within<T, F>(pool: &DbPool, checkout: Duration, work: F) -> anyhow::Result<T>
+pub async fn run_within<T, E, F>(pool: &DbPool, checkout: Duration, work: F) -> Result<T, E>
 where
     T: Send + 'static,
-    F: FnOnce(&mut PgConnection) -> anyhow::Result<T> + Send + 'static,
+    E: From<Unavailable> + Send + 'static,
+    F: FnOnce(&mut PgConnection) -> Result<T, E> + Send + 'static,
 {
     let pool = pool.clone();
     tokio::task::spawn_blocking(move || {
         let mut conn = pool
             .get_timeout(checkout)
-            .context("no database connection available")?;
+            .map_err(|e| E::from(Unavailable::NoConnection(e)))?;
         work(&mut conn)
     })
     .await
-    .context("database task was cancelled")?
+    .map_err(|e| E::from(Unavailable::Cancelled(e)))?
 }

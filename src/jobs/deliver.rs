@@ -44,7 +44,7 @@ pub async fn run(
         let now = chrono::Utc::now();
         crate::rate_limit::forget_before(conn, now - chrono::Duration::days(2))?;
         crate::organizers::resets::forget_before(conn, now - chrono::Duration::days(1))?;
-        Ok(())
+        anyhow::Ok(())
     })
     .await?;
     let deadline = max_seconds.map(|s| Instant::now() + Duration::from_secs(s));

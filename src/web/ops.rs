@@ -38,7 +38,7 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let ping = db::run_within(&state.pool, HEALTH_CHECKOUT, |conn| {
         use diesel::connection::SimpleConnection;
         conn.batch_execute("SELECT 1")?;
-        Ok(())
+        anyhow::Ok(())
     })
     .await;
     match ping {
@@ -99,7 +99,7 @@ async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
             .first(conn)
             .optional()?
             .unwrap_or(false);
-        Ok((outbox, confirmed.iter().sum::<i64>(), paused))
+        anyhow::Ok((outbox, confirmed.iter().sum::<i64>(), paused))
     })
     .await;
     let mut out = String::new();

@@ -409,7 +409,7 @@ impl TestApp {
             undersign::domain::letter_file::parse_letter_file(letter).expect("letter parses");
         let text = letter.to_string();
         db::run(&self.pool, move |conn| {
-            Ok(undersign::campaigns::import::import(
+            anyhow::Ok(undersign::campaigns::import::import(
                 conn,
                 &file,
                 &text,

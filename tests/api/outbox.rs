@@ -418,7 +418,7 @@ async fn a_confirmation_queued_behind_three_thousand_bulk_messages_is_claimed_fi
     );
     undersign::db::run(&app.pool, |conn| {
         diesel::sql_query("DELETE FROM outbox").execute(conn)?;
-        Ok(())
+        anyhow::Ok(())
     })
     .await
     .unwrap();

@@ -12,7 +12,7 @@ pub async fn run(settings: &Settings, slug: String) -> anyhow::Result<()> {
     let lookup = slug.clone();
     let found = db::run(&pool, move |conn| {
         let Some(c) = campaigns::find_by_slug(conn, &lookup)? else {
-            return Ok(None);
+            return anyhow::Ok(None);
         };
         let log = crate::batches::delivery::log(conn, c.id())?;
         let waiting = crate::batches::targets::waiting(conn, c.id(), chrono::Utc::now())?;

@@ -17,7 +17,7 @@ pub async fn run(settings: &Settings, file: &Path, launch: bool) -> anyhow::Resu
         .with_context(|| format!("{} is not a letter file Undersign can read", file.display()))?;
     let pool = open_database(settings).await?;
     let imported = db::run(&pool, move |conn| {
-        Ok(import::import(
+        anyhow::Ok(import::import(
             conn,
             &parsed,
             &text,

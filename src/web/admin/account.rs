@@ -57,7 +57,7 @@ pub async fn change_password(
     };
     let id = me.organizer_id;
     let stored = db::run(&state.pool, move |conn| {
-        Ok(organizers::find(conn, id)?.map(|o| o.password_hash))
+        anyhow::Ok(organizers::find(conn, id)?.map(|o| o.password_hash))
     })
     .await?;
     let verified = state
@@ -88,7 +88,7 @@ pub async fn change_password(
         .map(|c| crate::tokens::hash(c.value()))
         .unwrap_or_default();
     db::run(&state.pool, move |conn| {
-        Ok(organizers::change_password(conn, id, &hash, &keep)?)
+        anyhow::Ok(organizers::change_password(conn, id, &hash, &keep)?)
     })
     .await?;
     tracing::info!("organizer changed their password");

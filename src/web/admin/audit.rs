@@ -41,7 +41,7 @@ pub async fn list(
         })?),
     };
     let audit::Page { entries, next } = db::run(&state.pool, move |conn| {
-        Ok(audit::page(conn, before, PAGE)?)
+        anyhow::Ok(audit::page(conn, before, PAGE)?)
     })
     .await?;
     page::ok(

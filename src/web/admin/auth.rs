@@ -120,7 +120,7 @@ pub async fn login(
                 Some(_) => None,
                 None => organizers::find_by_email(conn, &email)?,
             };
-            Ok((blocked, organizer))
+            anyhow::Ok((blocked, organizer))
         })
         .await?
     };
@@ -160,7 +160,7 @@ pub async fn login(
         if let Verified::YesRehash(new) = &verified {
             organizers::store_hash(conn, organizer.id, new)?;
         }
-        Ok(sessions::start(conn, &organizer, previous.as_deref())?)
+        anyhow::Ok(sessions::start(conn, &organizer, previous.as_deref())?)
     })
     .await?;
     tracing::info!("organizer signed in");
@@ -198,7 +198,10 @@ pub async fn logout(
 ) -> Result<HttpResponse, PageError> {
     if let Some(c) = req.cookie(guard::session_cookie(&state)) {
         let id = c.value().to_string();
-        db::run(&state.pool, move |conn| Ok(sessions::end(conn, &id)?)).await?;
+        db::run(&state.pool, move |conn| {
+            anyhow::Ok(sessions::end(conn, &id)?)
+        })
+        .await?;
     }
     let mut response = page::see_other(urls::ADMIN_LOGIN);
     let _ = response.add_cookie(&guard::removal(&state, guard::session_cookie(&state)));
@@ -219,7 +222,11 @@ pub async fn setup_form(
 ) -> Result<HttpResponse, PageError> {
     let setup_token = token.into_inner();
     let check = setup_token.clone();
-    if !db::run(&state.pool, move |conn| Ok(setup::is_usable(conn, &check)?)).await? {
+    if !db::run(&state.pool, move |conn| {
+        anyhow::Ok(setup::is_usable(conn, &check)?)
+    })
+    .await?
+    {
         return Err(setup_gone());
     }
     let (form, is_new) = form_token(&req, &state);
@@ -247,7 +254,11 @@ pub async fn setup(
 ) -> Result<HttpResponse, PageError> {
     let setup_token = token.into_inner();
     let check = setup_token.clone();
-    if !db::run(&state.pool, move |conn| Ok(setup::is_usable(conn, &check)?)).await? {
+    if !db::run(&state.pool, move |conn| {
+        anyhow::Ok(setup::is_usable(conn, &check)?)
+    })
+    .await?
+    {
         return Err(setup_gone());
     }
     let fields = Fields::from_request(&req, &body);
@@ -261,7 +272,7 @@ pub async fn setup(
                 .await
                 .map_err(|_| busy())???;
             let created = db::run(&state.pool, move |conn| {
-                Ok(setup::create_owner(conn, &setup_token, &email, &hash)?)
+                anyhow::Ok(setup::create_owner(conn, &setup_token, &email, &hash)?)
             })
             .await?;
             let Some(session_id) = created else {

@@ -227,7 +227,7 @@ pub async fn deliver_now(
             &domain,
             Actor::Organizer(organizer),
         )?;
-        Ok(Done::of(&done))
+        anyhow::Ok(Done::of(&done))
     })
     .await?;
     Ok(page::see_other(&format!(

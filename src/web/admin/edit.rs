@@ -63,10 +63,12 @@ async fn editable(state: &AppState, slug: Slug) -> Result<(Campaign, String), Pa
     }
     let id = c.campaign_id();
     let original = db::run(&state.pool, move |conn| {
-        Ok(campaigns::table
-            .find(id)
-            .select(campaigns::source_text)
-            .first::<String>(conn)?)
+        anyhow::Ok(
+            campaigns::table
+                .find(id)
+                .select(campaigns::source_text)
+                .first::<String>(conn)?,
+        )
     })
     .await?;
     Ok((c, original))
@@ -174,8 +176,9 @@ async fn store(
 ) -> Result<Result<String, Problems>, PageError> {
     let (id, organizer) = (c.campaign_id(), session.organizer_id);
     let new_slug = checked.changes.slug.clone();
+    // The service's own error comes back as it is, "no connection" included.
     let outcome = db::run(&state.pool, move |conn| {
-        Ok(edit::update(
+        edit::update(
             conn,
             id,
             checked.revision,
@@ -184,9 +187,9 @@ async fn store(
             &checked.targets,
             Actor::Organizer(organizer),
         )
-        .map(|edited| edited.old_slug))
+        .map(|edited| edited.old_slug)
     })
-    .await?;
+    .await;
     let mut problems = Problems::default();
     match outcome {
         Ok(old) => {
@@ -197,6 +200,7 @@ async fn store(
         Err(EditError::Archived) => return Err(archived()),
         Err(EditError::NotFound) => return Err(PageError::not_found()),
         Err(EditError::Storage(e)) => return Err(PageError::Unavailable(e.into())),
+        Err(EditError::Unavailable(e)) => return Err(PageError::Unavailable(e.into())),
         Err(e @ EditError::SlugTaken) => problems.add("slug", e.to_string()),
         Err(e @ EditError::Changed) => problems.add("revision", e.to_string()),
         Err(e @ EditError::TargetDelivered { id, .. }) => {

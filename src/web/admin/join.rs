@@ -37,7 +37,7 @@ async fn open_invitation(
 ) -> Result<invitations::Invitation, PageError> {
     let token = token.to_string();
     db::run(&state.pool, move |conn| {
-        Ok(invitations::find(conn, &token)?)
+        anyhow::Ok(invitations::find(conn, &token)?)
     })
     .await?
     .ok_or_else(link_gone)
@@ -105,7 +105,7 @@ pub async fn accept(
                 Ok(Some(sessions::start(conn, &organizer, None)?))
             }
             Ok(None) => Ok(None),
-            Err(CreateError::Storage(e)) => return Err(e.into()),
+            Err(CreateError::Storage(e)) => return Err(anyhow::Error::from(e)),
             Err(problem) => Err(problem),
         })
     })

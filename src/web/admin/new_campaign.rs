@@ -91,7 +91,7 @@ pub async fn create(
     };
     let organizer = session.organizer_id;
     let outcome = db::run(&state.pool, move |conn| {
-        Ok(import::import(
+        anyhow::Ok(import::import(
             conn,
             &parsed,
             &text,

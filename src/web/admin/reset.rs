@@ -140,10 +140,12 @@ fn link_gone() -> PageError {
 
 async fn open_link(state: &AppState, token: &str) -> Result<String, PageError> {
     let token = token.to_string();
-    db::run(&state.pool, move |conn| Ok(resets::find(conn, &token)?))
-        .await?
-        .map(|(_, email)| email)
-        .ok_or_else(link_gone)
+    db::run(&state.pool, move |conn| {
+        anyhow::Ok(resets::find(conn, &token)?)
+    })
+    .await?
+    .map(|(_, email)| email)
+    .ok_or_else(link_gone)
 }
 
 fn choose_page(

@@ -121,7 +121,7 @@ async fn show(
         Ok(listing) => {
             let id = c.campaign_id();
             let found = db::run(&state.pool, move |conn| {
-                Ok(list::page(conn, id, &listing, after, PAGE_SIZE)?)
+                anyhow::Ok(list::page(conn, id, &listing, after, PAGE_SIZE)?)
             })
             .await?;
             (StatusCode::OK, None, found)
@@ -183,7 +183,7 @@ pub async fn release(
     let slug = c.slug().to_string();
     let app = state.clone();
     let outcome = db::run(&state.pool, move |conn| {
-        Ok(signatures::release(
+        anyhow::Ok(signatures::release(
             conn,
             &c,
             id,
@@ -226,7 +226,7 @@ pub async fn invalidate(
     })?;
     let campaign = c.campaign_id();
     let outcome = db::run(&state.pool, move |conn| {
-        Ok(signatures::invalidate(
+        anyhow::Ok(signatures::invalidate(
             conn,
             campaign,
             id,

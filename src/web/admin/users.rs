@@ -49,7 +49,7 @@ async fn render(
     new_link: Option<Invited>,
 ) -> Result<HttpResponse, PageError> {
     let (people, pending) = db::run(&state.pool, |conn| {
-        Ok((organizers::list(conn)?, invitations::pending(conn)?))
+        anyhow::Ok((organizers::list(conn)?, invitations::pending(conn)?))
     })
     .await?;
     let body = UsersPage {
@@ -161,7 +161,7 @@ async fn change_account<F>(state: &AppState, change: F) -> Result<HttpResponse, 
 where
     F: FnOnce(&mut PgConnection) -> Result<(), Refused> + Send + 'static,
 {
-    db::run(&state.pool, move |conn| Ok(change(conn)))
+    db::run(&state.pool, move |conn| anyhow::Ok(change(conn)))
         .await?
         .map_err(refused)?;
     Ok(page::see_other(urls::ADMIN_USERS))
@@ -202,7 +202,7 @@ pub async fn revoke(
     let id = id.into_inner();
     db::run(&state.pool, move |conn| {
         invitations::revoke(conn, id, crate::organizers::audit::Actor::Organizer(by))?;
-        Ok(())
+        anyhow::Ok(())
     })
     .await?;
     Ok(page::see_other(urls::ADMIN_USERS))

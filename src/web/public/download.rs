@@ -34,7 +34,7 @@ pub async fn csv(
     let slot = state.downloads.take()?;
     let opened = db::run(&state.pool, move |conn| {
         let Some(download) = link::open(conn, id)? else {
-            return Ok(None);
+            return anyhow::Ok(None);
         };
         let pages = download.pages(conn)?;
         Ok(Some((download.filename, pages)))

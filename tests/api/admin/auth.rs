@@ -255,7 +255,7 @@ async fn stored_passwords_are_argon2id_with_owasp_parameters() {
 async fn the_setup_link_creates_the_first_owner_once() {
     let app = spawn_app().await;
     let token = undersign::db::run(&app.pool, |conn| {
-        Ok(undersign::organizers::setup::issue_if_needed(conn)?)
+        anyhow::Ok(undersign::organizers::setup::issue_if_needed(conn)?)
     })
     .await
     .unwrap()
@@ -305,7 +305,7 @@ async fn the_setup_link_creates_the_first_owner_once() {
     let again = browser().get(&url).send().await.unwrap();
     assert_eq!(again.status().as_u16(), 404, "the link works once");
     let none = undersign::db::run(&app.pool, |conn| {
-        Ok(undersign::organizers::setup::issue_if_needed(conn)?)
+        anyhow::Ok(undersign::organizers::setup::issue_if_needed(conn)?)
     })
     .await
     .unwrap();
@@ -316,7 +316,7 @@ async fn the_setup_link_creates_the_first_owner_once() {
 async fn an_expired_setup_link_does_not_work() {
     let app = spawn_app().await;
     let token = undersign::db::run(&app.pool, |conn| {
-        Ok(undersign::organizers::setup::issue_if_needed(conn)?)
+        anyhow::Ok(undersign::organizers::setup::issue_if_needed(conn)?)
     })
     .await
     .unwrap()

@@ -55,7 +55,7 @@ impl TestApp {
         let hash = password::hash(PASSWORD).unwrap();
         db::run(&self.pool, move |conn| {
             organizers::insert(conn, &email, &hash, role)?;
-            Ok(())
+            anyhow::Ok(())
         })
         .await
         .unwrap();
@@ -64,7 +64,7 @@ impl TestApp {
     /// The first-run setup link's token, as `serve` would print it.
     pub async fn setup_token(&self) -> String {
         db::run(&self.pool, |conn| {
-            Ok(organizers::setup::issue_if_needed(conn)?)
+            anyhow::Ok(organizers::setup::issue_if_needed(conn)?)
         })
         .await
         .unwrap()

@@ -232,7 +232,7 @@ async fn a_reset_link_is_sent_before_a_large_queue_of_bulk_mail() {
     );
     undersign::db::run(&app.pool, |conn| {
         diesel::sql_query("DELETE FROM outbox").execute(conn)?;
-        Ok(())
+        anyhow::Ok(())
     })
     .await
     .unwrap();
