@@ -453,6 +453,23 @@ impl TestApp {
         self.db.connect()
     }
 
+    /// Claims up to `limit` due rows as a drain of this installation would, under a fresh
+    /// lease of a minute (nothing is sent).
+    pub async fn claim(&self, limit: i64) -> Vec<undersign::mail::outbox::Queued> {
+        let kinds = undersign::mail_kinds::all(&self.settings);
+        db::run(&self.pool, move |conn| {
+            undersign::mail::outbox::claim(
+                conn,
+                uuid::Uuid::now_v7(),
+                std::time::Duration::from_secs(60),
+                limit,
+                &kinds,
+            )
+        })
+        .await
+        .expect("claim")
+    }
+
     /// Says that this test ends with mail pending or leased on purpose (it is about what is
     /// queued, not about what is sent); without it, such a test fails when it ends.
     pub fn leaves_mail_unsent(&self) {
@@ -499,6 +516,13 @@ impl Drop for TestApp {
             left.leased
         );
     }
+}
+
+/// The attribute `name` of the HTML tag `tag` as written (still escaped), if it has one.
+pub fn html_attribute(tag: &str, name: &str) -> Option<String> {
+    let marker = format!(" {name}=\"");
+    let start = tag.find(&marker)? + marker.len();
+    Some(tag[start..start + tag[start..].find('"')?].to_string())
 }
 
 /// Polls `check` every 20 ms, without blocking the app's own tasks, until it holds; fails the

@@ -6,12 +6,17 @@ use std::path::{Path, PathBuf};
 
 /// Every `.rs` file under `dir`, with its text.
 fn sources(dir: &Path) -> Vec<(PathBuf, String)> {
+    files(dir, "rs")
+}
+
+/// Every file ending in `.{extension}` under `dir`, with its text.
+fn files(dir: &Path, extension: &str) -> Vec<(PathBuf, String)> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {
-            found.extend(sources(&path));
-        } else if path.extension().is_some_and(|e| e == "rs") {
+            found.extend(files(&path, extension));
+        } else if path.extension().is_some_and(|e| e == extension) {
             let text = std::fs::read_to_string(&path).unwrap();
             found.push((path, text));
         }
@@ -115,22 +120,13 @@ fn errors_know_no_admin_screen_and_no_admin_screen_needs_the_dashboard() {
 fn no_template_writes_a_path_of_the_site_by_hand() {
     let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
     let mut by_hand = Vec::new();
-    let mut files = vec![templates.clone()];
-    while let Some(dir) = files.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                files.push(path);
-            } else if path.extension().is_some_and(|e| e == "html") {
-                let text = std::fs::read_to_string(&path).unwrap();
-                for attribute in ["href=\"/", "action=\"/", "src=\"/"] {
-                    if text.contains(attribute) {
-                        by_hand.push(format!(
-                            "{}: {attribute}…",
-                            path.strip_prefix(&templates).unwrap().display()
-                        ));
-                    }
-                }
+    for (path, text) in files(&templates, "html") {
+        for attribute in ["href=\"/", "action=\"/", "src=\"/"] {
+            if text.contains(attribute) {
+                by_hand.push(format!(
+                    "{}: {attribute}…",
+                    path.strip_prefix(&templates).unwrap().display()
+                ));
             }
         }
     }

@@ -16,13 +16,10 @@ struct Target {
     found_on: String,
 }
 
-/// The attribute `name` of the tag that starts at `tag`.
+/// The attribute `name` of the tag that starts at `tag`, unescaped.
 fn attribute(tag: &str, name: &str) -> Option<String> {
-    let marker = format!(" {name}=\"");
-    let start = tag.find(&marker)? + marker.len();
-    let value = &tag[start..start + tag[start..].find('"')?];
     Some(
-        value
+        crate::helpers::html_attribute(tag, name)?
             .replace("&#38;", "&")
             .replace("&amp;", "&")
             .replace("&#34;", "\"")

@@ -398,18 +398,7 @@ async fn a_confirmation_queued_behind_three_thousand_bulk_messages_is_claimed_fi
     .unwrap();
 
     app.sign(&slug, "Ana", "ana@example.org").await;
-    let kinds = undersign::mail_kinds::all(&app.settings);
-    let claimed = undersign::db::run(&app.pool, move |conn| {
-        undersign::mail::outbox::claim(
-            conn,
-            uuid::Uuid::now_v7(),
-            Duration::from_secs(60),
-            SEND_CONNECTIONS as i64,
-            &kinds,
-        )
-    })
-    .await
-    .unwrap();
+    let claimed = app.claim(SEND_CONNECTIONS as i64).await;
 
     assert!(
         claimed.iter().any(|row| row.kind == MailKind::Confirmation),

@@ -36,6 +36,22 @@ fn signature_id(app: &TestApp, name: &str) -> String {
     id.to_string()
 }
 
+/// That `step` wrote exactly one entry, for `action` (by `via`, when given), or none.
+fn assert_wrote(app: &TestApp, before: usize, step: &str, wrote: Option<&str>, via: Option<&str>) {
+    let after = entries(app);
+    match wrote {
+        Some(action) => {
+            assert_eq!(after.len(), before + 1, "{step} writes one entry");
+            let (got, by) = after.last().unwrap();
+            assert_eq!(got, action, "{step}");
+            if let Some(via) = via {
+                assert_eq!(by, via, "{step}");
+            }
+        }
+        None => assert_eq!(after.len(), before, "{step} is refused and writes nothing"),
+    }
+}
+
 /// Runs `undersign args…`; whether it succeeded, with its stderr.
 fn run(app: &TestApp, args: &[&str]) -> (bool, String) {
     let output = undersign(app).args(args).output().unwrap();
@@ -96,26 +112,18 @@ async fn each_state_changing_command_writes_one_entry_by_the_command_line_and_a_
         }
         let before = entries(&app).len();
         let (ok, stderr) = run(&app, &args);
-        let after = entries(&app);
-        match wrote {
-            Some(action) => {
-                assert!(ok, "{args:?}: {stderr}");
-                assert_eq!(after.len(), before + 1, "{args:?} writes one entry");
-                assert_eq!(
-                    after.last().unwrap(),
-                    &(action.to_string(), "command line".to_string()),
-                    "{args:?}"
-                );
-            }
-            None => {
-                assert!(!ok, "{args:?} is refused");
-                assert_eq!(
-                    after.len(),
-                    before,
-                    "{args:?} is refused and writes nothing"
-                );
-            }
-        }
+        assert_eq!(
+            ok,
+            wrote.is_some(),
+            "{args:?} succeeds, or is refused: {stderr}"
+        );
+        assert_wrote(
+            &app,
+            before,
+            &format!("{args:?}"),
+            wrote,
+            Some("command line"),
+        );
     }
 }
 
@@ -221,26 +229,16 @@ async fn each_change_in_the_admin_writes_one_entry_for_its_organizer_and_a_refus
         let before = entries(&app).len();
         let response = owner.post(&path, &fields).await;
         let status = response.status().as_u16();
-        let after = entries(&app);
-        match wrote {
-            Some(action) => {
-                assert!(
-                    status == 303 || status == 200,
-                    "{path}: {status} {}",
-                    response.text().await.unwrap()
-                );
-                assert_eq!(after.len(), before + 1, "{path} writes one entry");
-                assert_eq!(
-                    after.last().unwrap(),
-                    &(action.to_string(), "admin".to_string()),
-                    "{path}"
-                );
-            }
-            None => {
-                assert!((400..500).contains(&status), "{path} is refused: {status}");
-                assert_eq!(after.len(), before, "{path} is refused and writes nothing");
-            }
+        if wrote.is_some() {
+            assert!(
+                status == 303 || status == 200,
+                "{path}: {status} {}",
+                response.text().await.unwrap()
+            );
+        } else {
+            assert!((400..500).contains(&status), "{path} is refused: {status}");
         }
+        assert_wrote(&app, before, &path, wrote, Some("admin"));
     }
 
     // The two forms with bodies of their own: a new campaign and the editor's save.
@@ -276,18 +274,8 @@ async fn each_change_in_the_admin_writes_one_entry_for_its_organizer_and_a_refus
             .map(|(f, v)| (f.as_str(), v.as_str()))
             .collect();
         let status = owner.post(&path, &fields).await.status().as_u16();
-        let after = entries(&app);
-        match wrote {
-            Some(action) => {
-                assert_eq!(status, 303, "{path}");
-                assert_eq!(after.len(), before + 1, "{path} writes one entry");
-                assert_eq!(after.last().unwrap().0, action, "{path}");
-            }
-            None => {
-                assert_eq!(status, 422, "{path} is refused");
-                assert_eq!(after.len(), before, "{path} is refused and writes nothing");
-            }
-        }
+        assert_eq!(status, if wrote.is_some() { 303 } else { 422 }, "{path}");
+        assert_wrote(&app, before, &path, wrote, None);
     }
     let page = owner.page("/admin/audit").await;
     assert!(

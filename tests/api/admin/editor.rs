@@ -1013,7 +1013,7 @@ fn control<'a>(page: &'a str, id: &str) -> &'a str {
 
 /// An attribute of the control `id`, as written in the page.
 fn attribute(page: &str, id: &str, name: &str) -> Option<String> {
-    attribute_of(control(page, id), name)
+    crate::helpers::html_attribute(control(page, id), name)
 }
 
 /// What the control `id` shows: an input's value, a textarea's text, a select's chosen option.
@@ -1028,15 +1028,9 @@ fn kept_value(page: &str, id: &str) -> String {
         let options = &page[at..at + page[at..].find("</select>").unwrap()];
         let chosen = options.find(" selected").expect("an option is chosen");
         let open = options[..chosen].rfind("<option").unwrap();
-        return attribute_of(&options[open..], "value").unwrap_or_default();
+        return crate::helpers::html_attribute(&options[open..], "value").unwrap_or_default();
     }
     attribute(page, id, "value").unwrap_or_default()
-}
-
-fn attribute_of(tag: &str, name: &str) -> Option<String> {
-    let marker = format!(" {name}=\"");
-    let start = tag.find(&marker)? + marker.len();
-    Some(tag[start..start + tag[start..].find('"')?].to_string())
 }
 
 /// `text` as the templates escape it.

@@ -212,18 +212,7 @@ async fn a_reset_link_is_sent_before_a_large_queue_of_bulk_mail() {
 
     ask_for_link(&app, "lena@example.org").await;
 
-    let kinds = undersign::mail_kinds::all(&app.settings);
-    let claimed = undersign::db::run(&app.pool, move |conn| {
-        undersign::mail::outbox::claim(
-            conn,
-            uuid::Uuid::now_v7(),
-            Duration::from_secs(60),
-            4,
-            &kinds,
-        )
-    })
-    .await
-    .unwrap();
+    let claimed = app.claim(4).await;
     assert!(
         claimed
             .iter()
