@@ -183,13 +183,21 @@ diesel::table! {
         alerts_consent_at -> Nullable<Timestamptz>,
         alerts_consent_wording -> Nullable<Text>,
         unsubscribed_at -> Nullable<Timestamptz>,
+        name -> Nullable<Text>,
+        country -> Nullable<Text>,
+        language -> Nullable<Text>,
+        source -> Text,
+        alerts_consent_campaign_id -> Nullable<Uuid>,
+        suppressed_at -> Nullable<Timestamptz>,
+        suppressed_reason -> Nullable<Text>,
     }
 }
 
 diesel::table! {
-    suppressions (email_canonical) {
-        email_canonical -> Text,
+    suppressions (address_hash) {
+        address_hash -> Text,
         reason -> Text,
+        detail -> Nullable<Text>,
         created_at -> Timestamptz,
     }
 }

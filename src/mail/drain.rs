@@ -16,6 +16,7 @@ use super::render::RenderError;
 use super::reply::redact_addresses;
 use super::transport::{Mailer, SendResult};
 use super::{Composed, RenderContext};
+use crate::config::SecretKey;
 use crate::db::{self, DbPool};
 use futures_util::future::{ready, FutureExt};
 use futures_util::stream::{self, StreamExt};
@@ -99,7 +100,8 @@ impl Drain {
             let kinds = self.kinds.clone();
             let limit = pace_ref.claim_limit(length);
             let claimed = db::run(&self.pool, move |conn| {
-                let rows = outbox::claim(conn, token, length, limit, &kinds)?;
+                let rows =
+                    outbox::claim(conn, ctx.secret_key.bytes(), token, length, limit, &kinds)?;
                 Ok(rows
                     .into_iter()
                     .map(|row| {
@@ -133,7 +135,15 @@ impl Drain {
                 .await;
         }
         .boxed();
-        let recording = record_all(&self.pool, &self.kinds, lease.token, self.lease, rx, &stop);
+        let recording = record_all(
+            &self.pool,
+            &self.ctx.secret_key,
+            &self.kinds,
+            lease.token,
+            self.lease,
+            rx,
+            &stop,
+        );
         let tally = tokio::select! {
             (_, tally) = futures_util::future::join(sending, recording) => tally,
             never = lease.keep_alive(&self.pool) => match never {},
@@ -244,6 +254,7 @@ impl Drain {
 /// leased, to go out again after the lease: at least once.
 async fn record_all(
     pool: &DbPool,
+    key: &SecretKey,
     kinds: &MailKinds,
     lease: Uuid,
     patience: Duration,
@@ -262,9 +273,9 @@ async fn record_all(
         let give_up = Instant::now() + patience;
         let mut wait = Duration::from_millis(100);
         loop {
-            let (pending, kinds) = (group.clone(), kinds.clone());
+            let (pending, kinds, key) = (group.clone(), kinds.clone(), key.clone());
             match db::run(pool, move |conn| {
-                outbox::record(conn, lease, &pending, &kinds)
+                outbox::record(conn, key.bytes(), lease, &pending, &kinds)
             })
             .await
             {

@@ -14,6 +14,7 @@ pub mod render;
 pub mod reply;
 pub mod smtp;
 pub mod state;
+pub mod suppressions;
 pub mod transport;
 
 pub use compose::{Attachment, Composed, ExtraHeaders};

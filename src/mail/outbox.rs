@@ -5,6 +5,7 @@
 
 use super::kinds::MailKinds;
 use super::outcome::{self, Outcome};
+use super::suppressions;
 use super::transport::SendResult;
 use super::OutboxState;
 use super::{MailKind, OutgoingEmail};
@@ -13,7 +14,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, Float8, Int8, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use rand::Rng;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -103,7 +104,8 @@ pub struct Queued {
     /// Sends begun before this claim whose results were never recorded.
     #[diesel(sql_type = diesel::sql_types::SmallInt)]
     pub unrecorded_sends: i16,
-    /// A supporter's address suppressed after an earlier hard bounce.
+    /// A supporter's address on the do-not-mail list for a bounce or complaint (read from
+    /// the list after the claim's statement, which answers `false`).
     #[diesel(sql_type = diesel::sql_types::Bool)]
     pub suppressed: bool,
 }
@@ -112,16 +114,12 @@ pub struct Queued {
 /// Claiming is not an attempt: a row counts one only once a send was tried and recorded.
 pub fn claim(
     conn: &mut PgConnection,
+    key: &[u8],
     lease: Uuid,
     lease_for: Duration,
     limit: i64,
     kinds: &MailKinds,
 ) -> anyhow::Result<Vec<Queued>> {
-    let to_supporters: Vec<&str> = MailKind::ALL
-        .into_iter()
-        .filter(|kind| kind.to_supporter())
-        .map(MailKind::as_str)
-        .collect();
     let mut rows: Vec<Queued> = diesel::sql_query(
         "UPDATE outbox SET lease_token = $1, \
                 leased_until = now() + make_interval(secs => $2) \
@@ -133,17 +131,29 @@ pub fn claim(
                       FOR UPDATE SKIP LOCKED) \
          RETURNING id, kind, campaign_id, signature_id, batch_target_id, alert_id, params, \
                    recipient, recipient_name, subject, body_text, body_html, message_id, \
-                   attempts, unrecorded_sends, \
-                   kind = ANY($5) AND EXISTS ( \
-                       SELECT 1 FROM suppressions s \
-                       WHERE s.email_canonical = lower(outbox.recipient)) AS suppressed",
+                   attempts, unrecorded_sends, false AS suppressed",
     )
     .bind::<SqlUuid, _>(lease)
     .bind::<Float8, _>(lease_for.as_secs_f64())
     .bind::<Int8, _>(limit)
     .bind::<Array<Text>, _>(kinds.names())
-    .bind::<Array<Text>, _>(to_supporters)
     .load(conn)?;
+    // The do-not-mail list holds keyed hashes, so it is read here rather than joined.
+    let blocked = suppressions::lookup(
+        conn,
+        key,
+        rows.iter()
+            .filter(|row| row.kind.to_supporter())
+            .map(|row| row.recipient.as_str()),
+    )?;
+    let blocked: HashSet<String> = blocked
+        .into_iter()
+        .filter(|(_, reason)| reason.stops_all_mail())
+        .map(|(address, _)| address.to_string())
+        .collect();
+    for row in &mut rows {
+        row.suppressed = row.kind.to_supporter() && blocked.contains(&row.recipient);
+    }
     // RETURNING gives no order; send oldest first (ids are time-ordered).
     rows.sort_by_key(|row| row.id);
     Ok(rows)
@@ -222,6 +232,7 @@ impl Tally {
 /// rows, then what a result means for its kind (see [`outcome`]).
 pub fn record(
     conn: &mut PgConnection,
+    key: &[u8],
     lease: Uuid,
     attempts: &[Attempt],
     kinds: &MailKinds,
@@ -278,7 +289,7 @@ pub fn record(
             }
             done.push((attempt, outcome));
         }
-        outcome::apply(conn, &done, kinds)?;
+        outcome::apply(conn, key, &done, kinds)?;
         Ok(tally)
     })
 }

@@ -7,11 +7,11 @@
 use super::kinds::MailKinds;
 use super::outbox::{backoff, Attempt, MAX_ATTEMPTS};
 use super::reply::redact_addresses;
+use super::suppressions::{self, Reason};
 use super::transport::SendResult;
 use super::OutboxState;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, Text};
 use uuid::Uuid;
 
 /// The recorded result of one tried send.
@@ -145,11 +145,11 @@ fn smtp_code(reply: &str) -> Option<u16> {
 /// transaction: the suppressions every kind of supporter mail shares, then each kind's own.
 pub(crate) fn apply(
     conn: &mut PgConnection,
+    key: &[u8],
     done: &[(&Attempt, &Outcome<'_>)],
     kinds: &MailKinds,
 ) -> anyhow::Result<()> {
-    let mut suppress: Vec<&str> = Vec::new();
-    let mut reasons: Vec<&str> = Vec::new();
+    let mut suppress = Vec::new();
     for (attempt, outcome) in done {
         // An official's address is never suppressed: its kind keeps the outcome instead.
         if let Outcome::Failed {
@@ -158,23 +158,12 @@ pub(crate) fn apply(
         } = outcome
         {
             if attempt.kind.to_supporter() {
-                suppress.push(&attempt.recipient);
-                reasons.push(reply);
+                suppress.push((attempt.recipient.as_str(), Reason::Bounced, Some(*reply)));
             }
         }
     }
     kinds.recorded(conn, done)?;
-    if !suppress.is_empty() {
-        // lower() here matches the claim's lookup.
-        diesel::sql_query(
-            "INSERT INTO suppressions (email_canonical, reason) \
-             SELECT lower(address), reason FROM unnest($1::text[], $2::text[]) AS v(address, reason) \
-             ON CONFLICT DO NOTHING",
-        )
-        .bind::<Array<Text>, _>(&suppress)
-        .bind::<Array<Text>, _>(&reasons)
-        .execute(conn)?;
-    }
+    suppressions::add(conn, key, &suppress)?;
     Ok(())
 }
 

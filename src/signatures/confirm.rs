@@ -7,6 +7,7 @@ use super::UPDATES_CONSENT_WORDING;
 use crate::db::schema::{
     campaign_counters, campaigns, signature_confirm_tokens, signatures, supporters,
 };
+use crate::mail::suppressions;
 use crate::tokens;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
@@ -115,7 +116,7 @@ pub fn link_state(conn: &mut PgConnection, token: &str) -> anyhow::Result<LinkSt
 
 /// Confirms the signature behind `token`: counts it (unless held) and records the alerts
 /// consent it asked for, all in one transaction.
-pub fn confirm(conn: &mut PgConnection, token: &str) -> anyhow::Result<Confirmed> {
+pub fn confirm(conn: &mut PgConnection, key: &[u8], token: &str) -> anyhow::Result<Confirmed> {
     conn.transaction(|conn| {
         let Some(b) = behind(conn, token, true)? else {
             return Ok(Confirmed::UnknownToken);
@@ -128,28 +129,44 @@ pub fn confirm(conn: &mut PgConnection, token: &str) -> anyhow::Result<Confirmed
             return Ok(Confirmed::CampaignClosed { campaign_id });
         }
         let now = Utc::now();
-        let (supporter_id, state, wants_updates): (Uuid, SignatureState, bool) =
-            diesel::update(signatures::table.find(b.signature_id))
-                .set(signatures::confirmed_at.eq(now))
-                .returning((
-                    signatures::supporter_id,
-                    signatures::state,
-                    signatures::wants_updates,
-                ))
-                .get_result(conn)?;
+        let (supporter_id, state, wants_updates, name, country): (
+            Uuid,
+            SignatureState,
+            bool,
+            String,
+            String,
+        ) = diesel::update(signatures::table.find(b.signature_id))
+            .set(signatures::confirmed_at.eq(now))
+            .returning((
+                signatures::supporter_id,
+                signatures::state,
+                signatures::wants_updates,
+                signatures::name,
+                signatures::country,
+            ))
+            .get_result(conn)?;
         if state == SignatureState::Counted {
             diesel::update(campaign_counters::table.find(campaign_id))
                 .set(campaign_counters::signatures.eq(campaign_counters::signatures + 1))
                 .execute(conn)?;
         }
+        // A confirmed signature names its supporter as alerts greet them.
+        let supporter = supporters::table.find(supporter_id);
+        diesel::update(supporter)
+            .set((supporters::name.eq(&name), supporters::country.eq(&country)))
+            .execute(conn)?;
         if wants_updates {
-            diesel::update(supporters::table.find(supporter_id))
+            let email: String = diesel::update(supporter)
                 .set((
                     supporters::alerts_consent_at.eq(now),
                     supporters::alerts_consent_wording.eq(UPDATES_CONSENT_WORDING),
+                    supporters::alerts_consent_campaign_id.eq(campaign_id),
                     supporters::unsubscribed_at.eq(None::<DateTime<Utc>>),
                 ))
-                .execute(conn)?;
+                .returning(supporters::email_canonical)
+                .get_result(conn)?;
+            // Opting in again lifts an earlier unsubscribe, never a bounce or a complaint.
+            suppressions::remove_unsubscribe(conn, key, &email)?;
         }
         Ok(Confirmed::Yes { campaign_id })
     })

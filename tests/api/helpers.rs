@@ -76,13 +76,16 @@ fn server() -> &'static Server {
     })
 }
 
-/// A short hash of the migrations, so a changed migration gets a new template.
+/// A short hash of the migrations and of the start-up code that runs after them, so a
+/// changed migration gets a new template.
 fn migrations_fingerprint() -> String {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("migrations");
-    let mut files: Vec<PathBuf> = walk(&dir);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<PathBuf> = walk(&root.join("migrations"));
     files.sort();
+    files.push(root.join("src/startup.rs"));
+    files.push(root.join("src/mail/suppressions.rs"));
     for file in files {
         file.file_name().hash(&mut hasher);
         std::fs::read(&file).unwrap_or_default().hash(&mut hasher);
@@ -145,7 +148,8 @@ fn build_template(server: &Server, admin: &mut PgConnection) {
             .unwrap();
         {
             let mut conn = PgConnection::establish(&server.url_for(&building)).unwrap();
-            db::migrate(&mut conn).expect("migrations apply");
+            undersign::startup::migrate(&mut conn, &SecretKey::new(SECRET_KEY.to_vec()))
+                .expect("migrations apply");
         }
         diesel::sql_query(format!(
             "ALTER DATABASE \"{building}\" RENAME TO \"{}\"",
@@ -427,6 +431,36 @@ impl TestApp {
         self.import(RIVER_COMMONS, true).await
     }
 
+    /// Imports the standard test campaign, live, under another slug.
+    pub async fn live_campaign_at(&self, slug: &str) -> String {
+        let letter = RIVER_COMMONS.replace("stop-the-dam", slug);
+        self.import(&letter, true).await
+    }
+
+    /// Signs `slug` with the updates box ticked or not, and confirms through the e-mailed
+    /// link, as a supporter would (every e-mail due is sent on the way).
+    pub async fn sign_and_confirm(&self, slug: &str, name: &str, email: &str, updates: bool) {
+        let mut form = vec![("name", name), ("email", email), ("country", "AM")];
+        if updates {
+            form.push(("updates", "yes"));
+        }
+        let signed = self.post_form(&format!("/c/{slug}/sign"), &form).await;
+        assert_eq!(signed.status().as_u16(), 303, "signed");
+        self.drain().await;
+        let message = self
+            .smtp
+            .messages()
+            .into_iter()
+            .rev()
+            .find(|m| {
+                m.rcpt_to.iter().any(|to| to == email)
+                    && m.link_starting_with(&format!("{BASE_URL}/confirm/"))
+                        .is_some()
+            })
+            .expect("a confirmation e-mail");
+        assert_eq!(self.confirm_from(&message).await.status().as_u16(), 200);
+    }
+
     /// Confirms a signature through the link in `message`.
     pub async fn confirm_from(
         &self,
@@ -460,6 +494,7 @@ impl TestApp {
         db::run(&self.pool, move |conn| {
             undersign::mail::outbox::claim(
                 conn,
+                SECRET_KEY,
                 uuid::Uuid::now_v7(),
                 std::time::Duration::from_secs(60),
                 limit,

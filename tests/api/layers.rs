@@ -52,6 +52,8 @@ fn the_mail_layer_and_the_settings_name_no_domain_module_above_them() {
         "signatures",
         "campaigns",
         "organizers",
+        "supporters",
+        "alerts",
         "mail_kinds",
     ] {
         assert_eq!(

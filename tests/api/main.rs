@@ -27,3 +27,4 @@ mod schema;
 mod signing;
 mod smtp_server;
 mod stored;
+mod supporters;

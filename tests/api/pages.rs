@@ -176,6 +176,11 @@ async fn an_unsubscribe_link_shows_a_button_and_one_click_post_unsubscribes() {
     assert_eq!(one_click.status().as_u16(), 200);
     assert_eq!(app.unsubscribed_count(), 1);
     assert_eq!(
+        app.suppression_of("ana@example.org").as_deref(),
+        Some("unsubscribed"),
+        "the address is on the do-not-mail list, as a keyed hash"
+    );
+    assert_eq!(
         app.post_form(&path, &[]).await.status().as_u16(),
         200,
         "twice is harmless"

@@ -230,12 +230,36 @@ impl TestApp {
         rows.iter().filter(|r| r.unsubscribed_at.is_some()).count() as i64
     }
 
-    /// The canonical addresses that will never be sent to again.
-    pub fn suppressed(&self) -> Vec<String> {
+    /// How many entries the do-not-mail list holds.
+    pub fn suppression_count(&self) -> i64 {
         suppressions::table
-            .select(suppressions::email_canonical)
-            .load(&mut self.conn())
+            .count()
+            .get_result(&mut self.conn())
             .expect("suppressions")
+    }
+
+    /// Why `address` is on the do-not-mail list, if it is (the list holds only keyed hashes:
+    /// none of its columns contains the address).
+    pub fn suppression_of(&self, address: &str) -> Option<String> {
+        let rows: Vec<(String, String, Option<String>)> = suppressions::table
+            .select((
+                suppressions::address_hash,
+                suppressions::reason,
+                suppressions::detail,
+            ))
+            .load(&mut self.conn())
+            .expect("suppressions");
+        for (hash, _, detail) in &rows {
+            assert!(
+                !hash.contains('@') && !detail.as_deref().unwrap_or("").contains(address),
+                "the do-not-mail list holds a readable address"
+            );
+        }
+        let wanted =
+            undersign::mail::suppressions::address_hash(crate::helpers::SECRET_KEY, address);
+        rows.into_iter()
+            .find(|(hash, _, _)| *hash == wanted)
+            .map(|(_, reason, _)| reason)
     }
 
     /// Whether sending is paused (after an SMTP authentication failure).

@@ -97,9 +97,9 @@ pub async fn confirm(
     if !tokens::looks_valid(&token) {
         return Err(unknown());
     }
-    let pressed = token.clone();
+    let (pressed, key) = (token.clone(), state.settings.secret_key.clone());
     let outcome = db::run(&state.pool, move |conn| {
-        match signatures::confirm(conn, &pressed)? {
+        match signatures::confirm(conn, key.bytes(), &pressed)? {
             Confirmed::Yes { campaign_id } => {
                 let (title, slug) = title_and_slug(conn, campaign_id)?;
                 let signatures = crate::campaigns::signature_count(conn, campaign_id)?;

@@ -38,8 +38,9 @@ pub async fn unsubscribe(
     else {
         return Err(unknown());
     };
+    let key = state.settings.secret_key.clone();
     let unsubscribed = db::run(&state.pool, move |conn| {
-        supporters::unsubscribe(conn, supporter)
+        anyhow::Ok(supporters::unsubscribe(conn, key.bytes(), supporter)?)
     })
     .await?;
     if !unsubscribed {

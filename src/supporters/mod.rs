@@ -3,6 +3,7 @@
 //! guessed for someone else's address.
 
 use crate::db::schema::supporters;
+use crate::mail::suppressions::{self, Reason};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::Utc;
@@ -39,12 +40,19 @@ pub fn supporter_of(key: &[u8], token: &str) -> Option<Uuid> {
         .map(|()| supporter)
 }
 
-/// Stops alerts to `supporter`. Returns false when no such supporter exists; unsubscribing
-/// twice is harmless.
-pub fn unsubscribe(conn: &mut PgConnection, supporter: Uuid) -> anyhow::Result<bool> {
-    let exists: bool =
-        diesel::select(diesel::dsl::exists(supporters::table.find(supporter))).get_result(conn)?;
-    if exists {
+/// Stops alerts to `supporter` and puts their address on the do-not-mail list. Returns
+/// false when no such supporter exists; unsubscribing twice is harmless.
+pub fn unsubscribe(conn: &mut PgConnection, key: &[u8], supporter: Uuid) -> QueryResult<bool> {
+    conn.transaction(|conn| {
+        let email: Option<String> = supporters::table
+            .find(supporter)
+            .select(supporters::email_canonical)
+            .for_update()
+            .first(conn)
+            .optional()?;
+        let Some(email) = email else {
+            return Ok(false);
+        };
         diesel::update(
             supporters::table
                 .find(supporter)
@@ -52,8 +60,9 @@ pub fn unsubscribe(conn: &mut PgConnection, supporter: Uuid) -> anyhow::Result<b
         )
         .set(supporters::unsubscribed_at.eq(Utc::now()))
         .execute(conn)?;
-    }
-    Ok(exists)
+        suppressions::add(conn, key, &[(&email, Reason::Unsubscribed, None)])?;
+        Ok(true)
+    })
 }
 
 #[cfg(test)]
