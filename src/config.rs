@@ -1,5 +1,6 @@
 //! Typed settings read once from the environment and passed explicitly; secrets stay wrapped.
 
+use crate::domain::alert_cap::AlertCap;
 use anyhow::{bail, Context};
 use ipnet::IpNet;
 use secrecy::{ExposeSecret, SecretBox, SecretString};
@@ -53,6 +54,11 @@ pub struct Settings {
     /// `UNDERSIGN_ATTACHMENT_MAX`: the largest CSV attached to a batch message, in bytes; a
     /// larger one is linked instead.
     pub attachment_max: usize,
+    /// `UNDERSIGN_ALERT_CAP`: how many alerts one supporter may receive per day and week.
+    pub alert_cap: AlertCap,
+    /// `UNDERSIGN_MAIL_RATE`: messages per second for the whole installation, shared by
+    /// every process through the database; unset, as fast as the SMTP server takes them.
+    pub mail_rate: Option<f64>,
 }
 
 /// DKIM signing for the sender's domain: `UNDERSIGN_DKIM_KEY_FILE` (an RSA key in PKCS#1 PEM,
@@ -135,6 +141,14 @@ impl Settings {
             })?,
             None => DEFAULT_ATTACHMENT_MAX,
         };
+        let alert_cap = match var("UNDERSIGN_ALERT_CAP") {
+            Some(v) => AlertCap::parse(&v)
+                .map_err(|e| anyhow::anyhow!("UNDERSIGN_ALERT_CAP: {e}"))?,
+            None => AlertCap::default(),
+        };
+        let mail_rate = var("UNDERSIGN_MAIL_RATE")
+            .map(|v| parse_mail_rate(&v))
+            .transpose()?;
         let settings = Settings {
             database: var("DATABASE_URL")
                 .map(|url| DatabaseSource::Url(url.into()))
@@ -155,6 +169,8 @@ impl Settings {
             data_dir,
             dkim,
             attachment_max,
+            alert_cap,
+            mail_rate,
         };
         settings.check()?;
         Ok(settings)
@@ -237,6 +253,13 @@ fn local_secret_key(data_dir: &Path) -> anyhow::Result<SecretKey> {
             parse_secret_key(&std::fs::read_to_string(&path)?)
         }
         Err(e) => Err(e).with_context(|| format!("cannot write {}", path.display())),
+    }
+}
+
+fn parse_mail_rate(value: &str) -> anyhow::Result<f64> {
+    match value.trim().parse::<f64>() {
+        Ok(rate) if rate.is_finite() && rate > 0.0 && rate <= 100_000.0 => Ok(rate),
+        _ => bail!("UNDERSIGN_MAIL_RATE must be messages per second above 0, such as 50"),
     }
 }
 

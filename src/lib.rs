@@ -2,6 +2,7 @@
 //! server-rendered page, their signatures land in PostgreSQL, and e-mail leaves through an
 //! outbox that any number of processes can drain without sending twice.
 
+pub mod alerts;
 pub mod batches;
 pub mod campaigns;
 pub mod cli;

@@ -2,6 +2,7 @@
 //! root that lets the mail layer send what the domain modules write without knowing them.
 //! A kind missing here is never claimed, so its rows wait for a process that sends it.
 
+use crate::alerts::mail::AlertMessages;
 use crate::batches::mail::{BatchMessages, TestCopies};
 use crate::config::Settings;
 use crate::mail::kinds::Stored;
@@ -19,4 +20,13 @@ pub fn all(settings: &Settings) -> MailKinds {
         // Rendered when sent, from the batch as it stands.
         .register(MailKind::PetitionBatch, BatchMessages { attachment_max })
         .register(MailKind::TestCopy, TestCopies { attachment_max })
+        // Rendered when sent, and checked again against consent, unsubscribes, the
+        // do-not-mail list and the frequency cap.
+        .register(
+            MailKind::Alert,
+            AlertMessages {
+                cap: settings.alert_cap,
+                domain: settings.message_id_domain(),
+            },
+        )
 }

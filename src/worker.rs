@@ -2,10 +2,11 @@
 //! small installation: it drains the outbox continuously (confirmation e-mails leave within
 //! seconds) and, every [`DUE_EVERY`], does the rest of what `deliver` does — closing
 //! campaigns past their closing time, cutting the batches that are due and queuing their
-//! messages. Both are the same library functions `deliver` runs, safe to overlap with any
+//! messages, fanning out the alerts whose time has come. Both are the same library functions `deliver` runs, safe to overlap with any
 //! number of `deliver` runs and other `serve` processes.
 
 use crate::db::{self, DbPool};
+use crate::domain::alert_cap::AlertCap;
 use crate::mail::drain::{Drain, DrainError};
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
@@ -27,13 +28,18 @@ pub struct DeliveryWorker {
 impl DeliveryWorker {
     /// Starts draining the outbox, and every `due_every` (when given) runs the due delivery
     /// work over `pool`.
-    pub fn spawn(drain: Drain, pool: DbPool, due_every: Option<Duration>) -> DeliveryWorker {
+    pub fn spawn(
+        drain: Drain,
+        pool: DbPool,
+        due_every: Option<Duration>,
+        cap: AlertCap,
+    ) -> DeliveryWorker {
         let (stop, mut stopped) = watch::channel(false);
         let handle = tokio::spawn(async move {
             let mut due_at = Instant::now();
             loop {
                 if let Some(every) = due_every.filter(|_| Instant::now() >= due_at) {
-                    run_due(&pool, &drain).await;
+                    run_due(&pool, &drain, cap).await;
                     due_at = Instant::now() + every;
                 }
                 let wait = match drain.run(None).await {
@@ -60,11 +66,12 @@ impl DeliveryWorker {
 }
 
 /// Closes, cuts and queues what is due; a failure is logged and tried again next time.
-async fn run_due(pool: &DbPool, drain: &Drain) {
+async fn run_due(pool: &DbPool, drain: &Drain, cap: AlertCap) {
     let domain = drain.message_id_domain();
     let now = chrono::Utc::now();
     let done = db::run(pool, move |conn| {
-        crate::batches::run_due(conn, now, &domain, false)
+        crate::batches::run_due(conn, now, &domain, false)?;
+        anyhow::Ok(crate::alerts::due::run_due(conn, now, cap, &domain)?)
     })
     .await;
     if let Err(e) = done {

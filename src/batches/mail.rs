@@ -96,6 +96,11 @@ fn delivery_outcome(outcome: &Outcome<'_>) -> delivery::Outcome {
             reply: reply.to_string(),
             permanent: *permanent,
         },
+        // A batch message is never withheld; were one, it did not go and may be cut again.
+        Outcome::Withheld { reason } => delivery::Outcome::Failed {
+            reply: reason.to_string(),
+            permanent: false,
+        },
     }
 }
 

@@ -12,7 +12,7 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let pool = open_database(settings).await?;
     let drain = drain(settings, &pool)?;
-    let report = deliver::run(&pool, &drain, dry_run, max_seconds).await?;
+    let report = deliver::run(&pool, &drain, settings.alert_cap, dry_run, max_seconds).await?;
     for line in crate::batches::report::pass_lines(&report.batches, report.dry_run) {
         println!("{line}");
     }
@@ -22,6 +22,13 @@ pub async fn run(
             report.due_before
         );
     } else {
+        let a = report.alerts;
+        if a.fanned_out > 0 || a.finished > 0 {
+            println!(
+                "alerts: {} fanned out ({} messages queued), {} finished sending",
+                a.fanned_out, a.queued, a.finished
+            );
+        }
         let d = report.drained;
         println!(
             "sent {}, retrying later {}, failed {}{}",

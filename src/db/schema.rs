@@ -1,6 +1,30 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    alerts (id) {
+        id -> Uuid,
+        subject -> Text,
+        body -> Text,
+        campaign_id -> Nullable<Uuid>,
+        audience -> Text,
+        audience_country -> Nullable<Text>,
+        audience_campaign_id -> Nullable<Uuid>,
+        include_signed -> Bool,
+        follow_up_of -> Nullable<Uuid>,
+        source_code -> Text,
+        state -> Text,
+        send_at -> Nullable<Timestamptz>,
+        fanned_out_at -> Nullable<Timestamptz>,
+        finished_at -> Nullable<Timestamptz>,
+        recipients -> Int4,
+        paused_reason -> Nullable<Text>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     asks (campaign_id, position) {
         campaign_id -> Uuid,
         position -> Int4,
@@ -134,6 +158,7 @@ diesel::table! {
         params -> Jsonb,
         priority -> Int2,
         unrecorded_sends -> Int2,
+        supporter_id -> Nullable<Uuid>,
     }
 }
 
@@ -321,6 +346,7 @@ diesel::table! {
 }
 
 diesel::joinable!(asks -> campaigns (campaign_id));
+diesel::joinable!(outbox -> supporters (supporter_id));
 diesel::joinable!(batch_pending -> signatures (signature_id));
 diesel::joinable!(batch_targets -> campaigns (campaign_id));
 diesel::joinable!(batch_targets -> targets (target_id));
@@ -343,6 +369,7 @@ diesel::joinable!(signatures -> supporters (supporter_id));
 diesel::joinable!(targets -> campaigns (campaign_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    alerts,
     asks,
     audit_log,
     batch_pending,

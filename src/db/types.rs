@@ -71,6 +71,10 @@ uuid_id!(
     /// A signature's primary key.
     SignatureId
 );
+uuid_id!(
+    /// An action alert's primary key.
+    AlertId
+);
 
 /// Maps an enum with `as_str` and `parse` to a `text` column with a CHECK constraint.
 macro_rules! text_enum {

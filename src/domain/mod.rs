@@ -1,6 +1,7 @@
 //! Parse-don't-validate types: what supporters type, the letter an organizer pastes, and the
 //! delivery schedule. Values of these types are valid by construction.
 
+pub mod alert_cap;
 pub mod counting;
 pub mod country;
 pub mod email;

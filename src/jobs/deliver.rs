@@ -1,8 +1,10 @@
 //! `undersign deliver`: everything due, then exit: closing campaigns past their closing time,
-//! cutting due petition batches, draining the outbox and forgetting stale rate-limit windows.
+//! cutting due petition batches, fanning out due alerts, draining the outbox and forgetting stale rate-limit windows.
 //! It is safe to overlap with itself and with `serve`.
 
+use crate::alerts::{self, due::DueAlerts};
 use crate::batches::{self, CampaignDelivery};
+use crate::domain::alert_cap::AlertCap;
 use crate::db::{self, DbPool};
 use crate::mail::drain::{Drain, DrainError, DrainReport};
 use crate::mail::outbox;
@@ -16,6 +18,8 @@ pub struct DeliverReport {
     pub dry_run: bool,
     /// Batches cut and messages queued (or, in a dry run, that would be).
     pub batches: Vec<CampaignDelivery>,
+    /// Alerts fanned out and finished (none in a dry run).
+    pub alerts: DueAlerts,
 }
 
 /// Runs one delivery pass, stopping early (and leaving the rest for the next run) after
@@ -23,6 +27,7 @@ pub struct DeliverReport {
 pub async fn run(
     pool: &DbPool,
     drain: &Drain,
+    cap: AlertCap,
     dry_run: bool,
     max_seconds: Option<u64>,
 ) -> Result<DeliverReport, DrainError> {
@@ -40,6 +45,11 @@ pub async fn run(
             ..DeliverReport::default()
         });
     }
+    let domain = drain.message_id_domain();
+    let alerts = db::run(pool, move |conn| {
+        anyhow::Ok(alerts::due::run_due(conn, chrono::Utc::now(), cap, &domain)?)
+    })
+    .await?;
     db::run(pool, |conn| {
         let now = chrono::Utc::now();
         crate::rate_limit::forget_before(conn, now - chrono::Duration::days(2))?;
@@ -54,5 +64,6 @@ pub async fn run(
         drained,
         dry_run,
         batches,
+        alerts,
     })
 }

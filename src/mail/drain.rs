@@ -102,13 +102,7 @@ impl Drain {
             let claimed = db::run(&self.pool, move |conn| {
                 let rows =
                     outbox::claim(conn, ctx.secret_key.bytes(), token, length, limit, &kinds)?;
-                Ok(rows
-                    .into_iter()
-                    .map(|row| {
-                        let composed = kinds.render(conn, &row, &ctx);
-                        (row, composed)
-                    })
-                    .collect::<Vec<_>>())
+                Ok(kinds.render_all(conn, rows, &ctx))
             })
             .await;
             match claimed {
@@ -189,6 +183,7 @@ impl Drain {
             Err(e @ RenderError::Failed(_)) => {
                 SendResult::Transient(redact_addresses(&e.to_string()))
             }
+            Err(RenderError::Withheld(reason)) => SendResult::Withheld(reason),
             Ok(_) if row.unrecorded_sends >= outbox::MAX_UNRECORDED_SENDS => {
                 // Two sends began and neither result was recorded: either may have arrived,
                 // and a third copy is one too many (at most one extra per such message).
@@ -241,6 +236,7 @@ impl Drain {
             kind: row.kind,
             recipient: row.recipient,
             batch_target_id: row.batch_target_id,
+            alert_id: row.alert_id,
             attempts_before: row.attempts,
             result,
         })

@@ -22,6 +22,18 @@ pub trait MailHandler: Send + Sync {
         ctx: &RenderContext,
     ) -> Result<Composed, RenderError>;
 
+    /// Renders the claimed rows of this kind, in the claim's order: one answer per row. A
+    /// kind that sends many messages at once reads what they share once here; by default
+    /// each row is rendered on its own.
+    fn render_all(
+        &self,
+        conn: &mut PgConnection,
+        rows: &[Queued],
+        ctx: &RenderContext,
+    ) -> Vec<Result<Composed, RenderError>> {
+        rows.iter().map(|row| self.render(conn, row, ctx)).collect()
+    }
+
     /// Applies what recorded outcomes of this kind mean beyond their outbox rows, inside the
     /// recording transaction (an error undoes the whole record). Nothing, by default.
     fn recorded(
@@ -89,20 +101,54 @@ impl MailKinds {
         names
     }
 
-    /// Renders `row` with its kind's handler.
-    pub fn render(
+    /// Renders claimed `rows`, each with its kind's handler (one call per kind), keeping
+    /// their order.
+    pub fn render_all(
         &self,
         conn: &mut PgConnection,
-        row: &Queued,
+        rows: Vec<Queued>,
         ctx: &RenderContext,
-    ) -> Result<Composed, RenderError> {
-        match self.handlers.get(&row.kind) {
-            Some(handler) => handler.render(conn, row, ctx),
-            None => Err(RenderError::Impossible {
-                kind: row.kind,
-                reason: "this drain has no renderer for it".into(),
-            }),
+    ) -> Vec<(Queued, Result<Composed, RenderError>)> {
+        let mut rendered: Vec<Option<Result<Composed, RenderError>>> =
+            rows.iter().map(|_| None).collect();
+        let mut kinds: Vec<MailKind> = rows.iter().map(|row| row.kind).collect();
+        kinds.sort_unstable_by_key(|kind| kind.as_str());
+        kinds.dedup();
+        for kind in kinds {
+            let (at, mine): (Vec<usize>, Vec<Queued>) = rows
+                .iter()
+                .enumerate()
+                .filter(|(_, row)| row.kind == kind)
+                .map(|(i, row)| (i, row.clone()))
+                .unzip();
+            let results = match self.handlers.get(&kind) {
+                Some(handler) => handler.render_all(conn, &mine, ctx),
+                None => mine
+                    .iter()
+                    .map(|row| {
+                        Err(RenderError::Impossible {
+                            kind: row.kind,
+                            reason: "this drain has no renderer for it".into(),
+                        })
+                    })
+                    .collect(),
+            };
+            for (i, result) in at.into_iter().zip(results) {
+                rendered[i] = Some(result);
+            }
         }
+        rows.into_iter()
+            .zip(rendered)
+            .map(|(row, result)| {
+                let result = result.unwrap_or_else(|| {
+                    Err(RenderError::Failed(anyhow::anyhow!(
+                        "the renderer of {} answered for fewer rows than it was given",
+                        row.kind.as_str()
+                    )))
+                });
+                (row, result)
+            })
+            .collect()
     }
 
     /// Hands each kind's recorded outcomes to its handler, in one call per kind.

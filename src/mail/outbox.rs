@@ -84,6 +84,8 @@ pub struct Queued {
     pub batch_target_id: Option<Uuid>,
     #[diesel(sql_type = Nullable<SqlUuid>)]
     pub alert_id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    pub supporter_id: Option<Uuid>,
     #[diesel(sql_type = Jsonb)]
     pub params: serde_json::Value,
     #[diesel(sql_type = Text)]
@@ -129,7 +131,8 @@ pub fn claim(
                         AND kind = ANY($4) \
                       ORDER BY priority, next_attempt_at LIMIT $3 \
                       FOR UPDATE SKIP LOCKED) \
-         RETURNING id, kind, campaign_id, signature_id, batch_target_id, alert_id, params, \
+         RETURNING id, kind, campaign_id, signature_id, batch_target_id, alert_id, supporter_id, \
+                   params, \
                    recipient, recipient_name, subject, body_text, body_html, message_id, \
                    attempts, unrecorded_sends, false AS suppressed",
     )
@@ -167,7 +170,10 @@ pub fn begin_send(conn: &mut PgConnection, lease: Uuid, id: Uuid) -> anyhow::Res
         outbox::table
             .filter(outbox::id.eq(id))
             .filter(outbox::lease_token.eq(lease))
-            .filter(outbox::leased_until.gt(diesel::dsl::now)),
+            .filter(outbox::leased_until.gt(diesel::dsl::now))
+            // A row cancelled or held since its claim (an alert cancelled or paused) stops
+            // here, however long ago it was claimed.
+            .filter(outbox::state.eq(OutboxState::Pending)),
     )
     .set(outbox::unrecorded_sends.eq(outbox::unrecorded_sends + 1))
     .execute(conn)?;
@@ -204,6 +210,7 @@ pub struct Attempt {
     pub kind: MailKind,
     pub recipient: String,
     pub batch_target_id: Option<Uuid>,
+    pub alert_id: Option<Uuid>,
     /// Sends tried before this one.
     pub attempts_before: i32,
     pub result: SendResult,
@@ -217,6 +224,8 @@ pub struct Tally {
     pub failed: usize,
     /// Results not recorded because the lease no longer held.
     pub lease_lost: usize,
+    /// Messages cancelled unsent because what they were for no longer allowed them.
+    pub withheld: usize,
 }
 
 impl Tally {
@@ -225,6 +234,7 @@ impl Tally {
         self.retrying += other.retrying;
         self.failed += other.failed;
         self.lease_lost += other.lease_lost;
+        self.withheld += other.withheld;
     }
 }
 
@@ -283,6 +293,7 @@ pub fn record(
                 Outcome::Sent { .. } => tally.sent += 1,
                 Outcome::Retrying { .. } => tally.retrying += 1,
                 Outcome::Failed { .. } => tally.failed += 1,
+                Outcome::Withheld { .. } => tally.withheld += 1,
             }
             if let Some(line) = outcome::NotSent::of(attempt, outcome) {
                 line.log();

@@ -30,6 +30,8 @@ pub enum Outcome<'a> {
         reply: &'a str,
         permanent: bool,
     },
+    /// Never sent, by design (see [`SendResult::Withheld`]): cancelled with its reason.
+    Withheld { reason: &'a str },
 }
 
 impl<'a> Outcome<'a> {
@@ -37,6 +39,7 @@ impl<'a> Outcome<'a> {
     pub fn of(result: &'a SendResult, attempt: i32, now: DateTime<Utc>) -> Outcome<'a> {
         match result {
             SendResult::Sent => Outcome::Sent { at: now },
+            SendResult::Withheld(reason) => Outcome::Withheld { reason },
             SendResult::Permanent(reply) => Outcome::Failed {
                 reply,
                 permanent: true,
@@ -63,6 +66,7 @@ impl<'a> Outcome<'a> {
             Outcome::Sent { .. } => OutboxState::Sent,
             Outcome::Retrying { .. } => OutboxState::Pending,
             Outcome::Failed { .. } => OutboxState::Failed,
+            Outcome::Withheld { .. } => OutboxState::Cancelled,
         }
     }
 
@@ -80,6 +84,7 @@ impl<'a> Outcome<'a> {
         match self {
             Outcome::Sent { .. } => None,
             Outcome::Retrying { reply, .. } | Outcome::Failed { reply, .. } => Some(reply),
+            Outcome::Withheld { reason } => Some(reason),
         }
     }
 }
@@ -103,7 +108,7 @@ impl NotSent {
     /// The line for `attempt`, unless it was sent.
     pub fn of(attempt: &Attempt, outcome: &Outcome<'_>) -> Option<NotSent> {
         let (reply, retrying) = match outcome {
-            Outcome::Sent { .. } => return None,
+            Outcome::Sent { .. } | Outcome::Withheld { .. } => return None,
             Outcome::Retrying { reply, .. } => (reply, true),
             Outcome::Failed { reply, .. } => (reply, false),
         };
@@ -178,6 +183,7 @@ mod tests {
             kind,
             recipient: "ana.petrovic@rivercommons.example".into(),
             batch_target_id: None,
+            alert_id: None,
             attempts_before: 2,
             result,
         }

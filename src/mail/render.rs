@@ -28,6 +28,10 @@ pub enum RenderError {
     /// Nothing can render this row, now or later: it fails without a retry.
     #[error("no message can be made for this {}: {reason}", kind.as_str())]
     Impossible { kind: MailKind, reason: String },
+    /// The row must not be sent, now or later, though nothing is wrong with it (its
+    /// recipient unsubscribed, its alert was cancelled): it is cancelled, saying why.
+    #[error("not sent: {0}")]
+    Withheld(String),
     /// Rendering failed this time (e.g. the database): the row is tried again later.
     #[error("the message could not be rendered: {0:#}")]
     Failed(#[from] anyhow::Error),

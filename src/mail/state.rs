@@ -9,14 +9,17 @@ pub enum OutboxState {
     Sent,
     Failed,
     Cancelled,
+    /// Waiting, but not to be claimed until released (an alert paused by its organizer).
+    Held,
 }
 
 impl OutboxState {
-    pub const ALL: [OutboxState; 4] = [
+    pub const ALL: [OutboxState; 5] = [
         OutboxState::Pending,
         OutboxState::Sent,
         OutboxState::Failed,
         OutboxState::Cancelled,
+        OutboxState::Held,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -25,6 +28,7 @@ impl OutboxState {
             OutboxState::Sent => "sent",
             OutboxState::Failed => "failed",
             OutboxState::Cancelled => "cancelled",
+            OutboxState::Held => "held",
         }
     }
 

@@ -42,6 +42,9 @@ pub enum SendResult {
     Permanent(String),
     /// The server refused our credentials: nobody's fault but the configuration's.
     AuthFailed(String),
+    /// Not sent, and never to be: what it was for no longer allows it (the recipient
+    /// unsubscribed, the alert was cancelled). Nothing is wrong with the address.
+    Withheld(String),
 }
 
 impl Mailer {

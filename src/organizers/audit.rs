@@ -60,6 +60,14 @@ pub enum Action {
     ChangePassword,
     PasswordResetRequested,
     PasswordReset,
+    CreateAlert,
+    EditAlert,
+    TestAlert,
+    SendAlert,
+    PauseAlert,
+    ResumeAlert,
+    CancelAlert,
+    ImportSupporters,
 }
 
 impl Action {
@@ -88,6 +96,14 @@ impl Action {
             Action::ChangePassword => "change password",
             Action::PasswordResetRequested => "password reset requested",
             Action::PasswordReset => "password reset",
+            Action::CreateAlert => "create alert",
+            Action::EditAlert => "edit alert",
+            Action::TestAlert => "test alert",
+            Action::SendAlert => "send alert",
+            Action::PauseAlert => "pause alert",
+            Action::ResumeAlert => "resume alert",
+            Action::CancelAlert => "cancel alert",
+            Action::ImportSupporters => "import supporters",
         }
     }
 }

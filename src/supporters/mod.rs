@@ -1,6 +1,9 @@
-//! Supporters as alert recipients: the unsubscribe link every alert carries, and what
-//! following it does. The link is a keyed token, so it needs no stored state and cannot be
+//! Supporters as alert recipients: the list (imports, counts, search), the unsubscribe link
+//! every alert carries, and what following it does. The link is a keyed token, so it needs no stored state and cannot be
 //! guessed for someone else's address.
+
+pub mod import;
+pub mod list;
 
 use crate::db::schema::supporters;
 use crate::mail::suppressions::{self, Reason};

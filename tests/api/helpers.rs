@@ -290,6 +290,8 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         metrics_allow: options.metrics_allow,
         dkim: None,
         attachment_max: undersign::config::DEFAULT_ATTACHMENT_MAX,
+        alert_cap: Default::default(),
+        mail_rate: None,
     };
     let pool = db::connect(&SecretString::from(db.url.clone()), 8).expect("pool");
     let mailer = Mailer::new(&settings.mail, &settings.from, SEND_CONNECTIONS).expect("mailer");
@@ -302,7 +304,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let app = Application::build(settings.clone(), pool.clone()).expect("app builds");
     let worker = options
         .run_worker
-        .then(|| DeliveryWorker::spawn(drain.clone(), pool.clone(), options.due_every));
+        .then(|| DeliveryWorker::spawn(drain.clone(), pool.clone(), options.due_every, settings.alert_cap));
     let port = app.port();
     actix_web::rt::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
