@@ -142,8 +142,9 @@ impl Settings {
             None => DEFAULT_ATTACHMENT_MAX,
         };
         let alert_cap = match var("UNDERSIGN_ALERT_CAP") {
-            Some(v) => AlertCap::parse(&v)
-                .map_err(|e| anyhow::anyhow!("UNDERSIGN_ALERT_CAP: {e}"))?,
+            Some(v) => {
+                AlertCap::parse(&v).map_err(|e| anyhow::anyhow!("UNDERSIGN_ALERT_CAP: {e}"))?
+            }
             None => AlertCap::default(),
         };
         let mail_rate = var("UNDERSIGN_MAIL_RATE")

@@ -46,7 +46,10 @@ pub fn migrate(conn: &mut diesel::PgConnection, key: &SecretKey) -> anyhow::Resu
     db::migrate(conn)?;
     let hashed = crate::mail::suppressions::hash_readable_rows(conn, key.bytes())?;
     if hashed > 0 {
-        tracing::info!(entries = hashed, "the do-not-mail list now holds keyed hashes only");
+        tracing::info!(
+            entries = hashed,
+            "the do-not-mail list now holds keyed hashes only"
+        );
     }
     Ok(())
 }

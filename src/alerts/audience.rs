@@ -60,7 +60,10 @@ impl Reach {
         [
             ("no consent to alerts", self.no_consent),
             ("unsubscribed", self.unsubscribed),
-            ("on the do-not-mail list (bounced or complained)", self.suppressed),
+            (
+                "on the do-not-mail list (bounced or complained)",
+                self.suppressed,
+            ),
             ("over the frequency cap", self.over_cap),
             ("already signed the action", self.already_signed),
         ]

@@ -82,24 +82,39 @@ pub fn check(conn: &mut PgConnection, input: &DraftInput) -> Result<Draft, Draft
     if subject.is_empty() {
         errors.insert("subject", "Give the alert a subject.".into());
     } else if subject.chars().count() > SUBJECT_MAX {
-        errors.insert("subject", format!("Keep the subject under {SUBJECT_MAX} characters."));
+        errors.insert(
+            "subject",
+            format!("Keep the subject under {SUBJECT_MAX} characters."),
+        );
     } else if check_text(&subject, false).is_err() {
-        errors.insert("subject", "The subject cannot contain line breaks or control characters.".into());
+        errors.insert(
+            "subject",
+            "The subject cannot contain line breaks or control characters.".into(),
+        );
     }
     let body = input.body.replace("\r\n", "\n").trim().to_string();
     if body.is_empty() {
         errors.insert("body", "Write what the alert says.".into());
     } else if body.chars().count() > BODY_MAX {
-        errors.insert("body", format!("Keep the message under {BODY_MAX} characters."));
+        errors.insert(
+            "body",
+            format!("Keep the message under {BODY_MAX} characters."),
+        );
     } else if check_text(&body, true).is_err() {
-        errors.insert("body", "The message cannot contain control characters.".into());
+        errors.insert(
+            "body",
+            "The message cannot contain control characters.".into(),
+        );
     }
     let action = match input.campaign.trim() {
         "" => None,
         slug => match live_campaign(conn, slug)? {
             Some((id, status)) if status == "live" => Some(id),
             Some(_) => {
-                errors.insert("campaign", "That action is not live: launch it first, or choose another.".into());
+                errors.insert(
+                    "campaign",
+                    "That action is not live: launch it first, or choose another.".into(),
+                );
                 None
             }
             None => {
@@ -113,14 +128,20 @@ pub fn check(conn: &mut PgConnection, input: &DraftInput) -> Result<Draft, Draft
         "country" => match Country::parse(&input.country) {
             Ok(country) => Audience::Country(country.code().to_string()),
             Err(_) => {
-                errors.insert("country", "Choose the country whose supporters receive it.".into());
+                errors.insert(
+                    "country",
+                    "Choose the country whose supporters receive it.".into(),
+                );
                 Audience::All
             }
         },
         "signers" => match live_campaign(conn, &input.signers_of)? {
             Some((id, _)) => Audience::Signers(id),
             None => {
-                errors.insert("signers_of", "Choose the action whose signers receive it.".into());
+                errors.insert(
+                    "signers_of",
+                    "Choose the action whose signers receive it.".into(),
+                );
                 Audience::All
             }
         },
@@ -229,7 +250,12 @@ fn actor_id(actor: Actor) -> Option<uuid::Uuid> {
 }
 
 /// Replaces draft `id`'s content with `draft`; refused once it was sent or scheduled.
-pub fn update(conn: &mut PgConnection, actor: Actor, id: AlertId, draft: &Draft) -> Result<(), DraftError> {
+pub fn update(
+    conn: &mut PgConnection,
+    actor: Actor,
+    id: AlertId,
+    draft: &Draft,
+) -> Result<(), DraftError> {
     conn.transaction(|conn| {
         let state: Option<AlertState> = alerts::table
             .find(id)
@@ -254,13 +280,17 @@ pub fn update(conn: &mut PgConnection, actor: Actor, id: AlertId, draft: &Draft)
             .execute(conn)?;
         // A follow-up keeps its audience.
         if audience != "follow_up" {
-            update += diesel::update(alerts::table.find(id).filter(alerts::follow_up_of.is_null()))
-                .set((
-                    alerts::audience.eq(audience),
-                    alerts::audience_country.eq(country),
-                    alerts::audience_campaign_id.eq(signers),
-                ))
-                .execute(conn)?;
+            update += diesel::update(
+                alerts::table
+                    .find(id)
+                    .filter(alerts::follow_up_of.is_null()),
+            )
+            .set((
+                alerts::audience.eq(audience),
+                alerts::audience_country.eq(country),
+                alerts::audience_campaign_id.eq(signers),
+            ))
+            .execute(conn)?;
         }
         debug_assert!(update >= 1);
         audit::record(

@@ -29,7 +29,10 @@ pub enum ControlError {
     Unknown,
     /// The alert is not in a state that allows it (a second click, another tab).
     #[error("this alert is {}: {what}", state.as_str())]
-    Conflict { state: AlertState, what: &'static str },
+    Conflict {
+        state: AlertState,
+        what: &'static str,
+    },
     #[error("{0}")]
     Refused(String),
     #[error(transparent)]
@@ -200,7 +203,13 @@ pub fn cancel(conn: &mut PgConnection, actor: Actor, id: AlertId) -> Result<usiz
                 alerts::updated_at.eq(Utc::now()),
             ))
             .execute(conn)?;
-        audit::record(conn, actor, Action::CancelAlert, alert.campaign_id, detail(&alert))?;
+        audit::record(
+            conn,
+            actor,
+            Action::CancelAlert,
+            alert.campaign_id,
+            detail(&alert),
+        )?;
         Ok(stopped)
     })
 }
@@ -229,7 +238,13 @@ pub fn pause(
             ))
             .execute(conn)?;
         if let Some(actor) = actor {
-            audit::record(conn, actor, Action::PauseAlert, alert.campaign_id, detail(&alert))?;
+            audit::record(
+                conn,
+                actor,
+                Action::PauseAlert,
+                alert.campaign_id,
+                detail(&alert),
+            )?;
         }
         Ok(held)
     })
@@ -259,14 +274,24 @@ pub fn resume(conn: &mut PgConnection, actor: Actor, id: AlertId) -> Result<usiz
                 alerts::updated_at.eq(Utc::now()),
             ))
             .execute(conn)?;
-        audit::record(conn, actor, Action::ResumeAlert, alert.campaign_id, detail(&alert))?;
+        audit::record(
+            conn,
+            actor,
+            Action::ResumeAlert,
+            alert.campaign_id,
+            detail(&alert),
+        )?;
         Ok(released)
     })
 }
 
 /// Drafts the one follow-up of sent alert `id`: the same message to those who received it and
 /// have not signed its action since. Returns the draft's id.
-pub fn follow_up(conn: &mut PgConnection, actor: Actor, id: AlertId) -> Result<AlertId, ControlError> {
+pub fn follow_up(
+    conn: &mut PgConnection,
+    actor: Actor,
+    id: AlertId,
+) -> Result<AlertId, ControlError> {
     conn.transaction(|conn| {
         let alert = locked(conn, id)?;
         if alert.state != AlertState::Sent {
@@ -281,7 +306,9 @@ pub fn follow_up(conn: &mut PgConnection, actor: Actor, id: AlertId) -> Result<A
             ));
         }
         if alert.follow_up_of.is_some() {
-            return Err(ControlError::Refused("a follow-up is not followed up again".into()));
+            return Err(ControlError::Refused(
+                "a follow-up is not followed up again".into(),
+            ));
         }
         let existing: Option<AlertId> = alerts::table
             .filter(alerts::follow_up_of.eq(id))
@@ -301,7 +328,12 @@ pub fn follow_up(conn: &mut PgConnection, actor: Actor, id: AlertId) -> Result<A
             audience: super::Audience::FollowUp { of: id },
             include_signed: false,
         };
-        Ok(super::compose::create_following(conn, actor, &draft, Some(id))?)
+        Ok(super::compose::create_following(
+            conn,
+            actor,
+            &draft,
+            Some(id),
+        )?)
     })
 }
 
@@ -323,8 +355,7 @@ pub fn send_test(
                 alert_id: Some(id.0),
                 ..Default::default()
             },
-            params: serde_json::to_value(super::mail::TestCopy { test: true })
-                .unwrap_or_default(),
+            params: serde_json::to_value(super::mail::TestCopy { test: true }).unwrap_or_default(),
             to: to.to_string(),
             to_name: None,
             message_id: None,
@@ -332,7 +363,13 @@ pub fn send_test(
         };
         crate::mail::outbox::enqueue(conn, &email, message_id_domain)
             .map_err(|e| ControlError::Refused(format!("{e:#}")))?;
-        audit::record(conn, actor, Action::TestAlert, alert.campaign_id, detail(&alert))?;
+        audit::record(
+            conn,
+            actor,
+            Action::TestAlert,
+            alert.campaign_id,
+            detail(&alert),
+        )?;
         Ok(())
     })
 }

@@ -54,7 +54,7 @@ pub fn run_due(
     }
     done.finished = diesel::sql_query(
         "UPDATE alerts SET state = 'sent', finished_at = now(), updated_at = now() \
-         WHERE state = 'sending' AND send_at <= now() \
+         WHERE state = 'sending' AND fanned_out_at IS NOT NULL \
            AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.alert_id = alerts.id \
                            AND o.state IN ('pending', 'held'))",
     )

@@ -23,6 +23,8 @@ use uuid::Uuid;
 
 /// The first messages of an alert its failure rate is judged on.
 pub const JUDGED_FIRST: i64 = 1_000;
+/// Results needed before the rate is judged.
+pub const JUDGED_SAMPLE: i64 = 100;
 /// Permanent failures among them, in percent, above which the alert pauses itself.
 pub const FAILURE_PERCENT: i64 = 2;
 
@@ -53,7 +55,7 @@ struct Person {
 }
 
 fn load_alerts(conn: &mut PgConnection, ids: Vec<Uuid>) -> QueryResult<HashMap<Uuid, Loaded>> {
-    let rows: Vec<(
+    type Row = (
         AlertId,
         AlertState,
         String,
@@ -62,7 +64,8 @@ fn load_alerts(conn: &mut PgConnection, ids: Vec<Uuid>) -> QueryResult<HashMap<U
         Option<String>,
         Option<String>,
         Option<String>,
-    )> = alerts::table
+    );
+    let rows: Vec<Row> = alerts::table
         .left_join(campaigns::table.on(campaigns::id.nullable().eq(alerts::campaign_id)))
         .filter(alerts::id.eq_any(ids))
         .select((
@@ -78,22 +81,24 @@ fn load_alerts(conn: &mut PgConnection, ids: Vec<Uuid>) -> QueryResult<HashMap<U
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, state, subject, body, source_code, title, slug, organisation)| {
-            let action = title.zip(slug);
-            (
-                id.0,
-                Loaded {
-                    state,
-                    content: AlertContent {
-                        subject,
-                        body,
-                        action,
-                        source_code,
-                        sender: organisation,
+        .map(
+            |(id, state, subject, body, source_code, title, slug, organisation)| {
+                let action = title.zip(slug);
+                (
+                    id.0,
+                    Loaded {
+                        state,
+                        content: AlertContent {
+                            subject,
+                            body,
+                            action,
+                            source_code,
+                            sender: organisation,
+                        },
                     },
-                },
-            )
-        })
+                )
+            },
+        )
         .collect())
 }
 
@@ -136,7 +141,11 @@ fn load_people(conn: &mut PgConnection, ids: Vec<Uuid>) -> QueryResult<HashMap<U
 
 /// The supporters among `ids` who already received as many alerts as the cap allows (other
 /// than the ones being sent now).
-pub fn over_cap(conn: &mut PgConnection, ids: &[Uuid], cap: AlertCap) -> QueryResult<HashSet<Uuid>> {
+pub fn over_cap(
+    conn: &mut PgConnection,
+    ids: &[Uuid],
+    cap: AlertCap,
+) -> QueryResult<HashSet<Uuid>> {
     #[derive(QueryableByName)]
     struct Capped {
         #[diesel(sql_type = SqlUuid)]
@@ -220,9 +229,8 @@ impl AlertMessages {
                 if capped.contains(&supporter) {
                     return withheld("the supporter reached the frequency cap");
                 }
-                let path = crate::urls::unsubscribe(&crate::supporters::unsubscribe_token(
-                    key, supporter,
-                ));
+                let path =
+                    crate::urls::unsubscribe(&crate::supporters::unsubscribe_token(key, supporter));
                 let to = Recipient {
                     email: &person.email,
                     name: person.name.as_deref(),
@@ -269,7 +277,15 @@ impl MailHandler for AlertMessages {
     ) -> anyhow::Result<()> {
         let mut failing: Vec<Uuid> = done
             .iter()
-            .filter(|(_, outcome)| matches!(outcome, Outcome::Failed { permanent: true, .. }))
+            .filter(|(_, outcome)| {
+                matches!(
+                    outcome,
+                    Outcome::Failed {
+                        permanent: true,
+                        ..
+                    }
+                )
+            })
             .filter_map(|(attempt, _)| attempt.alert_id)
             .collect();
         failing.sort_unstable();
@@ -301,10 +317,12 @@ fn pause_when_failing(conn: &mut PgConnection, alert: AlertId) -> anyhow::Result
     )
     .bind::<SqlUuid, _>(alert.0)
     .get_result(conn)?;
-    let judged = c.recipients.min(JUDGED_FIRST);
-    // Judged as the results of the first messages arrive (a recording group at a time).
+    // Judged once a sample has come back (a rate over a handful of results means little),
+    // and only over the first messages (a recording group at a time).
+    let sampled = c.done >= c.recipients.min(JUDGED_SAMPLE);
     let early = c.done <= JUDGED_FIRST + 256;
-    if early && c.failed * 100 > judged * FAILURE_PERCENT {
+    let left = c.recipients > c.done;
+    if sampled && early && left && c.failed * 100 > c.done.min(JUDGED_FIRST) * FAILURE_PERCENT {
         let reason = format!(
             "paused by itself: {} of its first {} messages were refused for good, more than {}%",
             c.failed, c.done, FAILURE_PERCENT

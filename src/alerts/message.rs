@@ -143,12 +143,24 @@ mod tests {
         let link = "https://act.example/unsubscribe/TOKEN";
         assert!(m.text.contains(link), "{}", m.text);
         assert!(m.html.as_deref().unwrap().contains(link));
-        assert_eq!(m.headers.list_unsubscribe.as_deref(), Some("<https://act.example/unsubscribe/TOKEN>"));
+        assert_eq!(
+            m.headers.list_unsubscribe.as_deref(),
+            Some("<https://act.example/unsubscribe/TOKEN>")
+        );
         assert!(m.headers.one_click_unsubscribe);
-        assert_eq!(m.headers.list_id.as_deref(), Some("Action alerts <alerts.act.example>"));
+        assert_eq!(
+            m.headers.list_id.as_deref(),
+            Some("Action alerts <alerts.act.example>")
+        );
         assert!(m.text.starts_with("Dear Ana,"));
-        assert!(m.text.contains("https://act.example/c/stop-the-dam?source=a-4f2c9d"));
-        assert!(m.html.as_deref().unwrap().contains("<strong>Thursday</strong>"));
+        assert!(m
+            .text
+            .contains("https://act.example/c/stop-the-dam?source=a-4f2c9d"));
+        assert!(m
+            .html
+            .as_deref()
+            .unwrap()
+            .contains("<strong>Thursday</strong>"));
         assert!(m.text.contains("River Commons"));
     }
 

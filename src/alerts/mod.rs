@@ -59,7 +59,9 @@ impl AlertState {
     }
 
     pub fn parse(s: &str) -> Option<AlertState> {
-        AlertState::ALL.into_iter().find(|state| state.as_str() == s)
+        AlertState::ALL
+            .into_iter()
+            .find(|state| state.as_str() == s)
     }
 
     /// Whether messages may still leave (so cancelling means something).
@@ -167,7 +169,10 @@ pub fn find_by_prefix(conn: &mut PgConnection, prefix: &str) -> QueryResult<Opti
         return Ok(None);
     }
     let found: Vec<Alert> = alerts::table
-        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>("id::text LIKE ").bind::<diesel::sql_types::Text, _>(format!("{prefix}%")))
+        .filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("id::text LIKE ")
+                .bind::<diesel::sql_types::Text, _>(format!("{prefix}%")),
+        )
         .select(Alert::as_select())
         .limit(2)
         .load(conn)?;

@@ -2,13 +2,17 @@
 //! migrate, and manage campaigns and organizers. One file per command, holding the words it
 //! prints; the work itself is the library's.
 
+mod alert;
 mod campaign;
 mod deliver;
 mod migrate;
 mod serve;
+mod supporters;
 mod user;
 
+pub use alert::AlertCommand;
 pub use campaign::{CampaignCommand, ExportFormat};
+pub use supporters::SupportersCommand;
 pub use user::{RoleArg, UserCommand};
 
 use crate::config::Settings;
@@ -52,6 +56,12 @@ pub enum Command {
     /// Manage organizer accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage the supporter list (imports).
+    #[command(subcommand)]
+    Supporters(SupportersCommand),
+    /// Send, list, pause, resume and cancel action alerts.
+    #[command(subcommand)]
+    Alert(AlertCommand),
 }
 
 /// Runs `cli` to completion.
@@ -70,6 +80,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => migrate::run(&settings).await,
         Command::Campaign(command) => campaign::run(&settings, command).await,
         Command::User(command) => user::run(&settings, command).await,
+        Command::Supporters(command) => supporters::run(&settings, command).await,
+        Command::Alert(command) => alert::run(&settings, command).await,
     }
 }
 

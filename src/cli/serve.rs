@@ -30,8 +30,8 @@ pub async fn run(settings: Settings, no_worker: bool) -> anyhow::Result<()> {
             crate::urls::absolute(&base_url, &crate::urls::admin_setup(&token))
         );
     }
-    let worker =
-        (!no_worker).then(|| DeliveryWorker::spawn(drain, pool.clone(), Some(worker::DUE_EVERY), cap));
+    let worker = (!no_worker)
+        .then(|| DeliveryWorker::spawn(drain, pool.clone(), Some(worker::DUE_EVERY), cap));
     let served = app.run_until_stopped().await;
     if let Some(worker) = worker {
         worker.stop().await;

@@ -46,10 +46,21 @@ impl AlertCap {
             }
         }
         let cap = match (day, week) {
-            (None, None) => return Err("give a count per day, per week or both, such as 1/day,3/week".into()),
-            (Some(d), None) => AlertCap { per_day: d, per_week: d * 7 },
-            (None, Some(w)) => AlertCap { per_day: w, per_week: w },
-            (Some(d), Some(w)) => AlertCap { per_day: d, per_week: w },
+            (None, None) => {
+                return Err("give a count per day, per week or both, such as 1/day,3/week".into())
+            }
+            (Some(d), None) => AlertCap {
+                per_day: d,
+                per_week: d * 7,
+            },
+            (None, Some(w)) => AlertCap {
+                per_day: w,
+                per_week: w,
+            },
+            (Some(d), Some(w)) => AlertCap {
+                per_day: d,
+                per_week: w,
+            },
         };
         if cap.per_day > cap.per_week {
             return Err("the daily count cannot be above the weekly one".into());
@@ -71,10 +82,30 @@ mod tests {
     #[test]
     fn a_cap_reads_per_day_per_week_or_both() {
         assert_eq!(AlertCap::parse("1/day,3/week"), Ok(AlertCap::default()));
-        assert_eq!(AlertCap::parse(" 2/week "), Ok(AlertCap { per_day: 2, per_week: 2 }));
-        assert_eq!(AlertCap::parse("1/day"), Ok(AlertCap { per_day: 1, per_week: 7 }));
+        assert_eq!(
+            AlertCap::parse(" 2/week "),
+            Ok(AlertCap {
+                per_day: 2,
+                per_week: 2
+            })
+        );
+        assert_eq!(
+            AlertCap::parse("1/day"),
+            Ok(AlertCap {
+                per_day: 1,
+                per_week: 7
+            })
+        );
         assert_eq!(AlertCap::default().to_string(), "1/day,3/week");
-        for bad in ["", "3", "0/day", "1/month", "1/day,1/day", "4/day,3/week", "x/day"] {
+        for bad in [
+            "",
+            "3",
+            "0/day",
+            "1/month",
+            "1/day,1/day",
+            "4/day,3/week",
+            "x/day",
+        ] {
             assert!(AlertCap::parse(bad).is_err(), "{bad:?}");
         }
     }

@@ -4,8 +4,8 @@
 
 use crate::alerts::{self, due::DueAlerts};
 use crate::batches::{self, CampaignDelivery};
-use crate::domain::alert_cap::AlertCap;
 use crate::db::{self, DbPool};
+use crate::domain::alert_cap::AlertCap;
 use crate::mail::drain::{Drain, DrainError, DrainReport};
 use crate::mail::outbox;
 use std::time::{Duration, Instant};
@@ -47,7 +47,12 @@ pub async fn run(
     }
     let domain = drain.message_id_domain();
     let alerts = db::run(pool, move |conn| {
-        anyhow::Ok(alerts::due::run_due(conn, chrono::Utc::now(), cap, &domain)?)
+        anyhow::Ok(alerts::due::run_due(
+            conn,
+            chrono::Utc::now(),
+            cap,
+            &domain,
+        )?)
     })
     .await?;
     db::run(pool, |conn| {

@@ -31,7 +31,9 @@ pub enum Outcome<'a> {
         permanent: bool,
     },
     /// Never sent, by design (see [`SendResult::Withheld`]): cancelled with its reason.
-    Withheld { reason: &'a str },
+    Withheld {
+        reason: &'a str,
+    },
 }
 
 impl<'a> Outcome<'a> {

@@ -89,9 +89,11 @@ struct Columns {
 impl Columns {
     fn of(header: &csv::StringRecord) -> Result<Columns, ImportError> {
         let find = |wanted: &str| {
-            header
-                .iter()
-                .position(|h| h.trim().trim_start_matches('\u{feff}').eq_ignore_ascii_case(wanted))
+            header.iter().position(|h| {
+                h.trim()
+                    .trim_start_matches('\u{feff}')
+                    .eq_ignore_ascii_case(wanted)
+            })
         };
         let required = |wanted: &str| {
             find(wanted).ok_or_else(|| {
@@ -133,7 +135,8 @@ fn language(text: &str) -> Result<Option<String>, String> {
     let primary = parts.next().unwrap_or("");
     let well_formed = (2..=3).contains(&primary.len())
         && primary.chars().all(|c| c.is_ascii_alphabetic())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+        && parts
+            .all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
     if well_formed {
         Ok(Some(primary.to_ascii_lowercase()))
     } else {
@@ -153,8 +156,12 @@ fn staged_line(
     let email = SignerEmail::parse(field(columns.email))
         .map_err(|e| format!("email {:?}: {e}", field(columns.email)))?;
     let name = SignerName::parse(field(columns.name)).map_err(|e| format!("name: {e}"))?;
-    let country = Country::parse(field(columns.country))
-        .map_err(|_| format!("country {:?} is not a two-letter country code", field(columns.country)))?;
+    let country = Country::parse(field(columns.country)).map_err(|_| {
+        format!(
+            "country {:?} is not a two-letter country code",
+            field(columns.country)
+        )
+    })?;
     let consent = consent_time(field(columns.consent_date)).ok_or_else(|| {
         format!(
             "consent_date {:?} is not a date such as 2026-11-30",

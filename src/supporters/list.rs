@@ -53,7 +53,11 @@ pub struct Found {
 
 impl Found {
     pub fn state(&self) -> &'static str {
-        match (&self.suppressed_reason, self.unsubscribed_at, self.consent_at) {
+        match (
+            &self.suppressed_reason,
+            self.unsubscribed_at,
+            self.consent_at,
+        ) {
             (Some(r), _, _) if r == "complained" => "complained",
             (Some(_), _, _) => "bounced",
             (None, Some(_), _) => "unsubscribed",
@@ -71,7 +75,10 @@ pub fn search(conn: &mut PgConnection, query: &str) -> QueryResult<Vec<Found>> {
     }
     let pattern = format!(
         "%{}%",
-        query.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+        query
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
     );
     supporters::table
         .filter(supporters::email_canonical.like(pattern))

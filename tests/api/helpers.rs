@@ -302,9 +302,14 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         undersign::mail_kinds::all(&settings),
     );
     let app = Application::build(settings.clone(), pool.clone()).expect("app builds");
-    let worker = options
-        .run_worker
-        .then(|| DeliveryWorker::spawn(drain.clone(), pool.clone(), options.due_every, settings.alert_cap));
+    let worker = options.run_worker.then(|| {
+        DeliveryWorker::spawn(
+            drain.clone(),
+            pool.clone(),
+            options.due_every,
+            settings.alert_cap,
+        )
+    });
     let port = app.port();
     actix_web::rt::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()

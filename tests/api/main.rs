@@ -1,6 +1,7 @@
 //! Integration tests: the app over HTTP on a real PostgreSQL and a real SMTP server.
 
 mod admin;
+mod alerts;
 mod batch_delivery;
 mod batch_faults;
 mod batch_messages;
