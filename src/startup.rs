@@ -66,5 +66,6 @@ pub fn drain(settings: &Settings, pool: &DbPool) -> anyhow::Result<Drain> {
         mailer,
         RenderContext::new(settings),
         crate::mail_kinds::all(settings),
-    ))
+    )
+    .with_rate(settings.mail_rate))
 }

@@ -18,6 +18,14 @@ pub fn sign(slug: impl Display) -> String {
     format!("/c/{slug}/sign")
 }
 
+/// Where the sign form posts, keeping the `source` tag the supporter arrived with.
+pub fn sign_from(slug: impl Display, source: &Option<String>) -> String {
+    match source {
+        Some(source) => format!("{}?source={source}", sign(slug)),
+        None => sign(slug),
+    }
+}
+
 pub fn thanks(slug: impl Display) -> String {
     format!("/c/{slug}/thanks")
 }
@@ -47,6 +55,20 @@ pub const ADMIN_ACCOUNT_PASSWORD: &str = "/admin/account/password";
 pub const ADMIN_PASSWORD_RESET: &str = "/admin/password-reset";
 pub const ADMIN_INVITE: &str = "/admin/users/invite";
 pub const ADMIN_CSS: &str = "/admin/admin.css";
+pub const ADMIN_ALERTS: &str = "/admin/alerts";
+pub const ADMIN_NEW_ALERT: &str = "/admin/alerts/new";
+pub const ADMIN_SUPPORTERS: &str = "/admin/supporters";
+pub const ADMIN_SUPPORTERS_IMPORT: &str = "/admin/supporters/import";
+
+/// An alert's page in the admin.
+pub fn admin_alert(id: impl Display) -> String {
+    format!("{ADMIN_ALERTS}/{id}")
+}
+
+/// One of an alert's actions or views (`send`, `edit`, `preview/html`, …).
+pub fn admin_alert_part(id: impl Display, part: &str) -> String {
+    format!("{ADMIN_ALERTS}/{id}/{part}")
+}
 /// The list of actions.
 pub const HOME: &str = "/";
 

@@ -12,6 +12,7 @@
 
 use super::kinds::MailKinds;
 use super::outbox::{self, Attempt, Queued, Tally};
+use super::rate as mail_rate;
 use super::render::RenderError;
 use super::reply::redact_addresses;
 use super::transport::{Mailer, SendResult};
@@ -55,6 +56,15 @@ pub struct Drain {
     ctx: Arc<RenderContext>,
     kinds: MailKinds,
     lease: Duration,
+    /// Messages per second for the whole installation, when capped.
+    rate: Option<f64>,
+}
+
+/// What one claim found.
+enum Claimed {
+    Rows(Vec<(Queued, Result<Composed, RenderError>)>),
+    /// Rows are due, but the installation's rate allows none this instant.
+    Wait,
 }
 
 impl Drain {
@@ -67,7 +77,15 @@ impl Drain {
             ctx: Arc::new(ctx),
             kinds,
             lease: LEASE,
+            rate: None,
         }
+    }
+
+    /// Sends no faster than `rate` messages per second, shared with every other drain of the
+    /// installation (`UNDERSIGN_MAIL_RATE`); `None`, as fast as the server takes them.
+    pub fn with_rate(mut self, rate: Option<f64>) -> Drain {
+        self.rate = rate;
+        self
     }
 
     /// Uses leases of `lease` instead of [`LEASE`].
@@ -92,25 +110,42 @@ impl Drain {
         let (tx, rx) = mpsc::unbounded_channel::<Attempt>();
         let (lease_ref, pace_ref, stop_ref) = (&lease, &pace, &stop);
         let claims = stream::unfold((), move |()| async move {
-            let over = deadline.is_some_and(|d| std::time::Instant::now() >= d);
-            if over || stop_ref.is_set() || !lease_ref.holds_for(self.lease / 3) {
-                return None;
-            }
-            let (ctx, token, length) = (self.ctx.clone(), lease_ref.token, self.lease);
-            let kinds = self.kinds.clone();
-            let limit = pace_ref.claim_limit(length);
-            let claimed = db::run(&self.pool, move |conn| {
-                let rows =
-                    outbox::claim(conn, ctx.secret_key.bytes(), token, length, limit, &kinds)?;
-                Ok(kinds.render_all(conn, rows, &ctx))
-            })
-            .await;
-            match claimed {
-                Ok(rows) if rows.is_empty() => None,
-                Ok(rows) => Some((stream::iter(rows), ())),
-                Err(e) => {
-                    stop_ref.fail(e);
-                    None
+            loop {
+                let over = deadline.is_some_and(|d| std::time::Instant::now() >= d);
+                if over || stop_ref.is_set() || !lease_ref.holds_for(self.lease / 3) {
+                    return None;
+                }
+                let (ctx, token, length) = (self.ctx.clone(), lease_ref.token, self.lease);
+                let (kinds, rate) = (self.kinds.clone(), self.rate);
+                let limit = pace_ref.claim_limit(length);
+                let claimed = db::run(&self.pool, move |conn| {
+                    let limit = match rate {
+                        Some(rate) => match mail_rate::take(conn, rate, limit)? {
+                            0 if outbox::any_due(conn, &kinds)? => return Ok(Claimed::Wait),
+                            0 => return Ok(Claimed::Rows(Vec::new())),
+                            granted => granted,
+                        },
+                        None => limit,
+                    };
+                    let rows =
+                        outbox::claim(conn, ctx.secret_key.bytes(), token, length, limit, &kinds)?;
+                    if let Some(rate) = rate {
+                        mail_rate::give_back(conn, rate, limit - rows.len() as i64)?;
+                    }
+                    anyhow::Ok(Claimed::Rows(kinds.render_all(conn, rows, &ctx)))
+                })
+                .await;
+                match claimed {
+                    Ok(Claimed::Wait) => {
+                        let rate = self.rate.unwrap_or(1.0);
+                        tokio::time::sleep(mail_rate::next_token_in(rate)).await;
+                    }
+                    Ok(Claimed::Rows(rows)) if rows.is_empty() => return None,
+                    Ok(Claimed::Rows(rows)) => return Some((stream::iter(rows), ())),
+                    Err(e) => {
+                        stop_ref.fail(e);
+                        return None;
+                    }
                 }
             }
         })

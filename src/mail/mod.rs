@@ -10,6 +10,7 @@ pub mod kinds;
 pub mod messages;
 pub mod outbox;
 pub mod outcome;
+pub mod rate;
 pub mod render;
 pub mod reply;
 pub mod smtp;

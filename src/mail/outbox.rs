@@ -162,6 +162,21 @@ pub fn claim(
     Ok(rows)
 }
 
+/// Whether a drain of `kinds` would find a row to claim now.
+pub fn any_due(conn: &mut PgConnection, kinds: &MailKinds) -> anyhow::Result<bool> {
+    #[derive(QueryableByName)]
+    struct Due {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        due: bool,
+    }
+    let due: Due = diesel::sql_query(
+        "SELECT EXISTS (SELECT 1 FROM outbox WHERE state = 'pending' AND next_attempt_at <= now()                           AND (leased_until IS NULL OR leased_until < now())                           AND kind = ANY($1)) AS due",
+    )
+    .bind::<Array<Text>, _>(kinds.names())
+    .get_result(conn)?;
+    Ok(due.due)
+}
+
 /// Notes that a send of row `id` begins under `lease`, so that a result never recorded is
 /// known to be one that may have arrived. `false` when the lease no longer holds the row:
 /// then nothing may be sent.

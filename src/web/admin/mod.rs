@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod actions;
+pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod campaigns;
@@ -23,6 +24,7 @@ pub mod problems;
 pub mod removal;
 pub mod reset;
 pub mod signatures;
+pub mod supporters;
 pub mod users;
 
 use actix_web::http::Method;
@@ -114,6 +116,28 @@ pub fn route_table() -> Vec<AdminRoute> {
         }),
         get("/users/accept/{token}", || web::get().to(join::form)),
         post("/users/accept/{token}", || web::post().to(join::accept)),
+        get("/alerts", || web::get().to(alerts::list)),
+        get("/alerts/new", || web::get().to(alerts::new)),
+        post("/alerts", || web::post().to(alerts::create)),
+        get("/alerts/{id}", || web::get().to(alerts::show)),
+        get("/alerts/{id}/edit", || web::get().to(alerts::edit)),
+        post("/alerts/{id}/edit", || web::post().to(alerts::save)),
+        get("/alerts/{id}/preview/{part}", || {
+            web::get().to(alerts::preview)
+        }),
+        post("/alerts/{id}/test", || web::post().to(alerts::test)),
+        post("/alerts/{id}/send", || web::post().to(alerts::send)),
+        post("/alerts/{id}/pause", || web::post().to(alerts::pause)),
+        post("/alerts/{id}/resume", || web::post().to(alerts::resume)),
+        post("/alerts/{id}/cancel", || web::post().to(alerts::cancel)),
+        post("/alerts/{id}/follow-up", || {
+            web::post().to(alerts::follow_up)
+        }),
+        get("/supporters", || web::get().to(supporters::list)),
+        get("/supporters/import", || {
+            web::get().to(supporters::import_form)
+        }),
+        post("/supporters/import", || web::post().to(supporters::import)),
         get("/audit", || web::get().to(audit::list)),
         get("/account", || web::get().to(account::show)),
         post("/account/password", || {

@@ -39,6 +39,8 @@ struct CampaignPage<'a> {
     letter: SafeHtml,
     /// Set when an organizer previews the page from the admin.
     banner: Option<&'a PreviewBanner>,
+    /// The `?source=` the supporter arrived with (an alert's button), kept by the form.
+    source: Option<String>,
 }
 
 /// What the preview banner above an organizer's preview of the action page says.
@@ -139,6 +141,19 @@ pub async fn show(
             return Ok(response);
         }
     }
+    if let Some(source) = source_of(req.query_string()) {
+        // Arrived through a tagged link: the form carries the tag, so the page is its own.
+        let c = load(&state, slug).await?;
+        let (form, errors) = (SignForm::default(), FieldErrors::new());
+        return Ok(render_from(
+            &state,
+            &c,
+            &form,
+            &errors,
+            StatusCode::OK,
+            Some(source),
+        ));
+    }
     if let Some(body) = state.cache.pages.get(slug.as_str()) {
         return Ok(HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
@@ -153,6 +168,19 @@ pub async fn show(
             .put(c.slug().to_string(), Bytes::from(body.clone()));
     }
     Ok(html(StatusCode::OK, page))
+}
+
+/// The `source` query parameter, when it is a tag such as an alert's `a-4f2c9d01e3`
+/// (lower-case letters, digits and hyphens, at most 40); anything else is ignored.
+pub fn source_of(query: &str) -> Option<String> {
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(name, _)| name == "source")
+        .map(|(_, value)| value.into_owned())
+        .filter(|v| {
+            (1..=40).contains(&v.len())
+                && v.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
 }
 
 /// The `preview` query parameter, if any.
@@ -191,9 +219,21 @@ pub fn render(
     errors: &FieldErrors,
     status: StatusCode,
 ) -> HttpResponse {
+    render_from(state, c, form, errors, status, None)
+}
+
+/// [`render`] for a supporter who arrived with `source`, which the form keeps.
+pub fn render_from(
+    state: &AppState,
+    c: &Campaign,
+    form: &SignForm,
+    errors: &FieldErrors,
+    status: StatusCode,
+    source: Option<String>,
+) -> HttpResponse {
     html(
         status,
-        page(state, c, form, errors).and_then(|p| p.render()),
+        page(state, c, form, errors).and_then(|p| CampaignPage { source, ..p }.render()),
     )
 }
 
@@ -225,6 +265,7 @@ fn page<'a>(
         trust: Trust::of(c, &state.settings),
         letter: render_letter(c)?.html,
         banner: None,
+        source: None,
     })
 }
 

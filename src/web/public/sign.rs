@@ -36,22 +36,26 @@ pub async fn sign(
     // Signing needs the campaign, not its latest count: the cached copy will do.
     let (c, _) = campaign::load_cached(&state, slug.into_inner()).await?;
     let form = SignForm::from_body(&body);
+    let source = campaign::source_of(req.query_string());
     if !c.is_open(Utc::now()) {
         let mut errors = FieldErrors::new();
         errors.insert("form", "This action is not taking signatures.".into());
-        return Ok(campaign::render(
+        return Ok(campaign::render_from(
             &state,
             &c,
             &form,
             &errors,
             StatusCode::CONFLICT,
+            source,
         ));
     }
     let new = match form.parse() {
         Ok(new) => new,
         Err(errors) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return Ok(campaign::render(&state, &c, &form, &errors, status));
+            return Ok(campaign::render_from(
+                &state, &c, &form, &errors, status, source,
+            ));
         }
     };
     let origin = Origin {
@@ -60,7 +64,7 @@ pub async fn sign(
             tokens::keyed_hash(state.settings.secret_key.bytes(), &key)
         }),
         honeypot: form.is_bot(),
-        source: None,
+        source,
     };
     let thanks = crate::urls::thanks(c.slug());
     let campaign_id = c.id();

@@ -2,6 +2,7 @@
 //! roles, and every screen.
 
 mod account;
+mod alerts;
 mod audit_trail;
 mod auth;
 mod campaigns;

@@ -3,6 +3,7 @@
 //! cancel and pause).
 
 mod guards;
+mod rate;
 mod sending;
 
 use crate::helpers::{TestApp, SECRET_KEY};
