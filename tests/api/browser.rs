@@ -526,3 +526,61 @@ async fn on_a_phone_the_dashboard_keeps_addresses_readable_and_names_countries_a
     })
     .await;
 }
+
+#[actix_web::test]
+#[ignore = "needs chromium and chromium-driver; .ci/run runs it with --include-ignored"]
+async fn an_organizer_composes_previews_and_sends_an_alert_and_the_supporter_unsubscribes_in_one_click(
+) {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    app.sign_and_confirm(&slug, "Ani Hakobyan", "ani@example.am", true)
+        .await;
+    app.organizer_account("lena@example.org", undersign::organizers::Role::Editor)
+        .await;
+    let driver = Driver::start().await;
+    let desk = driver.open(1280, 900).await;
+    let phone = driver.open(390, 844).await;
+
+    with_screenshots("alert", &[&desk, &phone], async {
+        desk.go(&format!("{}/admin/login", app.address)).await;
+        desk.type_into("#email", "lena@example.org").await;
+        desk.type_into("#password", crate::admin::PASSWORD).await;
+        desk.click("main button[type=submit]").await;
+        desk.wait_for_text("h1", "Campaigns").await;
+        desk.click("nav a[href='/admin/alerts']").await;
+        desk.click("a[href='/admin/alerts/new']").await;
+        desk.type_into("#subject", "The ministers meet tomorrow")
+            .await;
+        desk.type_into("#body", "Please **sign** before they do.")
+            .await;
+        desk.click(&format!("#campaign option[value='{slug}']"))
+            .await;
+        // Signers of the action are left out by default; this one goes to them too.
+        desk.click("#include_signed").await;
+        desk.click("main form button[type=submit]").await;
+        desk.wait_for_text("main", "1 supporters will receive it")
+            .await;
+        let alert_page = desk.url().await;
+
+        desk.click("a[href$='/preview/html']").await;
+        desk.wait_for_text("strong", "sign").await;
+        desk.go(&alert_page).await;
+        desk.click("form[action$='/send'] button[type=submit]")
+            .await;
+        desk.wait_for_text("[role=status]", "The first messages leave in 60 seconds")
+            .await;
+
+        app.make_outbox_due();
+        let link = link_in_mail(&app, "/unsubscribe/").await;
+        phone.go(&link).await;
+        assert_eq!(
+            app.unsubscribed_count(),
+            0,
+            "opening the link changes nothing"
+        );
+        phone.click("main button[type=submit]").await;
+        phone.wait_for_text("h1", "You are unsubscribed").await;
+        assert_eq!(app.unsubscribed_count(), 1);
+    })
+    .await;
+}

@@ -2,6 +2,7 @@
 //! every guard on the way (consent, unsubscribes, the do-not-mail list, the frequency cap,
 //! cancel and pause).
 
+mod cli;
 mod guards;
 mod rate;
 mod sending;
