@@ -126,6 +126,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    mail_rate (id) {
+        id -> Bool,
+        tokens -> Float8,
+        refilled_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     mail_status (id) {
         id -> Bool,
         paused_at -> Nullable<Timestamptz>,
@@ -382,6 +390,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     campaign_tallies,
     campaigns,
     login_failures,
+    mail_rate,
     mail_status,
     organizer_sessions,
     organizer_invitations,

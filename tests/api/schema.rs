@@ -47,6 +47,7 @@ fn diesel_type(udt: &str, nullable: bool) -> String {
         "bool" => "Bool",
         "timestamptz" => "Timestamptz",
         "jsonb" => "Jsonb",
+        "float8" => "Float8",
         other => other,
     };
     if nullable {

@@ -344,3 +344,76 @@ async fn a_test_copy_reaches_only_the_organizer_and_changes_nothing() {
         .contains("/c/stop-the-dam?source=a-"));
     assert_eq!(state_of(&app, id).await, AlertState::Draft);
 }
+
+#[actix_web::test]
+async fn a_scheduled_alert_waits_for_its_time_and_counts_the_signatures_its_button_brings() {
+    let app = spawn_app().await;
+    let slug = app.live_campaign().await;
+    import(&app, &csv_of(&["ana@example.org"]), false).await;
+    let id = draft(&app, &slug, "At six").await;
+    let at = chrono::Utc::now() + chrono::Duration::hours(2);
+    let cap = app.settings.alert_cap;
+    let sent = db::run(&app.pool, move |conn| {
+        alerts::control::send(
+            conn,
+            undersign::organizers::audit::Actor::CommandLine,
+            id,
+            alerts::control::When::At(at),
+            cap,
+            "undersign.test",
+        )
+    })
+    .await
+    .unwrap();
+    assert!(sent.scheduled && sent.queued == 0);
+    super::run_due(&app).await;
+    assert_eq!(
+        state_of(&app, id).await,
+        AlertState::Scheduled,
+        "not before its time"
+    );
+
+    let later = at + chrono::Duration::minutes(1);
+    let due = db::run(&app.pool, move |conn| {
+        anyhow::Ok(alerts::due::run_due(conn, later, cap, "undersign.test")?)
+    })
+    .await
+    .unwrap();
+    assert_eq!((due.fanned_out, due.queued), (1, 1));
+    app.make_outbox_due();
+    app.drain().await;
+    let received = alerts_received(&app);
+    assert_eq!(received.len(), 1);
+
+    // The button's link, the same for everyone, carries the alert into the signature.
+    let button = received[0]
+        .link_starting_with(&format!("{BASE_URL}/c/{slug}?source="))
+        .expect("the button");
+    let path = button.trim_start_matches(BASE_URL);
+    let page = app.get(path).await.text().await.unwrap();
+    let form = page
+        .split('<')
+        .find(|tag| tag.starts_with("form method=\"post\""))
+        .expect("the sign form");
+    let action = crate::helpers::html_attribute(form, "action").expect("its action");
+    assert!(action.contains("?source=a-"), "{action}");
+    let signed = app
+        .post_form(
+            action.trim_end_matches("#sign"),
+            &[
+                ("name", "Ben"),
+                ("email", "ben@example.org"),
+                ("country", "AM"),
+            ],
+        )
+        .await;
+    assert_eq!(signed.status().as_u16(), 303);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM signatures WHERE source LIKE 'a-%'"
+        ),
+        1
+    );
+    app.drain().await;
+}
