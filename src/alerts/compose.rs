@@ -269,7 +269,7 @@ pub fn update(
             Some(other) => return Err(DraftError::NotDraft(other)),
         }
         let (country, signers, audience) = columns(draft);
-        let mut update = diesel::update(alerts::table.find(id))
+        diesel::update(alerts::table.find(id))
             .set((
                 alerts::subject.eq(&draft.subject),
                 alerts::body.eq(&draft.body),
@@ -280,7 +280,7 @@ pub fn update(
             .execute(conn)?;
         // A follow-up keeps its audience.
         if audience != "follow_up" {
-            update += diesel::update(
+            diesel::update(
                 alerts::table
                     .find(id)
                     .filter(alerts::follow_up_of.is_null()),
@@ -292,7 +292,6 @@ pub fn update(
             ))
             .execute(conn)?;
         }
-        debug_assert!(update >= 1);
         audit::record(
             conn,
             actor,

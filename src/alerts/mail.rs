@@ -41,9 +41,10 @@ pub struct TestCopy {
     pub test: bool,
 }
 
-struct Loaded {
-    state: AlertState,
-    content: AlertContent,
+/// An alert as its messages are rendered: its state and what every copy shares.
+pub struct Loaded {
+    pub state: AlertState,
+    pub content: AlertContent,
 }
 
 struct Person {
@@ -54,7 +55,9 @@ struct Person {
     suppressed: bool,
 }
 
-fn load_alerts(conn: &mut PgConnection, ids: Vec<Uuid>) -> QueryResult<HashMap<Uuid, Loaded>> {
+/// The alerts `ids` with what their messages share (the action's title, slug and
+/// organisation), in one query: for a claim's rows, and for the admin's preview.
+pub fn load_alerts(conn: &mut PgConnection, ids: Vec<Uuid>) -> QueryResult<HashMap<Uuid, Loaded>> {
     type Row = (
         AlertId,
         AlertState,

@@ -181,3 +181,12 @@ pub fn find_by_prefix(conn: &mut PgConnection, prefix: &str) -> QueryResult<Opti
         Err(_) => None,
     })
 }
+
+/// The follow-up drafted of alert `id`, if any.
+pub fn follow_up_of(conn: &mut PgConnection, id: AlertId) -> QueryResult<Option<AlertId>> {
+    alerts::table
+        .filter(alerts::follow_up_of.eq(id))
+        .select(alerts::id)
+        .first(conn)
+        .optional()
+}

@@ -10,7 +10,7 @@ use super::page;
 use crate::alerts::audience::{self, Reach, Spec};
 use crate::alerts::compose::{self, DraftError, DraftInput, FieldErrors};
 use crate::alerts::control::{self, ControlError, When};
-use crate::alerts::message::{compose as compose_message, AlertContent, Recipient};
+use crate::alerts::message::{compose as compose_message, Recipient};
 use crate::alerts::progress::{self, Progress};
 use crate::alerts::{self, Alert, AlertState};
 use crate::db::schema::campaigns;
@@ -286,11 +286,7 @@ pub async fn show(
         };
         let progress = progress::of(conn, &alert)?;
         let action = action_of(conn, &alert)?;
-        let follow_up: Option<AlertId> = crate::db::schema::alerts::table
-            .filter(crate::db::schema::alerts::follow_up_of.eq(id))
-            .select(crate::db::schema::alerts::id)
-            .first(conn)
-            .optional()?;
+        let follow_up = alerts::follow_up_of(conn, id)?;
         Ok(Some((alert, reach, progress, action, follow_up)))
     })
     .await?;
@@ -339,26 +335,8 @@ pub async fn preview(
     let (raw, part) = path.into_inner();
     let id = alert_id(&raw)?;
     let found = db::run(&state.pool, move |conn| {
-        let Some(alert) = alerts::find(conn, id)? else {
-            return anyhow::Ok(None);
-        };
-        let action = action_of(conn, &alert)?;
-        let sender: Option<String> = match alert.campaign_id {
-            Some(c) => campaigns::table
-                .find(c.0)
-                .select(campaigns::organisation)
-                .first::<Option<String>>(conn)
-                .optional()?
-                .flatten(),
-            None => None,
-        };
-        Ok(Some(AlertContent {
-            subject: alert.subject,
-            body: alert.body,
-            action,
-            source_code: alert.source_code,
-            sender,
-        }))
+        let mut loaded = crate::alerts::mail::load_alerts(conn, vec![id.0])?;
+        anyhow::Ok(loaded.remove(&id.0).map(|alert| alert.content))
     })
     .await?;
     let Some(content) = found else {

@@ -75,11 +75,7 @@ pub async fn list(
     )
 }
 
-pub async fn import_form(
-    state: web::Data<AppState>,
-    me: Organizer,
-) -> Result<HttpResponse, PageError> {
-    let _ = state;
+pub async fn import_form(me: Organizer) -> Result<HttpResponse, PageError> {
     let me = me.require(Role::Editor)?;
     page::ok(
         ImportPage {
