@@ -134,6 +134,9 @@ pub fn send(
 
 /// Fans `alert` out with its messages due at `at` and marks it sending (inside the caller's
 /// transaction, which holds the alert's lock).
+/// The advisory lock fan-outs take, for the length of their transaction.
+const FAN_OUT_LOCK: i64 = 0x616c_6572_7473; // "alerts"
+
 pub(super) fn fan_out_now(
     conn: &mut PgConnection,
     alert: &Alert,
@@ -141,6 +144,12 @@ pub(super) fn fan_out_now(
     message_id_domain: &str,
     at: DateTime<Utc>,
 ) -> QueryResult<usize> {
+    // One fan-out at a time in the whole installation, each seeing the rows the one before it
+    // committed: two alerts fanned out at the same moment by two processes would otherwise
+    // both count the same supporter as under the cap.
+    diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+        .bind::<diesel::sql_types::Int8, _>(FAN_OUT_LOCK)
+        .execute(conn)?;
     let queued = audience::fan_out(conn, &Spec::of(alert), cap, message_id_domain, at)?;
     diesel::update(alerts::table.find(alert.id))
         .set((

@@ -11,6 +11,7 @@
 //! more at most.
 
 use super::kinds::MailKinds;
+use super::noting::Notes;
 use super::outbox::{self, Attempt, Queued, Tally};
 use super::rate as mail_rate;
 use super::render::RenderError;
@@ -108,6 +109,7 @@ impl Drain {
         let pace = Pace::new(self.mailer.connections());
         let stop = Stop::default();
         let (tx, rx) = mpsc::unbounded_channel::<Attempt>();
+        let (notes, noting) = Notes::new(&self.pool, lease.token);
         let (lease_ref, pace_ref, stop_ref) = (&lease, &pace, &stop);
         let claims = stream::unfold((), move |()| async move {
             loop {
@@ -151,10 +153,12 @@ impl Drain {
         })
         .boxed();
         let sending = async {
-            let tx = tx;
+            let (tx, notes) = (tx, notes);
             claims
                 .flatten()
-                .map(|(row, composed)| self.send(row, composed, lease_ref, pace_ref, stop_ref))
+                .map(|(row, composed)| {
+                    self.send(row, composed, &notes, lease_ref, pace_ref, stop_ref)
+                })
                 .buffer_unordered(self.mailer.connections())
                 .filter_map(ready)
                 .for_each(|attempt| {
@@ -174,7 +178,7 @@ impl Drain {
             &stop,
         );
         let tally = tokio::select! {
-            (_, tally) = futures_util::future::join(sending, recording) => tally,
+            (_, tally, ()) = futures_util::future::join3(sending, recording, noting) => tally,
             never = lease.keep_alive(&self.pool) => match never {},
         };
         let token = lease.token;
@@ -201,6 +205,7 @@ impl Drain {
         &self,
         row: Queued,
         composed: Result<Composed, RenderError>,
+        notes: &Notes,
         lease: &Lease,
         pace: &Pace,
         stop: &Stop,
@@ -232,21 +237,8 @@ impl Drain {
                 }
                 // Noted once the server will take the body and not before: a send that never
                 // got that far cannot have arrived, and must not count towards the cap.
-                let (token, id, pool) = (lease.token, row.id, self.pool.clone());
                 let margin = self.lease / 3;
-                let noted = async move {
-                    if !lease.holds_for(margin) {
-                        return false;
-                    }
-                    match db::run(&pool, move |conn| outbox::begin_send(conn, token, id)).await {
-                        Ok(noted) => noted,
-                        Err(e) => {
-                            tracing::warn!(outbox_id = %id, error = %e,
-                                "could not note the send's start: left for later");
-                            false
-                        }
-                    }
-                };
+                let noted = async move { lease.holds_for(margin) && notes.begin(row.id).await };
                 let started = Instant::now();
                 let result = tokio::select! {
                     result = self.mailer.send_noting(&message, &row.message_id, noted) => match result {

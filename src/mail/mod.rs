@@ -8,6 +8,7 @@ pub mod drain;
 pub mod kind;
 pub mod kinds;
 pub mod messages;
+mod noting;
 pub mod outbox;
 pub mod outcome;
 pub mod rate;

@@ -177,13 +177,17 @@ pub fn any_due(conn: &mut PgConnection, kinds: &MailKinds) -> anyhow::Result<boo
     Ok(due.due)
 }
 
-/// Notes that a send of row `id` begins under `lease`, so that a result never recorded is
-/// known to be one that may have arrived. `false` when the lease no longer holds the row:
-/// then nothing may be sent.
-pub fn begin_send(conn: &mut PgConnection, lease: Uuid, id: Uuid) -> anyhow::Result<bool> {
-    let noted = diesel::update(
+/// Notes that sends of rows `ids` begin under `lease`, so that a result never recorded is
+/// known to be one that may have arrived. Returns the rows noted: a row the lease no longer
+/// holds is left out, and nothing may be sent to it.
+pub fn begin_sends(
+    conn: &mut PgConnection,
+    lease: Uuid,
+    ids: &[Uuid],
+) -> anyhow::Result<Vec<Uuid>> {
+    Ok(diesel::update(
         outbox::table
-            .filter(outbox::id.eq(id))
+            .filter(outbox::id.eq_any(ids))
             .filter(outbox::lease_token.eq(lease))
             .filter(outbox::leased_until.gt(diesel::dsl::now))
             // A row cancelled or held since its claim (an alert cancelled or paused) stops
@@ -191,8 +195,8 @@ pub fn begin_send(conn: &mut PgConnection, lease: Uuid, id: Uuid) -> anyhow::Res
             .filter(outbox::state.eq(OutboxState::Pending)),
     )
     .set(outbox::unrecorded_sends.eq(outbox::unrecorded_sends + 1))
-    .execute(conn)?;
-    Ok(noted == 1)
+    .returning(outbox::id)
+    .get_results(conn)?)
 }
 
 /// Extends every row still held under `lease` to `lease_for` from now. Returns how many.

@@ -481,6 +481,7 @@ fn command(conv: &mut Conversation<'_>, session: &mut Session, line: &str) -> io
                         mail_from,
                         rcpt_to,
                         raw: String::from_utf8_lossy(&body).into_owned(),
+                        received_at: Instant::now(),
                     });
                     conv.reply(250, &[&format!("2.0.0 ok: queued as UT{id:06}")])?;
                 }
@@ -638,6 +639,8 @@ pub struct ReceivedMessage {
     pub rcpt_to: Vec<String>,
     /// The message as received in DATA, dot-unstuffed, CRLF line endings.
     pub raw: String,
+    /// When its DATA was taken.
+    pub received_at: Instant,
 }
 
 impl ReceivedMessage {

@@ -3,6 +3,7 @@
 //! cancel and pause).
 
 mod cli;
+mod faults;
 mod guards;
 mod rate;
 mod sending;

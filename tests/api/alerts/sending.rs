@@ -417,3 +417,66 @@ async fn a_scheduled_alert_waits_for_its_time_and_counts_the_signatures_its_butt
     );
     app.drain().await;
 }
+
+#[actix_web::test]
+async fn two_alerts_fanned_out_at_the_same_moment_by_two_processes_still_reach_disjoint_supporters()
+{
+    let app = spawn_app().await;
+    let everyone: Vec<String> = (0..12).map(|i| format!("c{i}@example.org")).collect();
+    import(
+        &app,
+        &csv_of(&everyone.iter().map(String::as_str).collect::<Vec<_>>()),
+        false,
+    )
+    .await;
+    let cap = app.settings.alert_cap;
+    let first_at = chrono::Utc::now() + chrono::Duration::hours(1);
+    let second_at = first_at + chrono::Duration::hours(1);
+    for (subject, at) in [("First", first_at), ("Second", second_at)] {
+        let id = draft(&app, "", subject).await;
+        db::run(&app.pool, move |conn| {
+            alerts::control::send(
+                conn,
+                undersign::organizers::audit::Actor::CommandLine,
+                id,
+                alerts::control::When::At(at),
+                cap,
+                "undersign.test",
+            )
+        })
+        .await
+        .unwrap();
+    }
+
+    // One process fans the first out and has not committed when the other fans out the second.
+    use diesel::Connection;
+    let mut one = app.conn();
+    let mut other = app.conn();
+    let first = std::thread::spawn(move || {
+        one.transaction(|conn| {
+            let due = alerts::due::run_due(conn, first_at, cap, "undersign.test")?;
+            std::thread::sleep(Duration::from_millis(600));
+            diesel::QueryResult::Ok(due)
+        })
+        .expect("the first fan-out")
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    let second = std::thread::spawn(move || {
+        alerts::due::run_due(&mut other, second_at, cap, "undersign.test").expect("the second")
+    });
+    let (first, second) = (first.join().unwrap(), second.join().unwrap());
+    assert_eq!(first.queued, 12);
+    assert_eq!(
+        second.queued, 0,
+        "the second saw the first's rows and left everyone out"
+    );
+
+    app.make_outbox_due();
+    app.drain().await;
+    let mut seen = std::collections::HashMap::new();
+    for m in alerts_received(&app) {
+        *seen.entry(m.rcpt_to[0].clone()).or_insert(0) += 1;
+    }
+    assert_eq!(seen.len(), 12);
+    assert!(seen.values().all(|n| *n == 1), "{seen:?}");
+}
