@@ -1,6 +1,7 @@
 //! Typed settings read once from the environment and passed explicitly; secrets stay wrapped.
 
 use crate::domain::alert_cap::AlertCap;
+use crate::mail::verp::BounceAddress;
 use anyhow::{bail, Context};
 use ipnet::IpNet;
 use secrecy::{ExposeSecret, SecretBox, SecretString};
@@ -59,6 +60,9 @@ pub struct Settings {
     /// `UNDERSIGN_MAIL_RATE`: messages per second for the whole installation, shared by
     /// every process through the database; unset, as fast as the SMTP server takes them.
     pub mail_rate: Option<f64>,
+    /// `UNDERSIGN_BOUNCE_ADDRESS`: every message's envelope sender is this mailbox with a
+    /// token naming the message (VERP); unset, the sender's own address.
+    pub bounce_address: Option<BounceAddress>,
 }
 
 /// DKIM signing for the sender's domain: `UNDERSIGN_DKIM_KEY_FILE` (an RSA key in PKCS#1 PEM,
@@ -150,6 +154,9 @@ impl Settings {
         let mail_rate = var("UNDERSIGN_MAIL_RATE")
             .map(|v| parse_mail_rate(&v))
             .transpose()?;
+        let bounce_address = var("UNDERSIGN_BOUNCE_ADDRESS")
+            .map(|v| BounceAddress::parse(&v).map_err(anyhow::Error::msg))
+            .transpose()?;
         let settings = Settings {
             database: var("DATABASE_URL")
                 .map(|url| DatabaseSource::Url(url.into()))
@@ -172,6 +179,7 @@ impl Settings {
             attachment_max,
             alert_cap,
             mail_rate,
+            bounce_address,
         };
         settings.check()?;
         Ok(settings)

@@ -4,6 +4,7 @@
 
 pub mod alerts;
 pub mod batches;
+pub mod bounces;
 pub mod campaigns;
 pub mod cli;
 pub mod config;

@@ -27,6 +27,7 @@ pub fn all(settings: &Settings) -> MailKinds {
             AlertMessages {
                 cap: settings.alert_cap,
                 domain: settings.message_id_domain(),
+                bounce_address: settings.bounce_address.clone(),
             },
         )
 }

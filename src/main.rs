@@ -14,7 +14,11 @@ fn main() -> std::process::ExitCode {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("undersign: {e:#}");
-            std::process::ExitCode::from(1)
+            // EX_TEMPFAIL: an MTA piping to `bounces ingest` keeps the message for later.
+            let later = e
+                .downcast_ref::<undersign::cli::bounces::TryAgainLater>()
+                .is_some();
+            std::process::ExitCode::from(if later { 75 } else { 1 })
         }
     }
 }

@@ -61,6 +61,9 @@ pub fn drain(settings: &Settings, pool: &DbPool) -> anyhow::Result<Drain> {
     if let Some(dkim) = &settings.dkim {
         mailer = mailer.with_dkim(dkim)?;
     }
+    if let Some(bounces) = &settings.bounce_address {
+        mailer = mailer.with_bounces(bounces, &settings.secret_key);
+    }
     Ok(Drain::new(
         pool.clone(),
         mailer,

@@ -6,7 +6,7 @@
 
 use super::audience::{self, Spec};
 use super::{Alert, AlertState, UNDO_WINDOW};
-use crate::db::schema::{alerts, campaigns, outbox};
+use crate::db::schema::{alerts, campaigns};
 use crate::db::types::AlertId;
 use crate::domain::alert_cap::AlertCap;
 use crate::organizers::audit::{self, Action, Actor};
@@ -172,18 +172,19 @@ fn move_messages(
     to: &str,
     note: Option<&str>,
 ) -> QueryResult<usize> {
-    diesel::update(
-        outbox::table
-            .filter(outbox::alert_id.eq(id.0))
-            .filter(outbox::state.eq_any(from)),
+    // In id order, as the drain's statements lock outbox rows, so a cancel under way never
+    // deadlocks with a drain recording results.
+    diesel::sql_query(
+        "WITH locked AS (SELECT id FROM outbox WHERE alert_id = $1 AND state = ANY($2) \
+                         ORDER BY id FOR UPDATE) \
+         UPDATE outbox SET state = $3, lease_token = NULL, leased_until = NULL, \
+                next_attempt_at = now(), last_error = $4 \
+         WHERE id IN (SELECT id FROM locked)",
     )
-    .set((
-        outbox::state.eq(to),
-        outbox::lease_token.eq(None::<uuid::Uuid>),
-        outbox::leased_until.eq(None::<DateTime<Utc>>),
-        outbox::next_attempt_at.eq(diesel::dsl::now),
-        outbox::last_error.eq(note),
-    ))
+    .bind::<diesel::sql_types::Uuid, _>(id.0)
+    .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(from)
+    .bind::<diesel::sql_types::Text, _>(to)
+    .bind::<diesel::sql_types::Nullable<diesel::sql_types::Text>, _>(note)
     .execute(conn)
 }
 

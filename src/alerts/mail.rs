@@ -2,11 +2,11 @@
 //! supporters, the do-not-mail list and the frequency cap are each read once per claim), and
 //! each row is checked again at that moment — a supporter who unsubscribed, withdrew consent,
 //! landed on the do-not-mail list or reached the cap since the fan-out is not sent to, nor is
-//! anyone once the alert was cancelled. An alert whose permanent failures pass 2% of its
-//! first 1,000 messages pauses itself.
+//! anyone once the alert was cancelled. An alert whose permanent failures pass 2% pauses
+//! itself (see [`super::breaker`]).
 
 use super::message::{compose, AlertContent, Recipient};
-use super::{control, AlertState};
+use super::{breaker, AlertState};
 use crate::db::schema::{alerts, campaigns, supporters};
 use crate::db::types::AlertId;
 use crate::domain::alert_cap::AlertCap;
@@ -14,25 +14,21 @@ use crate::mail::outbox::{Attempt, Queued};
 use crate::mail::outcome::Outcome;
 use crate::mail::render::{RenderContext, RenderError};
 use crate::mail::suppressions;
+use crate::mail::verp::BounceAddress;
 use crate::mail::{Composed, MailHandler};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Int4, Uuid as SqlUuid};
+use diesel::sql_types::{Array, Int4, Uuid as SqlUuid};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
-
-/// The first messages of an alert its failure rate is judged on.
-pub const JUDGED_FIRST: i64 = 1_000;
-/// Results needed before the rate is judged.
-pub const JUDGED_SAMPLE: i64 = 100;
-/// Permanent failures among them, in percent, above which the alert pauses itself.
-pub const FAILURE_PERCENT: i64 = 2;
 
 /// The alert kind, registered with the drain.
 pub struct AlertMessages {
     pub cap: AlertCap,
     /// The domain of the `List-Id` (the sender's).
     pub domain: String,
+    /// `UNDERSIGN_BOUNCE_ADDRESS`, for the `mailto:` unsubscribe.
+    pub bounce_address: Option<BounceAddress>,
 }
 
 /// A test copy's parameters (`outbox.params`).
@@ -213,6 +209,7 @@ impl AlertMessages {
                         email: &row.recipient,
                         name: None,
                         unsubscribe_path: &path,
+                        unsubscribe_mailbox: None,
                     };
                     return compose(&alert.content, &to, &ctx.base_url, &self.domain, true)
                         .map_err(RenderError::Failed);
@@ -238,6 +235,10 @@ impl AlertMessages {
                     email: &person.email,
                     name: person.name.as_deref(),
                     unsubscribe_path: &path,
+                    unsubscribe_mailbox: self
+                        .bounce_address
+                        .as_ref()
+                        .map(|b| b.sender(key, row.id)),
                 };
                 compose(&alert.content, &to, &ctx.base_url, &self.domain, false)
                     .map_err(RenderError::Failed)
@@ -294,48 +295,8 @@ impl MailHandler for AlertMessages {
         failing.sort_unstable();
         failing.dedup();
         for alert in failing {
-            pause_when_failing(conn, AlertId(alert))?;
+            breaker::after_failure(conn, AlertId(alert))?;
         }
         Ok(())
     }
-}
-
-/// Pauses `alert` when more than [`FAILURE_PERCENT`] of its first [`JUDGED_FIRST`] messages
-/// (or of all of them, for a smaller alert) failed permanently.
-fn pause_when_failing(conn: &mut PgConnection, alert: AlertId) -> anyhow::Result<()> {
-    #[derive(QueryableByName)]
-    struct Counts {
-        #[diesel(sql_type = BigInt)]
-        failed: i64,
-        #[diesel(sql_type = BigInt)]
-        done: i64,
-        #[diesel(sql_type = BigInt)]
-        recipients: i64,
-    }
-    let c: Counts = diesel::sql_query(
-        "SELECT count(*) FILTER (WHERE state = 'failed') AS failed, \
-                count(*) FILTER (WHERE state IN ('sent', 'failed')) AS done, \
-                count(*) AS recipients \
-         FROM outbox WHERE alert_id = $1 AND supporter_id IS NOT NULL",
-    )
-    .bind::<SqlUuid, _>(alert.0)
-    .get_result(conn)?;
-    // Judged once a sample has come back (a rate over a handful of results means little),
-    // and only over the first messages (a recording group at a time).
-    let sampled = c.done >= c.recipients.min(JUDGED_SAMPLE);
-    let early = c.done <= JUDGED_FIRST + 256;
-    let left = c.recipients > c.done;
-    if sampled && early && left && c.failed * 100 > c.done.min(JUDGED_FIRST) * FAILURE_PERCENT {
-        let reason = format!(
-            "paused by itself: {} of its first {} messages were refused for good, more than {}%",
-            c.failed, c.done, FAILURE_PERCENT
-        );
-        match control::pause(conn, None, alert, &reason) {
-            Ok(_) => tracing::error!(alert_id = %alert, failed = c.failed, done = c.done,
-                "alert paused: too many permanent failures"),
-            Err(control::ControlError::Conflict { .. }) => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Ok(())
 }

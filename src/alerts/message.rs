@@ -27,6 +27,9 @@ pub struct Recipient<'a> {
     pub name: Option<&'a str>,
     /// The `/unsubscribe/{token}` path of this supporter.
     pub unsubscribe_path: &'a str,
+    /// `bounces+TOKEN@domain` of this message, when the installation has a bounce address:
+    /// a mail to it with the subject "unsubscribe" unsubscribes (RFC 2369's `mailto:`).
+    pub unsubscribe_mailbox: Option<String>,
 }
 
 struct Action {
@@ -55,6 +58,16 @@ struct AlertText<'a> {
 #[template(path = "email/alert.html")]
 struct AlertHtml<'a> {
     v: &'a View<'a>,
+}
+
+/// `Feedback-ID: <alert>:<campaign>:alert:<sender domain>`: the same for every recipient of
+/// one alert, naming nobody.
+fn feedback_id(content: &AlertContent, domain: &str) -> String {
+    let campaign = content
+        .action
+        .as_ref()
+        .map_or("none", |(_, slug)| slug.as_str());
+    format!("{}:{campaign}:alert:{domain}", content.source_code)
 }
 
 /// The `List-Id` of an installation's alerts (RFC 2919), under the sender's domain.
@@ -111,8 +124,13 @@ pub fn compose(
         attachments: Vec::new(),
         headers: ExtraHeaders {
             list_id: Some(list_id(domain)),
-            list_unsubscribe: Some(format!("<{unsubscribe}>")),
+            // The https one-click link first (RFC 8058), then the mailto: when there is one.
+            list_unsubscribe: Some(match &to.unsubscribe_mailbox {
+                Some(mailbox) => format!("<{unsubscribe}>, <mailto:{mailbox}?subject=unsubscribe>"),
+                None => format!("<{unsubscribe}>"),
+            }),
             one_click_unsubscribe: true,
+            feedback_id: Some(feedback_id(content, domain)),
             ..ExtraHeaders::default()
         },
     })
@@ -138,6 +156,7 @@ mod tests {
             email: "ana@example.org",
             name: Some("Ana"),
             unsubscribe_path: "/unsubscribe/TOKEN",
+            unsubscribe_mailbox: None,
         };
         let m = compose(&content(), &to, "https://act.example", "act.example", false).unwrap();
         let link = "https://act.example/unsubscribe/TOKEN";
@@ -170,6 +189,7 @@ mod tests {
             email: "ana@example.org",
             name: Some("<b>Ana</b>\r\nBcc: x@example.org"),
             unsubscribe_path: "/unsubscribe/TOKEN",
+            unsubscribe_mailbox: None,
         };
         let m = compose(&content(), &to, "https://act.example", "act.example", true).unwrap();
         let html = m.html.unwrap();

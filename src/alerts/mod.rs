@@ -5,6 +5,7 @@
 //! list and the per-supporter frequency cap are checked again when each row is claimed.
 
 pub mod audience;
+pub mod breaker;
 pub mod compose;
 pub mod control;
 pub mod due;

@@ -1,6 +1,7 @@
 //! How an alert is doing, read from its outbox rows: queued, sent, retrying, failed,
 //! cancelled and held while it sends; afterwards also the unsubscribes it caused and the
-//! signatures it brought (through its source code: no tracking of who opened what).
+//! signatures it brought (through its source code: no tracking of who opened what), and the
+//! bounces and complaints that came back.
 
 use super::Alert;
 use diesel::prelude::*;
@@ -32,6 +33,13 @@ pub struct Progress {
     /// Signatures made through its button.
     #[diesel(sql_type = BigInt)]
     pub signatures: i64,
+    /// What came back after the SMTP server took them: hard and soft bounces, complaints.
+    #[diesel(sql_type = BigInt)]
+    pub hard_bounces: i64,
+    #[diesel(sql_type = BigInt)]
+    pub soft_bounces: i64,
+    #[diesel(sql_type = BigInt)]
+    pub complaints: i64,
 }
 
 impl Progress {
@@ -68,7 +76,13 @@ pub fn of(conn: &mut PgConnection, alert: &Alert) -> QueryResult<Progress> {
                           AND later.state = 'sent' AND later.sent_at > o.sent_at \
                           AND later.sent_at <= s.unsubscribed_at)) AS unsubscribes, \
                 (SELECT count(*) FROM signatures g WHERE g.campaign_id = a.campaign_id \
-                    AND g.source = $2 AND g.confirmed_at IS NOT NULL) AS signatures \
+                    AND g.source = $2 AND g.confirmed_at IS NOT NULL) AS signatures, \
+                (SELECT count(DISTINCT b.outbox_id) FROM bounces b WHERE b.alert_id = a.id \
+                    AND b.class = 'hard') AS hard_bounces, \
+                (SELECT count(DISTINCT b.outbox_id) FROM bounces b WHERE b.alert_id = a.id \
+                    AND b.class = 'soft') AS soft_bounces, \
+                (SELECT count(DISTINCT b.outbox_id) FROM bounces b WHERE b.alert_id = a.id \
+                    AND b.class = 'complaint') AS complaints \
          FROM alerts a \
          LEFT JOIN outbox o ON o.alert_id = a.id AND o.supporter_id IS NOT NULL \
          LEFT JOIN supporters s ON s.id = o.supporter_id \

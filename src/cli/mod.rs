@@ -3,6 +3,7 @@
 //! prints; the work itself is the library's.
 
 mod alert;
+pub mod bounces;
 mod campaign;
 mod deliver;
 mod migrate;
@@ -11,6 +12,7 @@ mod supporters;
 mod user;
 
 pub use alert::AlertCommand;
+pub use bounces::BouncesCommand;
 pub use campaign::{CampaignCommand, ExportFormat};
 pub use supporters::SupportersCommand;
 pub use user::{RoleArg, UserCommand};
@@ -62,6 +64,9 @@ pub enum Command {
     /// Send, list, pause, resume and cancel action alerts.
     #[command(subcommand)]
     Alert(AlertCommand),
+    /// Read mail that came back (bounces, complaints, auto-replies) and act on it.
+    #[command(subcommand)]
+    Bounces(BouncesCommand),
 }
 
 /// Runs `cli` to completion.
@@ -82,6 +87,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(command) => user::run(&settings, command).await,
         Command::Supporters(command) => supporters::run(&settings, command).await,
         Command::Alert(command) => alert::run(&settings, command).await,
+        Command::Bounces(command) => bounces::run(&settings, command).await,
     }
 }
 

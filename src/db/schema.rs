@@ -126,6 +126,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    bounces (id) {
+        id -> Uuid,
+        received_at -> Timestamptz,
+        class -> Text,
+        status -> Nullable<Text>,
+        detail -> Nullable<Text>,
+        bounce_message_id -> Nullable<Text>,
+        outbox_id -> Nullable<Uuid>,
+        kind -> Nullable<Text>,
+        alert_id -> Nullable<Uuid>,
+        batch_target_id -> Nullable<Uuid>,
+        message -> Nullable<Bytea>,
+    }
+}
+
+diesel::table! {
     mail_rate (id) {
         id -> Bool,
         tokens -> Float8,
@@ -384,6 +400,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     batch_signatures,
     batch_targets,
     batches,
+    bounces,
     campaign_counters,
     campaign_countries,
     campaign_hourly,

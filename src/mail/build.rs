@@ -33,13 +33,20 @@ impl Builder {
         &self.from
     }
 
-    pub fn build(&self, c: &Composed, message_id: &str) -> anyhow::Result<Message> {
+    /// The wire message, from `sender` in its envelope (the From address, or its own VERP
+    /// address).
+    pub fn build(
+        &self,
+        c: &Composed,
+        message_id: &str,
+        sender: lettre::Address,
+    ) -> anyhow::Result<Message> {
         let address: lettre::Address = c.to.parse().context("invalid recipient address")?;
         // The display name is written by our own encoder (lettre cuts encoded-words
         // mid-word): its output is ASCII from a name cleaned of line breaks and controls.
         let name = c.to_name.as_deref().map(header_safe);
         let to = super::address::to_header(name.as_deref(), address.as_ref());
-        let envelope = lettre::address::Envelope::new(Some(self.from.email.clone()), vec![address])
+        let envelope = lettre::address::Envelope::new(Some(sender), vec![address])
             .context("no envelope for the recipient")?;
         let mut builder = Message::builder()
             .from(self.from.clone())
@@ -64,6 +71,7 @@ impl Builder {
         let raw = [
             ("List-Id", h.list_id.as_deref()),
             ("List-Unsubscribe", h.list_unsubscribe.as_deref()),
+            ("Feedback-ID", h.feedback_id.as_deref()),
             (
                 "List-Unsubscribe-Post",
                 h.one_click_unsubscribe
@@ -226,6 +234,7 @@ pub fn dkim_config(settings: &DkimSettings, domain: &str) -> anyhow::Result<Dkim
         "List-Id",
         "List-Unsubscribe",
         "List-Unsubscribe-Post",
+        "Feedback-ID",
         "MIME-Version",
         "Content-Type",
     ]

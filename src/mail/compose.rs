@@ -38,4 +38,7 @@ pub struct ExtraHeaders {
     pub one_click_unsubscribe: bool,
     /// Adds `Auto-Submitted: auto-generated` (RFC 3834).
     pub auto_submitted: bool,
+    /// Gmail's `Feedback-ID` (`alert:campaign:kind:sender`), so the providers' aggregate
+    /// complaint reports can be read per alert.
+    pub feedback_id: Option<String>,
 }

@@ -36,6 +36,9 @@ pub const LEASE: Duration = Duration::from_secs(30);
 const MAX_CLAIM: i64 = 500;
 /// The most results one recording statement carries.
 const RECORD_GROUP: usize = 256;
+/// How long results gather before they are recorded together: a few dozen messages at full
+/// speed, nothing a person waiting for a confirmation would notice.
+const RECORD_GATHER: Duration = Duration::from_millis(20);
 
 /// What one drain did.
 pub type DrainReport = Tally;
@@ -241,7 +244,7 @@ impl Drain {
                 let noted = async move { lease.holds_for(margin) && notes.begin(row.id).await };
                 let started = Instant::now();
                 let result = tokio::select! {
-                    result = self.mailer.send_noting(&message, &row.message_id, noted) => match result {
+                    result = self.mailer.send_noting(&message, &row.message_id, row.id, noted) => match result {
                         Some(result) => result,
                         None => return None,
                     },
@@ -287,6 +290,13 @@ async fn record_all(
     let mut tally = Tally::default();
     while let Some(first) = attempts.recv().await {
         let mut group = vec![first];
+        let gathered = Instant::now() + RECORD_GATHER;
+        while group.len() < RECORD_GROUP {
+            match tokio::time::timeout_at(gathered, attempts.recv()).await {
+                Ok(Some(attempt)) => group.push(attempt),
+                Ok(None) | Err(_) => break,
+            }
+        }
         while group.len() < RECORD_GROUP {
             match attempts.try_recv() {
                 Ok(attempt) => group.push(attempt),

@@ -18,6 +18,7 @@ pub mod smtp;
 pub mod state;
 pub mod suppressions;
 pub mod transport;
+pub mod verp;
 
 pub use compose::{Attachment, Composed, ExtraHeaders};
 pub use kind::MailKind;

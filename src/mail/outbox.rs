@@ -185,25 +185,33 @@ pub fn begin_sends(
     lease: Uuid,
     ids: &[Uuid],
 ) -> anyhow::Result<Vec<Uuid>> {
-    Ok(diesel::update(
-        outbox::table
-            .filter(outbox::id.eq_any(ids))
-            .filter(outbox::lease_token.eq(lease))
-            .filter(outbox::leased_until.gt(diesel::dsl::now))
-            // A row cancelled or held since its claim (an alert cancelled or paused) stops
-            // here, however long ago it was claimed.
-            .filter(outbox::state.eq(OutboxState::Pending)),
+    #[derive(QueryableByName)]
+    struct Noted {
+        #[diesel(sql_type = SqlUuid)]
+        id: Uuid,
+    }
+    let noted: Vec<Noted> = diesel::sql_query(
+        // A row cancelled or held since its claim (an alert cancelled or paused) stops here,
+        // however long ago it was claimed. Locked in id order (see `record`).
+        "WITH locked AS (SELECT id FROM outbox WHERE id = ANY($1) AND lease_token = $2 \
+                           AND leased_until > now() AND state = 'pending' \
+                         ORDER BY id FOR UPDATE) \
+         UPDATE outbox SET unrecorded_sends = unrecorded_sends + 1 \
+         WHERE id IN (SELECT id FROM locked) RETURNING id",
     )
-    .set(outbox::unrecorded_sends.eq(outbox::unrecorded_sends + 1))
-    .returning(outbox::id)
-    .get_results(conn)?)
+    .bind::<Array<SqlUuid>, _>(ids)
+    .bind::<SqlUuid, _>(lease)
+    .load(conn)?;
+    Ok(noted.into_iter().map(|n| n.id).collect())
 }
 
 /// Extends every row still held under `lease` to `lease_for` from now. Returns how many.
 pub fn extend(conn: &mut PgConnection, lease: Uuid, lease_for: Duration) -> anyhow::Result<usize> {
     Ok(diesel::sql_query(
-        "UPDATE outbox SET leased_until = now() + make_interval(secs => $2) \
-         WHERE lease_token = $1 AND state = 'pending'",
+        "WITH locked AS (SELECT id FROM outbox WHERE lease_token = $1 AND state = 'pending' \
+                         ORDER BY id FOR UPDATE) \
+         UPDATE outbox SET leased_until = now() + make_interval(secs => $2) \
+         WHERE id IN (SELECT id FROM locked)",
     )
     .bind::<SqlUuid, _>(lease)
     .bind::<Float8, _>(lease_for.as_secs_f64())
@@ -212,14 +220,13 @@ pub fn extend(conn: &mut PgConnection, lease: Uuid, lease_for: Duration) -> anyh
 
 /// Gives back every row still held under `lease` (not sent, nothing recorded), due at once.
 pub fn release(conn: &mut PgConnection, lease: Uuid) -> anyhow::Result<usize> {
-    Ok(
-        diesel::update(outbox::table.filter(outbox::lease_token.eq(lease)))
-            .set((
-                outbox::lease_token.eq(None::<Uuid>),
-                outbox::leased_until.eq(None::<DateTime<Utc>>),
-            ))
-            .execute(conn)?,
+    Ok(diesel::sql_query(
+        "WITH locked AS (SELECT id FROM outbox WHERE lease_token = $1 ORDER BY id FOR UPDATE) \
+         UPDATE outbox SET lease_token = NULL, leased_until = NULL \
+         WHERE id IN (SELECT id FROM locked)",
     )
+    .bind::<SqlUuid, _>(lease)
+    .execute(conn)?)
 }
 
 /// One tried send, waiting to be recorded.
@@ -282,14 +289,19 @@ pub fn record(
             id: Uuid,
         }
         let recorded: Vec<Recorded> = diesel::sql_query(
-            "UPDATE outbox o SET state = v.state, attempts = o.attempts + 1, \
+            // Rows are locked in id order, as every statement that writes many leased rows
+            // locks them, so the heartbeat, a cancel and this never wait on each other in a
+            // circle.
+            "WITH locked AS (SELECT id FROM outbox WHERE id = ANY($1) AND lease_token = $5 \
+                             ORDER BY id FOR UPDATE) \
+             UPDATE outbox o SET state = v.state, attempts = o.attempts + 1, \
                     sent_at = CASE WHEN v.state = 'sent' THEN now() END, \
                     next_attempt_at = COALESCE(v.next, o.next_attempt_at), \
                     last_error = v.error, lease_token = NULL, leased_until = NULL, \
                     unrecorded_sends = 0 \
              FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[]) \
                   AS v(id, state, next, error) \
-             WHERE o.id = v.id AND o.lease_token = $5 \
+             WHERE o.id = v.id AND o.id IN (SELECT id FROM locked) AND o.lease_token = $5 \
              RETURNING o.id",
         )
         .bind::<Array<SqlUuid>, _>(&ids)

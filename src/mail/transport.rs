@@ -4,14 +4,16 @@
 use super::build::Builder;
 use super::reply::redact_addresses;
 use super::smtp::{Handed, SmtpFailure, SmtpPool};
+use super::verp::BounceAddress;
 use super::Composed;
-use crate::config::{DkimSettings, MailSink};
+use crate::config::{DkimSettings, MailSink, SecretKey};
 use anyhow::Context;
 use lettre::message::Mailbox;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use secrecy::ExposeSecret;
 use std::sync::Arc;
 use std::time::Duration;
+use uuid::Uuid;
 
 /// How long one whole message may take.
 const SEND_TIMEOUT: Duration = Duration::from_secs(60);
@@ -30,6 +32,8 @@ pub struct Mailer {
     way: Way,
     builder: Arc<Builder>,
     connections: usize,
+    /// The VERP mailbox, and the key its tokens are made with.
+    bounces: Option<Arc<(BounceAddress, SecretKey)>>,
 }
 
 /// What became of one send. Server replies carry no e-mail addresses.
@@ -78,6 +82,7 @@ impl Mailer {
             way,
             builder: Arc::new(Builder::new(from, None)),
             connections,
+            bounces: None,
         })
     }
 
@@ -91,6 +96,24 @@ impl Mailer {
         Ok(self)
     }
 
+    /// Sends every message with the envelope sender of its own outbox row, under
+    /// `UNDERSIGN_BOUNCE_ADDRESS` (see [`super::verp`]).
+    pub fn with_bounces(mut self, address: &BounceAddress, key: &SecretKey) -> Mailer {
+        self.bounces = Some(Arc::new((address.clone(), key.clone())));
+        self
+    }
+
+    /// The envelope sender of outbox row `outbox_id`.
+    fn envelope_sender(&self, outbox_id: Uuid) -> anyhow::Result<lettre::Address> {
+        match self.bounces.as_deref() {
+            Some((address, key)) => address
+                .sender(key.bytes(), outbox_id)
+                .parse()
+                .context("the bounce address makes no valid envelope sender"),
+            None => Ok(self.builder.from().email.clone()),
+        }
+    }
+
     /// How many messages this mailer can carry at once.
     pub fn connections(&self) -> usize {
         self.connections
@@ -101,9 +124,9 @@ impl Mailer {
         self.builder.from().email.domain().to_string()
     }
 
-    /// Sends `message` under `message_id`.
-    pub async fn send(&self, message: &Composed, message_id: &str) -> SendResult {
-        self.send_noting(message, message_id, std::future::ready(true))
+    /// Sends `message`, outbox row `outbox_id`, under `message_id`.
+    pub async fn send(&self, message: &Composed, message_id: &str, outbox_id: Uuid) -> SendResult {
+        self.send_noting(message, message_id, outbox_id, std::future::ready(true))
             .await
             .unwrap_or_else(|| SendResult::Transient("not sent".into()))
     }
@@ -117,9 +140,13 @@ impl Mailer {
         &self,
         message: &Composed,
         message_id: &str,
+        outbox_id: Uuid,
         before_body: impl std::future::Future<Output = bool>,
     ) -> Option<SendResult> {
-        let message = match self.builder.build(message, message_id) {
+        let built = self
+            .envelope_sender(outbox_id)
+            .and_then(|sender| self.builder.build(message, message_id, sender));
+        let message = match built {
             Ok(message) => message,
             Err(e) => {
                 return Some(SendResult::Permanent(redact_addresses(&format!(

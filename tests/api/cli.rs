@@ -21,6 +21,7 @@ pub fn undersign(app: &TestApp) -> Command {
             "UNDERSIGN_DATA_DIR",
             concat!(env!("CARGO_MANIFEST_DIR"), "/target/test-data"),
         )
+        .env("UNDERSIGN_BOUNCE_ADDRESS", crate::helpers::BOUNCE_ADDRESS)
         .env("RUST_LOG", "warn");
     cmd
 }

@@ -11,6 +11,7 @@ use undersign::config::{DatabaseSource, MailSink, SecretKey, Settings};
 use undersign::db::{self, local, DbPool};
 use undersign::mail::drain::{Drain, DrainReport, SEND_CONNECTIONS};
 use undersign::mail::transport::Mailer;
+use undersign::mail::verp::BounceAddress;
 use undersign::mail::RenderContext;
 use undersign::web::Application;
 use undersign::worker::DeliveryWorker;
@@ -20,6 +21,8 @@ pub const BASE_URL: &str = "http://undersign.test";
 
 /// The secret key of every test app.
 pub const SECRET_KEY: &[u8] = b"test secret key, at least 32 bytes long";
+/// Where mail comes back to: every message's envelope sender is this with its own token.
+pub const BOUNCE_ADDRESS: &str = "bounces@rivercommons.example";
 
 /// The bearer token that opens `/metrics` in tests (see [`TestApp::metrics`]).
 pub const METRICS_TOKEN: &str = "test metrics token";
@@ -292,9 +295,15 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         attachment_max: undersign::config::DEFAULT_ATTACHMENT_MAX,
         alert_cap: Default::default(),
         mail_rate: None,
+        bounce_address: Some(BounceAddress::parse(BOUNCE_ADDRESS).expect("a bounce address")),
     };
     let pool = db::connect(&SecretString::from(db.url.clone()), 8).expect("pool");
-    let mailer = Mailer::new(&settings.mail, &settings.from, SEND_CONNECTIONS).expect("mailer");
+    let mailer = Mailer::new(&settings.mail, &settings.from, SEND_CONNECTIONS)
+        .expect("mailer")
+        .with_bounces(
+            settings.bounce_address.as_ref().expect("set above"),
+            &settings.secret_key,
+        );
     let drain = Drain::new(
         pool.clone(),
         mailer,
@@ -402,6 +411,13 @@ impl TestApp {
             SEND_CONNECTIONS,
         )
         .expect("mailer")
+        .with_bounces(
+            self.settings
+                .bounce_address
+                .as_ref()
+                .expect("tests set one"),
+            &self.settings.secret_key,
+        )
     }
 
     /// A drain over `mailer` on this app's database.

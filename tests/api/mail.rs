@@ -26,13 +26,18 @@ fn full_message() -> Composed {
             list_unsubscribe: Some("<http://undersign.test/unsubscribe/abc>".into()),
             one_click_unsubscribe: true,
             auto_submitted: false,
+            feedback_id: Some("a-1:stop-the-dam:alert:rivercommons.example".into()),
         },
     }
 }
 
 async fn send(app: &TestApp, mailer: &undersign::mail::transport::Mailer, message: &Composed) {
     let result = mailer
-        .send(message, "<batch-2.target-1@rivercommons.example>")
+        .send(
+            message,
+            "<batch-2.target-1@rivercommons.example>",
+            uuid::Uuid::nil(),
+        )
         .await;
     assert_eq!(result, undersign::mail::transport::SendResult::Sent);
     assert_eq!(app.wait_for_mail(1, Duration::from_secs(5)).await.len(), 1);
@@ -162,7 +167,11 @@ async fn a_long_official_title_reaches_the_inbox_as_one_whole_display_name() {
             ..full_message()
         };
         let sent = mailer
-            .send(&message, "<batch-2.target-1@rivercommons.example>")
+            .send(
+                &message,
+                "<batch-2.target-1@rivercommons.example>",
+                uuid::Uuid::nil(),
+            )
             .await;
         assert_eq!(sent, undersign::mail::transport::SendResult::Sent);
     }

@@ -6,6 +6,7 @@ mod batch_delivery;
 mod batch_faults;
 mod batch_messages;
 mod batches;
+mod bounces;
 mod browser;
 mod cli;
 mod delivery_schedule;

@@ -48,6 +48,7 @@ fn diesel_type(udt: &str, nullable: bool) -> String {
         "timestamptz" => "Timestamptz",
         "jsonb" => "Jsonb",
         "float8" => "Float8",
+        "bytea" => "Bytea",
         other => other,
     };
     if nullable {

@@ -125,6 +125,11 @@ impl SmtpServer {
         format!("smtp://127.0.0.1:{}", self.port())
     }
 
+    /// Forgets the messages accepted so far.
+    pub fn clear(&self) {
+        lock(&self.shared.messages).clear();
+    }
+
     /// The messages accepted so far (DATA answered with 250), in order of
     /// acceptance.
     pub fn messages(&self) -> Vec<ReceivedMessage> {

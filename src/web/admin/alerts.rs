@@ -346,6 +346,7 @@ pub async fn preview(
         email: "ana@example.org",
         name: Some("Ana"),
         unsubscribe_path: "/unsubscribe/PREVIEW",
+        unsubscribe_mailbox: None,
     };
     let message = compose_message(
         &content,

@@ -78,7 +78,15 @@ async fn an_alert_reaches_every_subscribed_supporter_once_with_the_headers_inbox
     assert_eq!(to, ["ana@example.org", "dara@example.org"]);
     for m in &received {
         let unsubscribe = m.header("List-Unsubscribe").expect("List-Unsubscribe");
+        assert!(
+            unsubscribe.ends_with("?subject=unsubscribe>")
+                && unsubscribe.contains(", <mailto:bounces+"),
+            "the https link first, then the mailto: of the bounce address: {unsubscribe}"
+        );
         let url = unsubscribe
+            .split(", ")
+            .next()
+            .unwrap()
             .trim_start_matches('<')
             .trim_end_matches('>')
             .to_string();
@@ -111,6 +119,9 @@ async fn an_alert_reaches_every_subscribed_supporter_once_with_the_headers_inbox
     // One click from the mail client: no cookie, no CSRF token, no redirect.
     let url = received[0].header("List-Unsubscribe").unwrap();
     let path = url
+        .split(", ")
+        .next()
+        .unwrap()
         .trim_start_matches('<')
         .trim_end_matches('>')
         .trim_start_matches(BASE_URL)

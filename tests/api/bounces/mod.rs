@@ -1,0 +1,457 @@
+//! Mail that comes back, end to end: messages leave with their own VERP envelope sender, the
+//! real SMTP server takes them with 250, and what comes back later is piped to the real
+//! `undersign bounces ingest`, which acts on it.
+
+use crate::alerts::{alerts_received, csv_of, draft, import, send_now};
+use crate::batches::count;
+use crate::cli::undersign;
+use crate::helpers::{spawn_app, TestApp, BOUNCE_ADDRESS, SECRET_KEY};
+use crate::smtp_server::ReceivedMessage;
+use std::io::Write;
+use std::process::{Output, Stdio};
+use undersign::mail::verp;
+
+/// Pipes `message` to `undersign bounces ingest` as an MTA would.
+fn ingest(app: &TestApp, message: &str) -> Output {
+    let mut child = undersign(app)
+        .args(["bounces", "ingest"])
+        .env(
+            "UNDERSIGN_SECRET_KEY",
+            std::str::from_utf8(SECRET_KEY).unwrap(),
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(message.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "exit {:?}: {}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A Postfix-shaped DSN for `original`, sent back to its envelope sender.
+pub fn postfix_dsn(original: &ReceivedMessage, status: &str, diagnostic: &str) -> String {
+    let to = &original.rcpt_to[0];
+    let action = if status.starts_with('5') {
+        "failed"
+    } else {
+        "delayed"
+    };
+    let headers: String = original
+        .raw
+        .split("\r\n\r\n")
+        .next()
+        .unwrap_or_default()
+        .replace("\r\n", "\n");
+    format!(
+        "Return-Path: <>\n\
+         Delivered-To: {sender}\n\
+         From: MAILER-DAEMON@relay.rivercommons.example (Mail Delivery System)\n\
+         To: {sender}\n\
+         Subject: Undelivered Mail Returned to Sender\n\
+         Message-Id: <20261204.{status}.{to}@relay.rivercommons.example>\n\
+         Auto-Submitted: auto-replied\n\
+         MIME-Version: 1.0\n\
+         Content-Type: multipart/report; report-type=delivery-status; boundary=\"B1\"\n\
+         \n\
+         --B1\n\
+         Content-Type: text/plain\n\
+         \n\
+         I'm sorry to have to inform you that your message could not\n\
+         be delivered to one or more recipients.\n\
+         \n\
+         --B1\n\
+         Content-Type: message/delivery-status\n\
+         \n\
+         Reporting-MTA: dns; relay.rivercommons.example\n\
+         \n\
+         Final-Recipient: rfc822; {to}\n\
+         Action: {action}\n\
+         Status: {status}\n\
+         Diagnostic-Code: smtp; {diagnostic}\n\
+         \n\
+         --B1\n\
+         Content-Type: text/rfc822-headers\n\
+         \n\
+         {headers}\n\
+         --B1--\n",
+        sender = original.mail_from,
+    )
+}
+
+/// An ARF complaint quoting `original`'s headers, sent to a feedback-loop address (not VERP).
+fn arf_complaint(original: &ReceivedMessage) -> String {
+    let headers: String = original
+        .raw
+        .split("\r\n\r\n")
+        .next()
+        .unwrap_or_default()
+        .replace("\r\n", "\n");
+    format!(
+        "From: staff@hotmail.com\n\
+         To: fbl@rivercommons.example\n\
+         Subject: complaint about message from 192.0.2.10\n\
+         Message-ID: <fbl.1@feedback.example>\n\
+         MIME-Version: 1.0\n\
+         Content-Type: multipart/report; report-type=feedback-report; boundary=\"F\"\n\
+         \n\
+         --F\n\
+         Content-Type: text/plain\n\
+         \n\
+         This is an email abuse report for an email message received.\n\
+         --F\n\
+         Content-Type: message/feedback-report\n\
+         \n\
+         Feedback-Type: abuse\n\
+         User-Agent: SomeGenerator/1.0\n\
+         Version: 1\n\
+         \n\
+         --F\n\
+         Content-Type: text/rfc822-headers\n\
+         \n\
+         {headers}\n\
+         --F--\n"
+    )
+}
+
+fn received_by<'a>(messages: &'a [ReceivedMessage], to: &str) -> &'a ReceivedMessage {
+    messages
+        .iter()
+        .find(|m| m.rcpt_to[0] == to)
+        .unwrap_or_else(|| panic!("nothing reached {to}"))
+}
+
+async fn alert_to_three(app: &TestApp, subject: &str) -> Vec<ReceivedMessage> {
+    let id = draft(app, "", subject).await;
+    send_now(app, id).await;
+    app.drain().await;
+    alerts_received(app)
+}
+
+#[actix_web::test]
+async fn every_message_leaves_with_an_envelope_sender_that_names_its_own_row() {
+    let app = spawn_app().await;
+    import(
+        &app,
+        &csv_of(&["ana@example.org", "ben@example.org"]),
+        false,
+    )
+    .await;
+    let received = alert_to_three(&app, "The vote is on Tuesday").await;
+    assert_eq!(received.len(), 2);
+    let bounces = verp::BounceAddress::parse(BOUNCE_ADDRESS).unwrap();
+    for m in &received {
+        let tokens = bounces.tokens_in(&m.mail_from);
+        assert_eq!(tokens.len(), 1, "{}", m.mail_from);
+        let row = verp::verify(SECRET_KEY, tokens[0]).expect("a token we made");
+        let message_id: String = {
+            use diesel::prelude::*;
+            use undersign::db::schema::outbox;
+            outbox::table
+                .find(row)
+                .select(outbox::message_id)
+                .first(&mut app.conn())
+                .unwrap()
+        };
+        assert_eq!(
+            message_id.trim_matches(['<', '>']),
+            m.message_id().unwrap(),
+            "the row it names is this message's"
+        );
+        let feedback = m.header("Feedback-ID").expect("a Feedback-ID");
+        assert!(
+            feedback.ends_with(":alert:rivercommons.example") && !feedback.contains('@'),
+            "{feedback}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn a_hard_bounce_piped_to_ingest_suppresses_the_address_and_the_next_alert_skips_it() {
+    let app = spawn_app().await;
+    import(
+        &app,
+        &csv_of(&["ana@example.org", "ben@example.org", "cem@example.org"]),
+        false,
+    )
+    .await;
+    let first = alert_to_three(&app, "First").await;
+    let dsn = postfix_dsn(
+        received_by(&first, "ben@example.org"),
+        "5.1.1",
+        "550 5.1.1 <ben@example.org>: Recipient address rejected: User unknown",
+    );
+    let said = stdout(&ingest(&app, &dsn));
+    assert!(
+        said.starts_with("hard bounce 5.1.1 for message") && said.contains("address suppressed"),
+        "{said}"
+    );
+    assert!(!said.contains('@'), "no address in what it prints: {said}");
+    assert_eq!(
+        app.suppression_of("ben@example.org").as_deref(),
+        Some("bounced")
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM bounces WHERE class = 'hard' AND alert_id IS NOT NULL"
+        ),
+        1,
+        "recorded against the alert"
+    );
+    assert_eq!(
+        count(&app, "SELECT count(*) AS n FROM outbox WHERE state = 'failed' AND last_error LIKE 'bounced after it was accepted: 5.1.1%'"),
+        1,
+        "the message is failed as a 5xx would have made it, without the address"
+    );
+
+    // The MTA delivers the same bounce twice: nothing more changes.
+    let again = stdout(&ingest(&app, &dsn));
+    assert!(again.contains("already recorded"), "{again}");
+    assert_eq!(count(&app, "SELECT count(*) AS n FROM bounces"), 1);
+
+    app.smtp.clear();
+    let second = alert_to_three(&app, "Second").await;
+    let mut to: Vec<&str> = second.iter().map(|m| m.rcpt_to[0].as_str()).collect();
+    to.sort();
+    assert!(!to.contains(&"ben@example.org"), "{to:?}");
+}
+
+#[actix_web::test]
+async fn a_complaint_stops_every_alert_to_that_supporter() {
+    let app = spawn_app().await;
+    import(
+        &app,
+        &csv_of(&["ana@example.org", "ben@example.org"]),
+        false,
+    )
+    .await;
+    let first = alert_to_three(&app, "First").await;
+    let said = stdout(&ingest(
+        &app,
+        &arf_complaint(received_by(&first, "ana@example.org")),
+    ));
+    assert!(
+        said.starts_with("complaint for message") && said.contains("address suppressed"),
+        "{said}"
+    );
+    assert_eq!(
+        app.suppression_of("ana@example.org").as_deref(),
+        Some("complained")
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM bounces WHERE class = 'complaint' AND alert_id IS NOT NULL"
+        ),
+        1
+    );
+}
+
+#[actix_web::test]
+async fn a_forged_token_and_an_auto_reply_change_nothing() {
+    let app = spawn_app().await;
+    import(&app, &csv_of(&["ana@example.org"]), false).await;
+    let first = alert_to_three(&app, "First").await;
+    let original = received_by(&first, "ana@example.org");
+
+    // The same bounce, its token altered by one digit and the original's headers left out.
+    let mut forged = original.clone();
+    let token = verp::BounceAddress::parse(BOUNCE_ADDRESS)
+        .unwrap()
+        .tokens_in(&original.mail_from)[0]
+        .to_string();
+    let last = token.chars().last().unwrap();
+    let altered = format!(
+        "{}{}",
+        &token[..token.len() - 1],
+        if last == '0' { '1' } else { '0' }
+    );
+    forged.mail_from = original.mail_from.replace(&token, &altered);
+    forged.raw = "Subject: x\r\n\r\n".into();
+    let said = stdout(&ingest(
+        &app,
+        &postfix_dsn(&forged, "5.1.1", "550 5.1.1 User unknown"),
+    ));
+    assert!(said.contains("names none of our messages"), "{said}");
+    assert_eq!(app.suppression_of("ana@example.org"), None);
+
+    let reply = format!(
+        "From: Ana <ana@example.org>\nTo: {}\nSubject: Automatic reply: First\nAuto-Submitted: auto-replied\n\
+         Message-ID: <ooo.1@example.org>\n\nI am out of the office until Monday.\n",
+        original.mail_from
+    );
+    let said = stdout(&ingest(&app, &reply));
+    assert!(
+        said.starts_with("auto-reply (ignored) for message"),
+        "{said}"
+    );
+    assert_eq!(app.suppression_of("ana@example.org"), None);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM outbox WHERE state = 'sent'"
+        ),
+        1
+    );
+}
+
+#[actix_web::test]
+async fn three_soft_bounces_in_an_addresss_last_five_messages_suppress_it() {
+    let app = spawn_app().await;
+    import(&app, &csv_of(&["ana@example.org"]), false).await;
+    let mut said = Vec::new();
+    for i in 0..3 {
+        app.smtp.clear();
+        // One alert a day is the cap: each comes as if on its own day.
+        diesel::RunQueryDsl::execute(
+            diesel::sql_query("UPDATE outbox SET sent_at = sent_at - interval '2 days', created_at = created_at - interval '2 days'"),
+            &mut app.conn(),
+        )
+        .unwrap();
+        let got = alert_to_three(&app, &format!("Alert {i}")).await;
+        let dsn = postfix_dsn(
+            received_by(&got, "ana@example.org"),
+            "4.2.2",
+            "452 4.2.2 Mailbox full",
+        );
+        said.push(stdout(&ingest(&app, &dsn)));
+    }
+    assert!(
+        said[0].starts_with("soft bounce 4.2.2") && !said[0].contains("suppressed"),
+        "{said:?}"
+    );
+    assert!(!said[1].contains("suppressed"), "{said:?}");
+    assert!(said[2].contains("address suppressed"), "{said:?}");
+    assert_eq!(
+        app.suppression_of("ana@example.org").as_deref(),
+        Some("bounced")
+    );
+}
+
+#[actix_web::test]
+async fn a_hard_bounce_from_an_officials_server_marks_the_target_failed_as_a_5xx_does() {
+    let app = spawn_app().await;
+    let slug = app
+        .import(
+            &crate::batches::letter("manual", &[("Marta Kovač", "minister@energy.example")]),
+            true,
+        )
+        .await;
+    crate::batches::add_signatures(&app, &slug, 1, 3, true);
+    let cut = undersign(&app)
+        .args(["campaign", "deliver-now", &slug])
+        .output()
+        .unwrap();
+    assert!(cut.status.success());
+    app.make_outbox_due();
+    app.drain().await;
+    let sent = app.smtp.messages();
+    let batch = received_by(&sent, "minister@energy.example");
+    let said = stdout(&ingest(
+        &app,
+        &postfix_dsn(batch, "5.2.1", "550 5.2.1 Mailbox disabled"),
+    ));
+    assert!(said.starts_with("hard bounce 5.2.1"), "{said}");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM targets WHERE failed_at IS NOT NULL"
+        ),
+        1,
+        "the dashboard's failed-target alert and `campaign retry-target` take it from here"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM batch_targets WHERE state = 'failed'"
+        ),
+        1
+    );
+    assert_eq!(
+        app.suppression_count(),
+        0,
+        "an official's address is never suppressed"
+    );
+}
+
+#[actix_web::test]
+async fn ingest_asks_the_mta_to_try_again_later_when_the_database_is_down() {
+    let app = spawn_app().await;
+    let output = {
+        let mut cmd = undersign(&app);
+        cmd.env("DATABASE_URL", "postgresql://nobody@127.0.0.1:9/none");
+        let mut child = cmd
+            .args(["bounces", "ingest"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"Subject: x\n\nhello\n")
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    assert_eq!(
+        output.status.code(),
+        Some(75),
+        "EX_TEMPFAIL: the MTA keeps the message"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("database"), "{stderr}");
+}
+
+#[actix_web::test]
+async fn a_mail_to_the_list_unsubscribe_mailto_address_unsubscribes_only_that_supporter() {
+    let app = spawn_app().await;
+    import(
+        &app,
+        &csv_of(&["ana@example.org", "ben@example.org"]),
+        false,
+    )
+    .await;
+    let first = alert_to_three(&app, "First").await;
+    let header = received_by(&first, "ana@example.org")
+        .header("List-Unsubscribe")
+        .expect("List-Unsubscribe");
+    let (https, mailto) = header.split_once(", ").expect("two URIs");
+    assert!(
+        https.starts_with("<http") && https.contains("/unsubscribe/"),
+        "the one-click link comes first: {header}"
+    );
+    let mailbox = mailto
+        .strip_prefix("<mailto:")
+        .and_then(|m| m.strip_suffix("?subject=unsubscribe>"))
+        .unwrap_or_else(|| panic!("{mailto}"));
+    let request = format!(
+        "From: Ana <ana@example.org>\nTo: {mailbox}\nSubject: unsubscribe\nMessage-ID: <u.1@example.org>\n\n"
+    );
+    let said = stdout(&ingest(&app, &request));
+    assert!(
+        said.starts_with("unsubscribe request for message"),
+        "{said}"
+    );
+    assert_eq!(
+        app.suppression_of("ana@example.org").as_deref(),
+        Some("unsubscribed")
+    );
+    assert_eq!(app.suppression_of("ben@example.org"), None);
+}
