@@ -157,7 +157,9 @@ pub fn reach(conn: &mut PgConnection, spec: &Spec, cap: AlertCap) -> QueryResult
 
 /// Writes one outbox row per recipient of the stored alert `spec.id`, due at `due_at`, each
 /// with a Message-ID stable per (alert, supporter); a supporter already queued for it is
-/// skipped. Returns how many rows were written.
+/// skipped. Returns how many rows were written. Rows go in supporter order with time-ordered
+/// ids, so every index they enter (the id, the Message-ID, (alert, supporter), (supporter,
+/// time)) is written in its own order rather than at random pages.
 pub fn fan_out(
     conn: &mut PgConnection,
     spec: &Spec,
@@ -169,9 +171,10 @@ pub fn fan_out(
     let sql = format!(
         "{} INSERT INTO outbox (id, kind, campaign_id, alert_id, supporter_id, recipient, \
                                 recipient_name, message_id, priority, next_attempt_at) \
-         SELECT gen_random_uuid(), 'alert', $7, $1, j.id, j.email, j.name, \
+         SELECT uuid_v7(), 'alert', $7, $1, j.id, j.email, j.name, \
                 '<alert.' || $1 || '.' || j.id || '@' || $9 || '>', 1, $10 \
          FROM judged j WHERE j.left_out IS NULL \
+         ORDER BY j.id \
          ON CONFLICT DO NOTHING",
         judged_sql(&spec.audience)
     );

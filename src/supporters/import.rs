@@ -321,7 +321,7 @@ pub fn import(
             diesel::sql_query(
                 "INSERT INTO supporters (id, email, email_canonical, name, country, language, \
                                          source, alerts_consent_at, alerts_consent_wording) \
-                 SELECT gen_random_uuid(), f.email, f.email_canonical, f.name, f.country, \
+                 SELECT uuid_v7(), f.email, f.email_canonical, f.name, f.country, \
                         f.language, f.source, f.consent_at, $1 \
                  FROM (SELECT DISTINCT ON (email_canonical) * FROM supporter_import \
                        ORDER BY email_canonical, line) f \

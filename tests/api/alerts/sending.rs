@@ -471,7 +471,7 @@ async fn two_alerts_fanned_out_at_the_same_moment_by_two_processes_still_reach_d
         })
         .expect("the first fan-out")
     });
-    std::thread::sleep(Duration::from_millis(200));
+    actix_web::rt::time::sleep(Duration::from_millis(200)).await;
     let second = std::thread::spawn(move || {
         alerts::due::run_due(&mut other, second_at, cap, "undersign.test").expect("the second")
     });
