@@ -8,7 +8,9 @@ use crate::config::Settings;
 use crate::db;
 use crate::startup::open_database;
 use clap::Subcommand;
-use std::io::Read;
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
 
 /// The most of one message read; a larger one is read up to here (no bounce is that big).
 const MAX_MESSAGE: u64 = 16 * 1024 * 1024;
@@ -18,8 +20,12 @@ pub enum BouncesCommand {
     /// Read one bounce, complaint or auto-reply on stdin and act on it: a hard bounce
     /// suppresses the address (or fails the petition target), three soft bounces in an
     /// address's last five messages suppress it, a complaint stops every alert to the
-    /// supporter; auto-replies change nothing. For a Postfix pipe or a .forward line.
-    Ingest,
+    /// supporter; auto-replies change nothing. For a Postfix pipe or a .forward line; given
+    /// files or directories (a maildir's new/ and cur/), reads every message in them instead.
+    Ingest {
+        /// Messages to read instead of stdin: files, or directories of one message per file.
+        paths: Vec<PathBuf>,
+    },
 }
 
 /// The MTA should keep the message and try again: nothing was recorded.
@@ -29,8 +35,86 @@ pub struct TryAgainLater(pub anyhow::Error);
 
 pub async fn run(settings: &Settings, command: BouncesCommand) -> anyhow::Result<()> {
     match command {
-        BouncesCommand::Ingest => ingest(settings).await,
+        BouncesCommand::Ingest { paths } if paths.is_empty() => ingest(settings).await,
+        BouncesCommand::Ingest { paths } => ingest_files(settings, paths).await,
     }
+}
+
+/// Every message file named by `paths`: files as given, directories' files (one level, and
+/// a maildir's `new` and `cur`), in name order.
+fn message_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        let mut found = Vec::new();
+        for dir in [path.clone(), path.join("new"), path.join("cur")] {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries {
+                let entry = entry?;
+                if entry.file_type()?.is_file() {
+                    found.push(entry.path());
+                }
+            }
+        }
+        found.sort();
+        files.extend(found);
+    }
+    Ok(files)
+}
+
+async fn ingest_files(settings: &Settings, paths: Vec<PathBuf>) -> anyhow::Result<()> {
+    let files = message_files(&paths)?;
+    let pool = open_database(settings)
+        .await
+        .map_err(|e| TryAgainLater(e.context("the database is not reachable")))?;
+    let bar = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(files.len() as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let (key, bounce_address) = (settings.secret_key.clone(), settings.bounce_address.clone());
+    let domain = settings.message_id_domain();
+    let kinds = crate::mail_kinds::all(settings);
+    let shown = bar.clone();
+    let (tally, unreadable) = db::run(&pool, move |conn| {
+        let ingest = Ingest {
+            key: key.bytes(),
+            bounce_address: bounce_address.as_ref(),
+            message_id_domain: &domain,
+            kinds: &kinds,
+        };
+        let mut tally: BTreeMap<&'static str, usize> = BTreeMap::new();
+        let mut unreadable = Vec::new();
+        for file in &files {
+            match std::fs::read(file) {
+                Ok(raw) => {
+                    let done = ingest.run(conn, &raw[..raw.len().min(MAX_MESSAGE as usize)])?;
+                    *tally.entry(done.class.as_str()).or_default() += 1;
+                }
+                Err(e) => unreadable.push(format!("{}: {e}", file.display())),
+            }
+            shown.inc(1);
+        }
+        anyhow::Ok((tally, unreadable))
+    })
+    .await
+    .map_err(|e| TryAgainLater(e.context("could not record the messages")))?;
+    bar.finish_and_clear();
+    for line in &unreadable {
+        eprintln!("not read: {line}");
+    }
+    let total: usize = tally.values().sum();
+    let parts: Vec<String> = tally
+        .iter()
+        .map(|(class, n)| format!("{class} {n}"))
+        .collect();
+    println!("{total} messages read: {}", parts.join(", "));
+    Ok(())
 }
 
 async fn ingest(settings: &Settings) -> anyhow::Result<()> {

@@ -95,6 +95,7 @@ pub fn postfix_dsn(original: &ReceivedMessage, status: &str, diagnostic: &str) -
 
 /// An ARF complaint quoting `original`'s headers, sent to a feedback-loop address (not VERP).
 fn arf_complaint(original: &ReceivedMessage) -> String {
+    let n = original.rcpt_to[0].replace(['@', '.'], "-");
     let headers: String = original
         .raw
         .split("\r\n\r\n")
@@ -105,7 +106,7 @@ fn arf_complaint(original: &ReceivedMessage) -> String {
         "From: staff@hotmail.com\n\
          To: fbl@rivercommons.example\n\
          Subject: complaint about message from 192.0.2.10\n\
-         Message-ID: <fbl.1@feedback.example>\n\
+         Message-ID: <fbl.{n}@feedback.example>\n\
          MIME-Version: 1.0\n\
          Content-Type: multipart/report; report-type=feedback-report; boundary=\"F\"\n\
          \n\
@@ -454,4 +455,103 @@ async fn a_mail_to_the_list_unsubscribe_mailto_address_unsubscribes_only_that_su
         Some("unsubscribed")
     );
     assert_eq!(app.suppression_of("ben@example.org"), None);
+}
+
+#[actix_web::test]
+async fn a_maildir_of_bounces_is_read_in_one_run_and_a_second_run_changes_nothing() {
+    let app = spawn_app().await;
+    import(
+        &app,
+        &csv_of(&["ana@example.org", "ben@example.org"]),
+        false,
+    )
+    .await;
+    let first = alert_to_three(&app, "First").await;
+    let mailbox = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target/test-data")
+        .join(format!("bounces-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(mailbox.join("new")).unwrap();
+    let hard = postfix_dsn(
+        received_by(&first, "ana@example.org"),
+        "5.1.1",
+        "550 5.1.1 User unknown",
+    );
+    let soft = postfix_dsn(
+        received_by(&first, "ben@example.org"),
+        "4.2.2",
+        "452 4.2.2 Mailbox full",
+    );
+    std::fs::write(mailbox.join("new/1.eml"), hard).unwrap();
+    std::fs::write(mailbox.join("new/2.eml"), soft).unwrap();
+    let run = || {
+        let output = undersign(&app)
+            .args(["bounces", "ingest"])
+            .arg(&mailbox)
+            .env(
+                "UNDERSIGN_SECRET_KEY",
+                std::str::from_utf8(SECRET_KEY).unwrap(),
+            )
+            .output()
+            .unwrap();
+        stdout(&output)
+    };
+    assert_eq!(run().trim(), "2 messages read: hard 1, soft 1");
+    assert_eq!(
+        app.suppression_of("ana@example.org").as_deref(),
+        Some("bounced")
+    );
+    assert_eq!(
+        app.suppression_of("ben@example.org"),
+        None,
+        "one soft bounce is not three"
+    );
+    run();
+    assert_eq!(
+        count(&app, "SELECT count(*) AS n FROM bounces"),
+        2,
+        "recorded once"
+    );
+    std::fs::remove_dir_all(&mailbox).ok();
+}
+
+#[actix_web::test]
+async fn an_alert_pauses_itself_once_complaints_pass_a_tenth_of_a_percent_of_a_thousand_deliveries()
+{
+    let app = spawn_app().await;
+    let addresses: Vec<String> = (0..1_005).map(|i| format!("s{i}@example.org")).collect();
+    let refs: Vec<&str> = addresses.iter().map(String::as_str).collect();
+    import(&app, &csv_of(&refs), false).await;
+    let id = draft(&app, "", "The vote is on Tuesday").await;
+    assert_eq!(send_now(&app, id).await, 1_005);
+    // Five wait for later, so there is something left to stop.
+    diesel::RunQueryDsl::execute(
+        diesel::sql_query(
+            "UPDATE outbox SET next_attempt_at = now() + interval '1 day' WHERE id IN \
+             (SELECT id FROM outbox WHERE alert_id IS NOT NULL ORDER BY id LIMIT 5)",
+        ),
+        &mut app.conn(),
+    )
+    .unwrap();
+    assert_eq!(app.drain().await.sent, 1_000);
+    let sent = alerts_received(&app);
+    let paused = || {
+        count(
+            &app,
+            "SELECT count(*) AS n FROM alerts WHERE state = 'paused' \
+             AND paused_reason LIKE '%reported as spam, more than 0.1%'",
+        )
+    };
+
+    stdout(&ingest(&app, &arf_complaint(&sent[0])));
+    assert_eq!(paused(), 0, "1 in 1,000 is 0.1%: not more");
+    stdout(&ingest(&app, &arf_complaint(&sent[1])));
+    assert_eq!(paused(), 1, "2 in 1,000 is more than 0.1%");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM outbox WHERE state = 'held'"
+        ),
+        5,
+        "what was left waits for an organizer"
+    );
 }
