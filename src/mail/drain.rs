@@ -13,6 +13,7 @@
 use super::kinds::MailKinds;
 use super::noting::Notes;
 use super::outbox::{self, Attempt, Queued, Tally};
+use super::pacing::Destinations;
 use super::rate as mail_rate;
 use super::render::RenderError;
 use super::reply::redact_addresses;
@@ -62,6 +63,8 @@ pub struct Drain {
     lease: Duration,
     /// Messages per second for the whole installation, when capped.
     rate: Option<f64>,
+    /// Providers that asked us to slow down, kept across runs.
+    destinations: Arc<Destinations>,
 }
 
 /// What one claim found.
@@ -82,6 +85,7 @@ impl Drain {
             kinds,
             lease: LEASE,
             rate: None,
+            destinations: Arc::default(),
         }
     }
 
@@ -122,6 +126,7 @@ impl Drain {
                 }
                 let (ctx, token, length) = (self.ctx.clone(), lease_ref.token, self.lease);
                 let (kinds, rate) = (self.kinds.clone(), self.rate);
+                let held_back = self.destinations.held_back();
                 let limit = pace_ref.claim_limit(length);
                 let claimed = db::run(&self.pool, move |conn| {
                     let limit = match rate {
@@ -132,8 +137,15 @@ impl Drain {
                         },
                         None => limit,
                     };
-                    let rows =
-                        outbox::claim(conn, ctx.secret_key.bytes(), token, length, limit, &kinds)?;
+                    let rows = outbox::claim(
+                        conn,
+                        ctx.secret_key.bytes(),
+                        token,
+                        length,
+                        limit,
+                        &kinds,
+                        &held_back,
+                    )?;
                     if let Some(rate) = rate {
                         mail_rate::give_back(conn, rate, limit - rows.len() as i64)?;
                     }
@@ -254,6 +266,7 @@ impl Drain {
                     }
                 };
                 pace.observe(started.elapsed());
+                self.destinations.observe(&row.recipient, &result);
                 result
             }
         };

@@ -11,6 +11,7 @@ pub mod messages;
 mod noting;
 pub mod outbox;
 pub mod outcome;
+pub mod pacing;
 pub mod rate;
 pub mod render;
 pub mod reply;

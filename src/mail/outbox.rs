@@ -121,6 +121,7 @@ pub fn claim(
     lease_for: Duration,
     limit: i64,
     kinds: &MailKinds,
+    held_back: &[String],
 ) -> anyhow::Result<Vec<Queued>> {
     let mut rows: Vec<Queued> = diesel::sql_query(
         "UPDATE outbox SET lease_token = $1, \
@@ -129,6 +130,7 @@ pub fn claim(
                       WHERE state = 'pending' AND next_attempt_at <= now() \
                         AND (leased_until IS NULL OR leased_until < now()) \
                         AND kind = ANY($4) \
+                        AND NOT lower(split_part(recipient, '@', 2)) = ANY($5) \
                       ORDER BY priority, next_attempt_at LIMIT $3 \
                       FOR UPDATE SKIP LOCKED) \
          RETURNING id, kind, campaign_id, signature_id, batch_target_id, alert_id, supporter_id, \
@@ -140,6 +142,7 @@ pub fn claim(
     .bind::<Float8, _>(lease_for.as_secs_f64())
     .bind::<Int8, _>(limit)
     .bind::<Array<Text>, _>(kinds.names())
+    .bind::<Array<Text>, _>(held_back)
     .load(conn)?;
     // The do-not-mail list holds keyed hashes, so it is read here rather than joined.
     let blocked = suppressions::lookup(

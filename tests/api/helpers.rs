@@ -522,6 +522,7 @@ impl TestApp {
                 std::time::Duration::from_secs(60),
                 limit,
                 &kinds,
+                &[],
             )
         })
         .await

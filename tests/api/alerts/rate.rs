@@ -36,3 +36,44 @@ async fn three_senders_together_keep_to_the_installations_rate() {
         "90 messages at 30/s with a one-second burst took {took:?}"
     );
 }
+
+#[actix_web::test]
+async fn a_provider_that_rate_limits_us_waits_while_mail_to_other_providers_keeps_its_pace() {
+    let app = spawn_app().await;
+    let slow: Vec<String> = (0..60).map(|i| format!("s{i}@slow.example")).collect();
+    let fast: Vec<String> = (0..60).map(|i| format!("f{i}@fast.example")).collect();
+    let mut everyone: Vec<&str> = Vec::new();
+    for (s, f) in slow.iter().zip(&fast) {
+        everyone.push(s);
+        everyone.push(f);
+    }
+    import(&app, &super::csv_of(&everyone), false).await;
+    let id = draft(&app, "", "Interleaved").await;
+    assert_eq!(send_now(&app, id).await, 120);
+    app.smtp.fail_recipient("@slow.example", 451);
+
+    app.drain().await;
+    let to: Vec<String> = alerts_received(&app)
+        .iter()
+        .flat_map(|m| m.rcpt_to.clone())
+        .collect();
+    assert_eq!(to.len(), 60, "every message to the other provider went");
+    assert!(to.iter().all(|t| t.ends_with("@fast.example")));
+    let tried = crate::batches::count(
+        &app,
+        "SELECT count(*) AS n FROM outbox WHERE recipient LIKE '%@slow.example' AND attempts > 0",
+    );
+    assert!(
+        (1..=16).contains(&tried),
+        "{tried} of 60 tried: once it said 4.7.1, the rest waited untried"
+    );
+    assert_eq!(
+        crate::batches::count(
+            &app,
+            "SELECT count(*) AS n FROM outbox WHERE recipient LIKE '%@slow.example' AND state = 'pending'"
+        ),
+        60,
+        "nothing given up: it is all still to go"
+    );
+    app.leaves_mail_unsent();
+}
