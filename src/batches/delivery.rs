@@ -41,6 +41,8 @@ pub fn record_outcome(
                 .set((
                     batch_targets::state.eq(DeliveryState::Sent),
                     batch_targets::sent_at.eq(at),
+                    // What a sent message's reply says from now on is what came back later.
+                    batch_targets::last_reply.eq(None::<String>),
                 ))
                 .execute(conn)?;
         }

@@ -81,10 +81,9 @@ pub fn log_lines(log: &[LogLine]) -> Vec<String> {
     )];
     for (l, target) in log.iter().zip(targets) {
         let state = match &l.last_reply {
-            Some(reply) if l.state != DeliveryState::Sent => {
-                format!("{} ({reply})", l.state.as_str())
-            }
-            _ => l.state.as_str().to_string(),
+            Some(reply) if l.state == DeliveryState::Sent => format!("sent (came back: {reply})"),
+            Some(reply) => format!("{} ({reply})", l.state.as_str()),
+            None => l.state.as_str().to_string(),
         };
         lines.push(format!(
             "{:<16}  {:<16}  {:<16}  {:<width$}  {:>17}  {:<8}  {}",

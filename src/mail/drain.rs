@@ -247,7 +247,10 @@ impl Drain {
                 SendResult::Sent
             }
             Ok(message) => {
-                if !lease.holds_for(self.lease / 3) {
+                // Left leased and unrecorded, no attempt used: released when this run ends,
+                // and claimed again once its provider's wait is over.
+                if !lease.holds_for(self.lease / 3) || self.destinations.holds_back(&row.recipient)
+                {
                     return None;
                 }
                 // Noted once the server will take the body and not before: a send that never

@@ -1,7 +1,8 @@
 //! Pacing per destination: when one provider answers `421` or a `4.7.x` code (it is rate
 //! limiting us), its mail waits — 30 seconds, then twice as long each time it says so again,
 //! at most 15 minutes — while mail to every other provider keeps its speed. A message it took
-//! ends the wait. Each drain keeps its own view, across its runs.
+//! ends the wait. Each drain keeps its own view, across its runs. The log names the code, not
+//! the domain (an official's domain names their ministry).
 
 use super::transport::SendResult;
 use std::collections::HashMap;
@@ -34,6 +35,18 @@ impl Destinations {
             .collect()
     }
 
+    /// Whether mail to `recipient` must wait now (a message claimed before its provider asked
+    /// us to slow down is left for later, not sent).
+    pub fn holds_back(&self, recipient: &str) -> bool {
+        let Some(domain) = domain_of(recipient) else {
+            return false;
+        };
+        let waiting = self.waiting.lock().unwrap_or_else(|e| e.into_inner());
+        waiting
+            .get(&domain)
+            .is_some_and(|w| w.until > Instant::now())
+    }
+
     /// Learns from the answer to a message for `recipient`.
     pub fn observe(&self, recipient: &str, result: &SendResult) {
         let Some(domain) = domain_of(recipient) else {
@@ -61,8 +74,12 @@ impl Destinations {
                     .min(LONGEST_WAIT);
                 wait.times += 1;
                 wait.until = Instant::now() + pause;
-                tracing::warn!(domain = %domain, smtp_code = code, wait_s = pause.as_secs(),
-                    "the provider is rate limiting us: its mail waits, other mail goes on");
+                // The domain is left out: an official's server names its ministry.
+                tracing::warn!(
+                    smtp_code = code,
+                    wait_s = pause.as_secs(),
+                    "a provider is rate limiting us: its mail waits, other mail goes on"
+                );
             }
             _ => {}
         }
@@ -125,6 +142,7 @@ mod tests {
         );
         d.observe("ben@fast.example", &SendResult::Sent);
         assert_eq!(d.held_back(), vec!["slow.example".to_string()]);
+        assert!(d.holds_back("zoe@slow.example") && !d.holds_back("zoe@fast.example"));
         d.observe(
             "ana@slow.example",
             &SendResult::Transient("SMTP 452: 4.2.2 full".into()),

@@ -165,7 +165,12 @@ async fn the_smtp_reply_decides_what_becomes_of_a_targets_message() {
         if !target_failed {
             app.smtp.fail_recipient("gone.example", 250);
             make_due(&app);
-            app.drain().await;
+            // The next `deliver` run, a process of its own: this drain holds back a server
+            // that said 4.7.x for a while (pacing), a new one knows nothing of it.
+            app.drain_with(app.mailer(&app.smtp.url()))
+                .run(None)
+                .await
+                .expect("the next run works");
             assert_eq!(
                 app.smtp.messages().len(),
                 3,

@@ -424,8 +424,14 @@ fn command(conv: &mut Conversation<'_>, session: &mut Session, line: &str) -> io
                 .filter(|&code| code >= 400);
             match failure {
                 Some(code) => {
-                    let text = if code < 500 {
-                        format!("4.7.1 <{to}>: try again later")
+                    // What real servers say: 421 and 450 for rate limits (4.7.x), 452 for a
+                    // full mailbox, 451 for a local problem.
+                    let text = if code == 421 || code == 450 {
+                        format!("4.7.0 <{to}>: rate limited, try again later")
+                    } else if code == 452 {
+                        format!("4.2.2 <{to}>: mailbox full")
+                    } else if code < 500 {
+                        format!("4.3.0 <{to}>: try again later")
                     } else {
                         format!("5.1.1 <{to}>: no such user")
                     };

@@ -555,3 +555,49 @@ async fn an_alert_pauses_itself_once_complaints_pass_a_tenth_of_a_percent_of_a_t
         "what was left waits for an organizer"
     );
 }
+
+#[actix_web::test]
+async fn the_delivery_log_shows_what_an_officials_server_sent_back_after_taking_the_petition() {
+    let app = spawn_app().await;
+    let slug = app
+        .import(
+            &crate::batches::letter("manual", &[("Ivo Horvat", "ivo@parliament.example")]),
+            true,
+        )
+        .await;
+    crate::batches::add_signatures(&app, &slug, 1, 2, true);
+    let cut = undersign(&app)
+        .args(["campaign", "deliver-now", &slug])
+        .output()
+        .unwrap();
+    assert!(cut.status.success());
+    app.make_outbox_due();
+    app.drain().await;
+    let sent = app.smtp.messages();
+    let dsn = postfix_dsn(
+        received_by(&sent, "ivo@parliament.example"),
+        "4.2.2",
+        "452 4.2.2 Mailbox full, will retry",
+    );
+    assert!(stdout(&ingest(&app, &dsn)).starts_with("soft bounce 4.2.2"));
+    let log = stdout(
+        &undersign(&app)
+            .args(["campaign", "deliveries", &slug])
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        log.contains(
+            "sent (came back: bounced for now after it was accepted: 4.2.2 452 4.2.2 Mailbox full"
+        ),
+        "{log}"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM targets WHERE failed_at IS NOT NULL"
+        ),
+        0,
+        "a soft bounce fails nothing"
+    );
+}
