@@ -1,5 +1,6 @@
 //! Typed settings read once from the environment and passed explicitly; secrets stay wrapped.
 
+use crate::bounces::pop3::Mailbox;
 use crate::domain::alert_cap::AlertCap;
 use crate::mail::verp::BounceAddress;
 use anyhow::{bail, Context};
@@ -63,6 +64,9 @@ pub struct Settings {
     /// `UNDERSIGN_BOUNCE_ADDRESS`: every message's envelope sender is this mailbox with a
     /// token naming the message (VERP); unset, the sender's own address.
     pub bounce_address: Option<BounceAddress>,
+    /// `UNDERSIGN_BOUNCE_MAILBOX`: the POP3 mailbox `bounces fetch` reads, for installations
+    /// that cannot pipe bounces to `bounces ingest`.
+    pub bounce_mailbox: Option<Mailbox>,
 }
 
 /// DKIM signing for the sender's domain: `UNDERSIGN_DKIM_KEY_FILE` (an RSA key in PKCS#1 PEM,
@@ -157,6 +161,9 @@ impl Settings {
         let bounce_address = var("UNDERSIGN_BOUNCE_ADDRESS")
             .map(|v| BounceAddress::parse(&v).map_err(anyhow::Error::msg))
             .transpose()?;
+        let bounce_mailbox = var("UNDERSIGN_BOUNCE_MAILBOX")
+            .map(|v| Mailbox::parse(&v))
+            .transpose()?;
         let settings = Settings {
             database: var("DATABASE_URL")
                 .map(|url| DatabaseSource::Url(url.into()))
@@ -180,6 +187,7 @@ impl Settings {
             alert_cap,
             mail_rate,
             bounce_address,
+            bounce_mailbox,
         };
         settings.check()?;
         Ok(settings)

@@ -3,7 +3,7 @@
 //! ignored; 75 (EX_TEMPFAIL, "try again later") only when it could not be recorded, so the
 //! MTA keeps the message and delivers it again.
 
-use crate::bounces::{Class, Ingest, Ingested};
+use crate::bounces::{pop3, Class, Ingest, Ingested};
 use crate::config::Settings;
 use crate::db;
 use crate::startup::open_database;
@@ -26,6 +26,14 @@ pub enum BouncesCommand {
         /// Messages to read instead of stdin: files, or directories of one message per file.
         paths: Vec<PathBuf>,
     },
+    /// Read every message waiting in the POP3 mailbox UNDERSIGN_BOUNCE_MAILBOX
+    /// (pop3s://user:password@host) as `ingest` would, deleting each once it is recorded.
+    /// For cron, where no MTA can pipe to `ingest`.
+    Fetch {
+        /// Read at most N messages this run.
+        #[arg(long, value_name = "N")]
+        max: Option<usize>,
+    },
 }
 
 /// The MTA should keep the message and try again: nothing was recorded.
@@ -37,6 +45,7 @@ pub async fn run(settings: &Settings, command: BouncesCommand) -> anyhow::Result
     match command {
         BouncesCommand::Ingest { paths } if paths.is_empty() => ingest(settings).await,
         BouncesCommand::Ingest { paths } => ingest_files(settings, paths).await,
+        BouncesCommand::Fetch { max } => fetch(settings, max).await,
     }
 }
 
@@ -108,12 +117,58 @@ async fn ingest_files(settings: &Settings, paths: Vec<PathBuf>) -> anyhow::Resul
     for line in &unreadable {
         eprintln!("not read: {line}");
     }
+    println!("{}", summary(&tally));
+    Ok(())
+}
+
+/// `3 messages read: auto_reply 1, hard 2`.
+fn summary(tally: &BTreeMap<&'static str, usize>) -> String {
     let total: usize = tally.values().sum();
     let parts: Vec<String> = tally
         .iter()
         .map(|(class, n)| format!("{class} {n}"))
         .collect();
-    println!("{total} messages read: {}", parts.join(", "));
+    if parts.is_empty() {
+        return "0 messages read".into();
+    }
+    format!("{total} messages read: {}", parts.join(", "))
+}
+
+async fn fetch(settings: &Settings, max: Option<usize>) -> anyhow::Result<()> {
+    let Some(mailbox) = settings.bounce_mailbox.clone() else {
+        anyhow::bail!(
+            "set UNDERSIGN_BOUNCE_MAILBOX (e.g. pop3s://bounces:PASSWORD@mail.act.example) to fetch bounces"
+        );
+    };
+    let pool = open_database(settings)
+        .await
+        .map_err(|e| TryAgainLater(e.context("the database is not reachable")))?;
+    let (key, bounce_address) = (settings.secret_key.clone(), settings.bounce_address.clone());
+    let domain = settings.message_id_domain();
+    let kinds = crate::mail_kinds::all(settings);
+    let tally = db::run(&pool, move |conn| {
+        let ingest = Ingest {
+            key: key.bytes(),
+            bounce_address: bounce_address.as_ref(),
+            message_id_domain: &domain,
+            kinds: &kinds,
+        };
+        let mut session = pop3::Session::open(&mailbox)?;
+        let waiting = session.count()?;
+        let mut tally: BTreeMap<&'static str, usize> = BTreeMap::new();
+        for n in 1..=waiting.min(max.unwrap_or(usize::MAX)) {
+            let raw = session.retrieve(n)?;
+            // Recorded first, deleted after: a message whose record failed stays for next time.
+            let done = ingest.run(conn, &raw)?;
+            session.delete(n)?;
+            *tally.entry(done.class.as_str()).or_default() += 1;
+        }
+        session.quit()?;
+        anyhow::Ok(tally)
+    })
+    .await
+    .map_err(|e| TryAgainLater(e.context("could not fetch the bounces")))?;
+    println!("{}", summary(&tally));
     Ok(())
 }
 

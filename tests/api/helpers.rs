@@ -296,6 +296,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         alert_cap: Default::default(),
         mail_rate: None,
         bounce_address: Some(BounceAddress::parse(BOUNCE_ADDRESS).expect("a bounce address")),
+        bounce_mailbox: None,
     };
     let pool = db::connect(&SecretString::from(db.url.clone()), 8).expect("pool");
     let mailer = Mailer::new(&settings.mail, &settings.from, SEND_CONNECTIONS)

@@ -23,6 +23,7 @@ mod operations;
 mod outbox;
 mod pages;
 mod phone;
+mod pop3_server;
 mod public_pages;
 mod resilience;
 mod schema;

@@ -601,3 +601,78 @@ async fn the_delivery_log_shows_what_an_officials_server_sent_back_after_taking_
         "a soft bounce fails nothing"
     );
 }
+
+#[actix_web::test]
+async fn fetch_reads_the_pop3_mailbox_acts_on_each_message_and_deletes_only_what_it_recorded() {
+    let app = spawn_app().await;
+    import(
+        &app,
+        &csv_of(&["ana@example.org", "ben@example.org"]),
+        false,
+    )
+    .await;
+    let first = alert_to_three(&app, "First").await;
+    let pop3 = crate::pop3_server::Pop3Server::start("bounces", "s3cret");
+    pop3.deliver(&postfix_dsn(
+        received_by(&first, "ana@example.org"),
+        "5.1.1",
+        "550 5.1.1 User unknown",
+    ));
+    pop3.deliver(&format!(
+        "From: Ben <ben@example.org>\nTo: {}\nSubject: Out of office\nAuto-Submitted: auto-replied\n\
+         Message-ID: <ooo.2@example.org>\n\n..back on Monday.\n",
+        received_by(&first, "ben@example.org").mail_from
+    ));
+    let fetch = |url: &str, database: Option<&str>| {
+        let mut cmd = undersign(&app);
+        cmd.args(["bounces", "fetch"])
+            .env("UNDERSIGN_BOUNCE_MAILBOX", url)
+            .env(
+                "UNDERSIGN_SECRET_KEY",
+                std::str::from_utf8(SECRET_KEY).unwrap(),
+            );
+        if let Some(database) = database {
+            cmd.env("DATABASE_URL", database);
+        }
+        cmd.output().unwrap()
+    };
+
+    let refused = fetch(&pop3.url("bounces", "wrong"), None);
+    assert_eq!(
+        refused.status.code(),
+        Some(75),
+        "a refused sign-in is tried again later"
+    );
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("refused the user or password"));
+    assert!(
+        !String::from_utf8_lossy(&refused.stderr).contains("wrong"),
+        "no password in what it prints"
+    );
+    assert_eq!(pop3.waiting(), 2);
+
+    let said = stdout(&fetch(&pop3.url("bounces", "s3cret"), None));
+    assert_eq!(said.trim(), "2 messages read: auto_reply 1, hard 1");
+    assert_eq!(pop3.waiting(), 0, "each deleted once recorded");
+    assert_eq!(
+        app.suppression_of("ana@example.org").as_deref(),
+        Some("bounced")
+    );
+    assert_eq!(app.suppression_of("ben@example.org"), None);
+
+    // With the database away nothing is recorded, so nothing is deleted.
+    pop3.deliver(&postfix_dsn(
+        received_by(&first, "ben@example.org"),
+        "5.1.1",
+        "550 5.1.1 User unknown",
+    ));
+    let down = fetch(
+        &pop3.url("bounces", "s3cret"),
+        Some("postgresql://nobody@127.0.0.1:9/none"),
+    );
+    assert_eq!(down.status.code(), Some(75));
+    assert_eq!(pop3.waiting(), 1, "kept for the next run");
+    assert_eq!(
+        stdout(&fetch(&pop3.url("bounces", "s3cret"), None)).trim(),
+        "1 messages read: hard 1"
+    );
+}
