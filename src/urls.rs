@@ -59,6 +59,7 @@ pub const ADMIN_ALERTS: &str = "/admin/alerts";
 pub const ADMIN_NEW_ALERT: &str = "/admin/alerts/new";
 pub const ADMIN_SUPPORTERS: &str = "/admin/supporters";
 pub const ADMIN_SUPPORTERS_IMPORT: &str = "/admin/supporters/import";
+pub const ADMIN_RETURNED: &str = "/admin/supporters/returned";
 
 /// An alert's page in the admin.
 pub fn admin_alert(id: impl Display) -> String {

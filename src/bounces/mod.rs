@@ -3,6 +3,7 @@
 //! message they answer by its VERP token or Message-ID, and acted on.
 
 pub mod classify;
+pub mod list;
 pub mod pop3;
 pub mod record;
 

@@ -23,6 +23,7 @@ pub mod preview;
 pub mod problems;
 pub mod removal;
 pub mod reset;
+pub mod returned;
 pub mod signatures;
 pub mod supporters;
 pub mod users;
@@ -138,6 +139,7 @@ pub fn route_table() -> Vec<AdminRoute> {
             web::get().to(supporters::import_form)
         }),
         post("/supporters/import", || web::post().to(supporters::import)),
+        get("/supporters/returned", || web::get().to(returned::show)),
         get("/audit", || web::get().to(audit::list)),
         get("/account", || web::get().to(account::show)),
         post("/account/password", || {

@@ -676,3 +676,52 @@ async fn fetch_reads_the_pop3_mailbox_acts_on_each_message_and_deletes_only_what
         "1 messages read: hard 1"
     );
 }
+
+#[actix_web::test]
+async fn organizers_see_what_came_back_and_only_editors_read_the_messages_kept_for_them() {
+    use undersign::organizers::Role;
+    let app = spawn_app().await;
+    import(&app, &csv_of(&["ana@example.org"]), false).await;
+    let first = alert_to_three(&app, "First").await;
+    stdout(&ingest(
+        &app,
+        &postfix_dsn(
+            received_by(&first, "ana@example.org"),
+            "5.1.1",
+            "550 5.1.1 User unknown",
+        ),
+    ));
+    stdout(&ingest(
+        &app,
+        "From: someone@example.net\nTo: bounces@rivercommons.example\nSubject: <b>stop</b>\n\
+         Message-ID: <h.1@example.net>\n\nPlease stop <script>alert(1)</script> writing to me.\n",
+    ));
+
+    let editor = app.admin(Role::Editor).await;
+    let page = editor.page("/admin/supporters/returned").await;
+    assert!(
+        page.contains("<td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td>1</td>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("5.1.1") && page.contains("<td>alert</td>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Please stop &#60;script&#62;alert(1)&#60;/script&#62; writing"),
+        "kept, escaped: {page}"
+    );
+    assert!(!page.contains("<script>"), "{page}");
+    let unread = editor.page("/admin/supporters/returned?unread=1").await;
+    assert!(
+        unread.contains("Please stop") && !unread.contains("User unknown"),
+        "{unread}"
+    );
+
+    let viewer = app.admin(Role::Viewer).await;
+    let page = viewer.page("/admin/supporters/returned").await;
+    assert!(
+        page.contains("<td>1</td>") && !page.contains("Please stop"),
+        "viewers see counts only"
+    );
+}
