@@ -61,6 +61,11 @@ pub const ADMIN_SUPPORTERS: &str = "/admin/supporters";
 pub const ADMIN_SUPPORTERS_IMPORT: &str = "/admin/supporters/import";
 pub const ADMIN_RETURNED: &str = "/admin/supporters/returned";
 
+/// `/admin/supporters/{id}`: one supporter's data, its export and erasure.
+pub fn admin_supporter(id: impl Display) -> String {
+    format!("{ADMIN_SUPPORTERS}/{id}")
+}
+
 /// An alert's page in the admin.
 pub fn admin_alert(id: impl Display) -> String {
     format!("{ADMIN_ALERTS}/{id}")

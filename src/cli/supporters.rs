@@ -6,6 +6,7 @@ use crate::db;
 use crate::organizers::audit::Actor;
 use crate::startup::open_database;
 use crate::supporters::import::{self, ImportReport};
+use crate::supporters::record;
 use anyhow::Context;
 use clap::Subcommand;
 use std::io::IsTerminal;
@@ -26,6 +27,15 @@ pub enum SupportersCommand {
         #[arg(long, value_name = "NAME", default_value = "import")]
         source: String,
     },
+    /// Print, as JSON, everything held on the supporter with address EMAIL (a subject-access
+    /// request): their record, consents, signatures and the batches that carried them to
+    /// which officials, and the alerts they received.
+    Export { email: String },
+    /// Erase the supporter with address EMAIL: their name, address, postcode, comment and IP
+    /// hash go everywhere (their signatures stay counted, as anonymous), mail not yet sent to
+    /// them is cancelled, and an unsubscribed address stays on the do-not-mail list as a
+    /// keyed hash.
+    Erase { email: String },
 }
 
 pub async fn run(settings: &Settings, command: SupportersCommand) -> anyhow::Result<()> {
@@ -35,6 +45,29 @@ pub async fn run(settings: &Settings, command: SupportersCommand) -> anyhow::Res
             dry_run,
             source,
         } => import_file(settings, file, dry_run, source).await,
+        SupportersCommand::Export { email } => {
+            let pool = open_database(settings).await?;
+            let doc = db::run(&pool, move |conn| {
+                let id = record::find(conn, &email)?;
+                record::export(conn, Actor::CommandLine, id)
+            })
+            .await?;
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+            Ok(())
+        }
+        SupportersCommand::Erase { email } => {
+            let pool = open_database(settings).await?;
+            let done = db::run(&pool, move |conn| {
+                let id = record::find(conn, &email)?;
+                record::erase(conn, Actor::CommandLine, id)
+            })
+            .await?;
+            println!(
+                "erased: {} signatures kept as anonymous, {} messages stripped, {} unsent messages cancelled",
+                done.signatures, done.messages, done.cancelled
+            );
+            Ok(())
+        }
     }
 }
 

@@ -68,6 +68,8 @@ pub enum Action {
     ResumeAlert,
     CancelAlert,
     ImportSupporters,
+    ExportSupporter,
+    EraseSupporter,
 }
 
 impl Action {
@@ -104,6 +106,8 @@ impl Action {
             Action::ResumeAlert => "resume alert",
             Action::CancelAlert => "cancel alert",
             Action::ImportSupporters => "import supporters",
+            Action::ExportSupporter => "export supporter",
+            Action::EraseSupporter => "erase supporter",
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod import;
 pub mod list;
+pub mod record;
 
 use crate::db::schema::supporters;
 use crate::mail::suppressions::{self, Reason};

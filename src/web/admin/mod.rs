@@ -25,6 +25,7 @@ pub mod removal;
 pub mod reset;
 pub mod returned;
 pub mod signatures;
+pub mod supporter;
 pub mod supporters;
 pub mod users;
 
@@ -140,6 +141,13 @@ pub fn route_table() -> Vec<AdminRoute> {
         }),
         post("/supporters/import", || web::post().to(supporters::import)),
         get("/supporters/returned", || web::get().to(returned::show)),
+        get("/supporters/{id}", || web::get().to(supporter::show)),
+        get("/supporters/{id}/export", || {
+            web::get().to(supporter::export)
+        }),
+        post("/supporters/{id}/erase", || {
+            web::post().to(supporter::erase)
+        }),
         get("/audit", || web::get().to(audit::list)),
         get("/account", || web::get().to(account::show)),
         post("/account/password", || {
