@@ -1,7 +1,7 @@
 //! Typed settings read once from the environment and passed explicitly; secrets stay wrapped.
 
-use crate::bounces::pop3::Mailbox;
 use crate::domain::alert_cap::AlertCap;
+use crate::mail::pop3::Mailbox;
 use crate::mail::verp::BounceAddress;
 use anyhow::{bail, Context};
 use ipnet::IpNet;
@@ -67,7 +67,13 @@ pub struct Settings {
     /// `UNDERSIGN_BOUNCE_MAILBOX`: the POP3 mailbox `bounces fetch` reads, for installations
     /// that cannot pipe bounces to `bounces ingest`.
     pub bounce_mailbox: Option<Mailbox>,
+    /// `UNDERSIGN_RETENTION_DAYS`: days after a campaign closes that its signatures keep
+    /// their names, postcodes, comments and IP hashes (then `deliver` anonymises them).
+    pub retention_days: u32,
 }
+
+/// Days after a campaign closes that its signatures keep the signers' details.
+pub const DEFAULT_RETENTION_DAYS: u32 = 180;
 
 /// DKIM signing for the sender's domain: `UNDERSIGN_DKIM_KEY_FILE` (an RSA key in PKCS#1 PEM,
 /// or an Ed25519 key as base64 of its 32 bytes) and `UNDERSIGN_DKIM_SELECTOR`.
@@ -164,6 +170,19 @@ impl Settings {
         let bounce_mailbox = var("UNDERSIGN_BOUNCE_MAILBOX")
             .map(|v| Mailbox::parse(&v))
             .transpose()?;
+        let retention_days = match var("UNDERSIGN_RETENTION_DAYS") {
+            Some(v) => v
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|d| *d > 0)
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "UNDERSIGN_RETENTION_DAYS must be a number of days above 0, such as 180"
+                    )
+                })?,
+            None => DEFAULT_RETENTION_DAYS,
+        };
         let settings = Settings {
             database: var("DATABASE_URL")
                 .map(|url| DatabaseSource::Url(url.into()))
@@ -188,6 +207,7 @@ impl Settings {
             mail_rate,
             bounce_address,
             bounce_mailbox,
+            retention_days,
         };
         settings.check()?;
         Ok(settings)

@@ -25,6 +25,22 @@ pub struct DeliveryWorker {
     handle: JoinHandle<()>,
 }
 
+/// What the due work needs from the settings.
+#[derive(Debug, Clone, Copy)]
+pub struct DueWork {
+    pub cap: AlertCap,
+    pub retention_days: u32,
+}
+
+impl DueWork {
+    pub fn of(settings: &crate::config::Settings) -> DueWork {
+        DueWork {
+            cap: settings.alert_cap,
+            retention_days: settings.retention_days,
+        }
+    }
+}
+
 impl DeliveryWorker {
     /// Starts draining the outbox, and every `due_every` (when given) runs the due delivery
     /// work over `pool`.
@@ -32,14 +48,14 @@ impl DeliveryWorker {
         drain: Drain,
         pool: DbPool,
         due_every: Option<Duration>,
-        cap: AlertCap,
+        due: DueWork,
     ) -> DeliveryWorker {
         let (stop, mut stopped) = watch::channel(false);
         let handle = tokio::spawn(async move {
             let mut due_at = Instant::now();
             loop {
                 if let Some(every) = due_every.filter(|_| Instant::now() >= due_at) {
-                    run_due(&pool, &drain, cap).await;
+                    run_due(&pool, &drain, due).await;
                     due_at = Instant::now() + every;
                 }
                 let wait = match drain.run(None).await {
@@ -65,13 +81,15 @@ impl DeliveryWorker {
     }
 }
 
-/// Closes, cuts and queues what is due; a failure is logged and tried again next time.
-async fn run_due(pool: &DbPool, drain: &Drain, cap: AlertCap) {
+/// Closes, cuts and queues what is due, anonymises what retention is over for, and fans out
+/// due alerts; a failure is logged and tried again next time.
+async fn run_due(pool: &DbPool, drain: &Drain, due: DueWork) {
     let domain = drain.message_id_domain();
     let now = chrono::Utc::now();
     let done = db::run(pool, move |conn| {
         crate::batches::run_due(conn, now, &domain, false)?;
-        anyhow::Ok(crate::alerts::due::run_due(conn, now, cap, &domain)?)
+        crate::signatures::retention::run(conn, now, due.retention_days, false)?;
+        anyhow::Ok(crate::alerts::due::run_due(conn, now, due.cap, &domain)?)
     })
     .await;
     if let Err(e) = done {

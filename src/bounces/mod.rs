@@ -4,7 +4,6 @@
 
 pub mod classify;
 pub mod list;
-pub mod pop3;
 pub mod record;
 
 pub use classify::{classify, Class, Report};

@@ -81,6 +81,7 @@ pub struct CampaignRow {
     pub delivery: crate::domain::schedule::DeliverySchedule,
     pub created_at: DateTime<Utc>,
     pub launched_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
     /// Who runs the action, as the front matter says (else the letter's signer says).
     pub organisation: Option<String>,
     /// The action's own privacy notice (else the installation's).
@@ -97,6 +98,10 @@ pub struct CampaignRow {
     pub include_postcode: bool,
     /// Bumped by every save from the editor, so a save from an older copy is refused.
     pub revision: i32,
+    /// Retention leaves its signatures as they are while this is set.
+    pub retention_hold: bool,
+    /// When retention anonymised its signatures.
+    pub anonymised_at: Option<DateTime<Utc>>,
 }
 
 /// A target of the petition: an official who receives the batches.

@@ -60,6 +60,8 @@ pub struct CampaignChanges {
     pub privacy_url: Option<String>,
     /// Whether the sign form asks for a postcode.
     pub include_postcode: bool,
+    /// Whether retention leaves the signatures as they are (on hold).
+    pub retention_hold: bool,
     /// The letter's own parts, as the organizer corrected them.
     pub letter_date: Option<String>,
     pub subject: Option<String>,

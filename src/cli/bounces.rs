@@ -3,9 +3,10 @@
 //! ignored; 75 (EX_TEMPFAIL, "try again later") only when it could not be recorded, so the
 //! MTA keeps the message and delivers it again.
 
-use crate::bounces::{pop3, Class, Ingest, Ingested};
+use crate::bounces::{Class, Ingest, Ingested};
 use crate::config::Settings;
 use crate::db;
+use crate::mail::pop3;
 use crate::startup::open_database;
 use clap::Subcommand;
 use std::collections::BTreeMap;

@@ -12,9 +12,31 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let pool = open_database(settings).await?;
     let drain = drain(settings, &pool)?;
-    let report = deliver::run(&pool, &drain, settings.alert_cap, dry_run, max_seconds).await?;
+    let report = deliver::run(
+        &pool,
+        &drain,
+        settings.alert_cap,
+        settings.retention_days,
+        dry_run,
+        max_seconds,
+    )
+    .await?;
     for line in crate::batches::report::pass_lines(&report.batches, report.dry_run) {
         println!("{line}");
+    }
+    for a in &report.anonymised {
+        println!(
+            "retention: {} {} signatures of {} (closed {}, kept {} days)",
+            if report.dry_run {
+                "would anonymise"
+            } else {
+                "anonymised"
+            },
+            a.signatures,
+            a.slug,
+            a.closed_at.format("%Y-%m-%d"),
+            settings.retention_days
+        );
     }
     if report.dry_run {
         println!(

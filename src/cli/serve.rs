@@ -16,7 +16,7 @@ pub async fn run(settings: Settings, no_worker: bool) -> anyhow::Result<()> {
         anyhow::Ok(crate::organizers::setup::issue_if_needed(conn)?)
     })
     .await?;
-    let cap = settings.alert_cap;
+    let due = worker::DueWork::of(&settings);
     let app = Application::build(settings, pool.clone())?;
     println!(
         "Undersign is serving on {base_url} (listening on port {})",
@@ -31,7 +31,7 @@ pub async fn run(settings: Settings, no_worker: bool) -> anyhow::Result<()> {
         );
     }
     let worker = (!no_worker)
-        .then(|| DeliveryWorker::spawn(drain, pool.clone(), Some(worker::DUE_EVERY), cap));
+        .then(|| DeliveryWorker::spawn(drain, pool.clone(), Some(worker::DUE_EVERY), due));
     let served = app.run_until_stopped().await;
     if let Some(worker) = worker {
         worker.stop().await;

@@ -122,6 +122,8 @@ diesel::table! {
         include_postcode -> Bool,
         delivery_ticked_at -> Nullable<Timestamptz>,
         revision -> Int4,
+        retention_hold -> Bool,
+        anonymised_at -> Nullable<Timestamptz>,
     }
 }
 

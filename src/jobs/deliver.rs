@@ -1,5 +1,6 @@
 //! `undersign deliver`: everything due, then exit: closing campaigns past their closing time,
-//! cutting due petition batches, fanning out due alerts, draining the outbox and forgetting stale rate-limit windows.
+//! cutting due petition batches, anonymising the signatures retention is over for, fanning out
+//! due alerts, draining the outbox and forgetting stale rate-limit windows.
 //! It is safe to overlap with itself and with `serve`.
 
 use crate::alerts::{self, due::DueAlerts};
@@ -8,6 +9,7 @@ use crate::db::{self, DbPool};
 use crate::domain::alert_cap::AlertCap;
 use crate::mail::drain::{Drain, DrainError, DrainReport};
 use crate::mail::outbox;
+use crate::signatures::retention::{self, Anonymised};
 use std::time::{Duration, Instant};
 
 /// What a `deliver` run did or, with `dry_run`, would do.
@@ -20,6 +22,8 @@ pub struct DeliverReport {
     pub batches: Vec<CampaignDelivery>,
     /// Alerts fanned out and finished (none in a dry run).
     pub alerts: DueAlerts,
+    /// Campaigns whose signatures were (in a dry run: would be) anonymised by retention.
+    pub anonymised: Vec<Anonymised>,
 }
 
 /// Runs one delivery pass, stopping early (and leaving the rest for the next run) after
@@ -28,6 +32,7 @@ pub async fn run(
     pool: &DbPool,
     drain: &Drain,
     cap: AlertCap,
+    retention_days: u32,
     dry_run: bool,
     max_seconds: Option<u64>,
 ) -> Result<DeliverReport, DrainError> {
@@ -36,12 +41,22 @@ pub async fn run(
         batches::run_due(conn, chrono::Utc::now(), &domain, dry_run)
     })
     .await?;
+    let anonymised = db::run(pool, move |conn| {
+        anyhow::Ok(retention::run(
+            conn,
+            chrono::Utc::now(),
+            retention_days,
+            dry_run,
+        )?)
+    })
+    .await?;
     let due_before = db::run(pool, outbox::due_count).await?;
     if dry_run {
         return Ok(DeliverReport {
             due_before,
             dry_run,
             batches,
+            anonymised,
             ..DeliverReport::default()
         });
     }
@@ -70,5 +85,6 @@ pub async fn run(
         dry_run,
         batches,
         alerts,
+        anonymised,
     })
 }

@@ -12,6 +12,7 @@ mod noting;
 pub mod outbox;
 pub mod outcome;
 pub mod pacing;
+pub mod pop3;
 pub mod rate;
 pub mod render;
 pub mod reply;

@@ -1,12 +1,14 @@
 //! Signing and confirming: a signature and the e-mail it causes commit together; it counts
 //! only once the supporter confirms, and the campaign's counter moves in the same transaction.
 
+pub mod anonymise;
 mod confirm;
 pub mod export;
 mod invalidate;
 pub mod list;
 pub mod mail_cap;
 mod release;
+pub mod retention;
 mod sign;
 mod state;
 

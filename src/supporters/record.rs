@@ -8,6 +8,7 @@
 use crate::db::schema::supporters;
 use crate::mail::suppressions;
 use crate::organizers::audit::{self, Action, Actor};
+use crate::signatures::anonymise::{anonymise, Whose};
 use diesel::prelude::*;
 use diesel::sql_types::{Text, Uuid as SqlUuid};
 use uuid::Uuid;
@@ -152,12 +153,7 @@ pub fn erase(conn: &mut PgConnection, actor: Actor, id: Uuid) -> Result<Erased, 
         )
         .bind::<Text, _>(&email)
         .execute(conn)?;
-        let signatures = diesel::sql_query(
-            "UPDATE signatures SET name = '', postcode = NULL, comment = NULL, ip_hash = NULL \
-             WHERE supporter_id = $1",
-        )
-        .bind::<SqlUuid, _>(id)
-        .execute(conn)?;
+        let signatures = anonymise(conn, Whose::Supporter(id))?;
         diesel::sql_query(
             "UPDATE supporters SET email = $2, email_canonical = $2, name = NULL, \
                     alerts_consent_at = NULL, alerts_consent_wording = NULL, \

@@ -297,6 +297,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         mail_rate: None,
         bounce_address: Some(BounceAddress::parse(BOUNCE_ADDRESS).expect("a bounce address")),
         bounce_mailbox: None,
+        retention_days: undersign::signatures::retention::DEFAULT_DAYS,
     };
     let pool = db::connect(&SecretString::from(db.url.clone()), 8).expect("pool");
     let mailer = Mailer::new(&settings.mail, &settings.from, SEND_CONNECTIONS)
@@ -317,7 +318,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
             drain.clone(),
             pool.clone(),
             options.due_every,
-            settings.alert_cap,
+            undersign::worker::DueWork::of(&settings),
         )
     });
     let port = app.port();

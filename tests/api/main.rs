@@ -26,6 +26,7 @@ mod phone;
 mod pop3_server;
 mod public_pages;
 mod resilience;
+mod retention;
 mod schema;
 mod signing;
 mod smtp_server;

@@ -42,6 +42,8 @@ struct DashboardPage<'a> {
     countries: Vec<(String, String)>,
     recent: SignatureTable<'a>,
     deliveries: Summary,
+    /// When its signatures are anonymised, or why not.
+    retention: String,
 }
 
 pub async fn show(
@@ -59,6 +61,12 @@ pub async fn show(
         DashboardPage {
             recent: SignatureTable::new(&me.0, &c, f.recent, false),
             deliveries: Summary::of(&f.log),
+            retention: crate::signatures::retention::plan(
+                c.row.closed_at,
+                c.row.retention_hold,
+                c.row.anonymised_at,
+                state.settings.retention_days,
+            ),
             me: Some(&me.0),
             status: c.status(now),
             progress: c.goal_progress(),

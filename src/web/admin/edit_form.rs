@@ -65,6 +65,8 @@ pub struct EditForm {
     pub organisation: String,
     pub privacy_url: String,
     pub include_postcode: bool,
+    /// Keep the signatures past the retention period (a legal hold, a court case).
+    pub retention_hold: bool,
     /// The letter's parts; recipients and the signer as the lines of their blocks.
     pub letter_date: String,
     pub recipients: String,
@@ -122,6 +124,7 @@ impl EditForm {
             organisation: row.organisation.clone().unwrap_or_default(),
             privacy_url: row.privacy_url.clone().unwrap_or_default(),
             include_postcode: row.include_postcode,
+            retention_hold: row.retention_hold,
             letter_date: row.letter_date.clone().unwrap_or_default(),
             recipients: blocks::recipients_text(&c.recipients),
             subject: row.subject.clone().unwrap_or_default(),
@@ -210,6 +213,7 @@ impl EditForm {
             organisation: f.get("organisation").to_string(),
             privacy_url: f.get("privacy_url").to_string(),
             include_postcode: f.has("include_postcode"),
+            retention_hold: f.has("retention_hold"),
             letter_date: f.get("letter_date").to_string(),
             recipients: f.get("recipients").replace("\r\n", "\n"),
             subject: f.get("subject").to_string(),
@@ -359,6 +363,7 @@ impl EditForm {
                     organisation,
                     privacy_url,
                     include_postcode: self.include_postcode,
+                    retention_hold: self.retention_hold,
                     letter_date,
                     subject,
                     salutation,

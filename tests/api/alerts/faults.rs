@@ -35,9 +35,10 @@ fn copies_by_recipient(app: &TestApp) -> BTreeMap<String, (Vec<String>, usize)> 
     out
 }
 
-/// Sends what is left once every lease has lapsed, as the next cron run would.
+/// Sends what is left once every lease has lapsed, as the next cron runs would (the run after
+/// the last message closes the alert).
 fn finish(app: &TestApp) {
-    for _ in 0..5 {
+    for _ in 0..6 {
         app.expire_leases();
         let done = undersign(app).arg("deliver").output().unwrap();
         assert!(
@@ -49,6 +50,10 @@ fn finish(app: &TestApp) {
             app,
             "SELECT count(*) AS n FROM outbox WHERE state = 'pending'",
         ) == 0
+            && count(
+                app,
+                "SELECT count(*) AS n FROM alerts WHERE state = 'sending'",
+            ) == 0
         {
             break;
         }
@@ -71,16 +76,21 @@ fn kill(child: &mut Child) -> bool {
 #[actix_web::test]
 async fn senders_killed_at_random_moments_lose_no_recipient_and_repeat_only_what_was_in_flight() {
     let app = crate::helpers::spawn_app().await;
-    let addresses = alert_to(&app, 160).await;
-    app.smtp.set_reply_delay(Duration::from_millis(4));
+    let addresses = alert_to(&app, 1_000).await;
+    // About 270 messages a second from the two senders: each round finds them at work.
+    app.smtp.set_reply_delay(Duration::from_millis(15));
     let mut rng = fault_rng("alert senders killed at random moments");
     let mut kills = 0;
     for _ in 0..6 {
         let mut senders: Vec<Child> = (0..2)
             .map(|_| quiet(undersign(&app).arg("deliver")).spawn().unwrap())
             .collect();
+        // Each sender is killed after it has begun (its first messages are out, so the ones
+        // a kill caught are not caught again first thing in the next round: a message caught
+        // between the server's 354 and 250 twice in a row is counted as sent without a third
+        // copy, the price of "at most 2 copies"), at a moment drawn from the test's seed.
         for sender in &mut senders {
-            actix_web::rt::time::sleep(Duration::from_millis(rng.gen_range(50..500))).await;
+            actix_web::rt::time::sleep(Duration::from_millis(rng.gen_range(150..600))).await;
             kills += usize::from(kill(sender));
         }
         app.expire_leases();
@@ -96,10 +106,20 @@ async fn senders_killed_at_random_moments_lose_no_recipient_and_repeat_only_what
         assert_eq!(ids.len(), 1, "{address}: every copy under one Message-ID");
     }
     assert_eq!(got.len(), addresses.len(), "nobody else");
+    assert!(
+        kills >= 6,
+        "most kills found their sender at work ({kills} of 12)"
+    );
+    // A kill repeats what it caught unrecorded: the messages on the wire and those the server
+    // took whose results were still gathering to be recorded (a few dozen milliseconds' worth).
     let repeated: usize = got.values().map(|(_, copies)| copies - 1).sum();
     assert!(
-        repeated <= kills * SEND_CONNECTIONS,
+        repeated <= kills * 2 * SEND_CONNECTIONS,
         "{repeated} copies repeated after {kills} kills of {SEND_CONNECTIONS} connections each"
+    );
+    assert!(
+        got.values().all(|(_, copies)| *copies <= 2),
+        "nobody has more than 2 copies"
     );
     assert_eq!(
         count(
