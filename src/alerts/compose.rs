@@ -245,7 +245,7 @@ pub(super) fn create_following(
 fn actor_id(actor: Actor) -> Option<uuid::Uuid> {
     match actor {
         Actor::Organizer(id) => Some(id.0),
-        Actor::CommandLine => None,
+        Actor::CommandLine | Actor::Visitor => None,
     }
 }
 

@@ -16,13 +16,15 @@ pub enum Actor {
     Organizer(OrganizerId),
     /// Someone at the server's command line, who has no account.
     CommandLine,
+    /// Someone at the sign-in page who is not (yet) signed in.
+    Visitor,
 }
 
 impl Actor {
     fn organizer(self) -> Option<OrganizerId> {
         match self {
             Actor::Organizer(id) => Some(id),
-            Actor::CommandLine => None,
+            Actor::CommandLine | Actor::Visitor => None,
         }
     }
 
@@ -30,6 +32,7 @@ impl Actor {
         match self {
             Actor::Organizer(_) => "admin",
             Actor::CommandLine => "command line",
+            Actor::Visitor => "sign-in page",
         }
     }
 }
@@ -70,6 +73,8 @@ pub enum Action {
     ImportSupporters,
     ExportSupporter,
     EraseSupporter,
+    SignIn,
+    SignInFailed,
 }
 
 impl Action {
@@ -108,6 +113,8 @@ impl Action {
             Action::ImportSupporters => "import supporters",
             Action::ExportSupporter => "export supporter",
             Action::EraseSupporter => "erase supporter",
+            Action::SignIn => "sign in",
+            Action::SignInFailed => "sign-in failed",
         }
     }
 }
@@ -153,6 +160,7 @@ impl Entry {
         match (&self.who, self.via.as_str()) {
             (_, "command line") => "command line",
             (Some(email), _) => email,
+            (None, "sign-in page") => "someone at the sign-in page",
             (None, _) => "a removed organizer",
         }
     }
@@ -193,9 +201,70 @@ pub struct Page {
     pub next: Option<Uuid>,
 }
 
-/// Up to `size` entries older than `before` (all, without it), newest first. Ids are
-/// time-ordered, so paging never counts or skips rows.
-pub fn page(conn: &mut PgConnection, before: Option<Uuid>, size: i64) -> QueryResult<Page> {
+/// Which entries an owner asked for; every part optional.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// An organizer's address.
+    pub organizer: Option<String>,
+    /// An action's name, as the log shows it.
+    pub action: Option<String>,
+    /// A campaign's slug.
+    pub campaign: Option<String>,
+}
+
+/// Every action's name, for the filter's choices.
+pub fn action_names() -> Vec<&'static str> {
+    use Action::*;
+    [
+        Create,
+        Edit,
+        Launch,
+        Close,
+        Reopen,
+        Archive,
+        Unarchive,
+        Delete,
+        DeliverNow,
+        SendTest,
+        RetryTarget,
+        Release,
+        Invalidate,
+        Export,
+        AddOrganizer,
+        Invite,
+        RevokeInvitation,
+        Join,
+        Role,
+        Remove,
+        ChangePassword,
+        PasswordResetRequested,
+        PasswordReset,
+        CreateAlert,
+        EditAlert,
+        TestAlert,
+        SendAlert,
+        PauseAlert,
+        ResumeAlert,
+        CancelAlert,
+        ImportSupporters,
+        ExportSupporter,
+        EraseSupporter,
+        SignIn,
+        SignInFailed,
+    ]
+    .into_iter()
+    .map(Action::as_str)
+    .collect()
+}
+
+/// Up to `size` entries older than `before` (all, without it) that match `filter`, newest
+/// first. Ids are time-ordered, so paging never counts or skips rows.
+pub fn page(
+    conn: &mut PgConnection,
+    filter: &Filter,
+    before: Option<Uuid>,
+    size: i64,
+) -> QueryResult<Page> {
     let mut query = audit_log::table
         .left_join(organizers::table)
         .left_join(campaigns::table)
@@ -214,6 +283,15 @@ pub fn page(conn: &mut PgConnection, before: Option<Uuid>, size: i64) -> QueryRe
     if let Some(before) = before {
         query = query.filter(audit_log::id.lt(before));
     }
+    if let Some(email) = &filter.organizer {
+        query = query.filter(organizers::email.nullable().eq(email.trim().to_lowercase()));
+    }
+    if let Some(action) = &filter.action {
+        query = query.filter(audit_log::action.eq(action.clone()));
+    }
+    if let Some(slug) = &filter.campaign {
+        query = query.filter(campaigns::slug.nullable().eq(slug.trim().to_string()));
+    }
     let mut entries = query.load::<Entry>(conn)?;
     let next = if entries.len() as i64 > size {
         entries.truncate(size as usize);
@@ -222,4 +300,27 @@ pub fn page(conn: &mut PgConnection, before: Option<Uuid>, size: i64) -> QueryRe
         None
     };
     Ok(Page { entries, next })
+}
+
+/// Records a sign-in's outcome: who (when the address names an organizer) and a keyed hash
+/// of the client's address, never the address typed or the password.
+pub fn sign_in(
+    conn: &mut PgConnection,
+    organizer: Option<OrganizerId>,
+    succeeded: bool,
+    ip_hash: Option<String>,
+) -> QueryResult<()> {
+    let actor = organizer.map_or(Actor::Visitor, Actor::Organizer);
+    let action = if succeeded {
+        Action::SignIn
+    } else {
+        Action::SignInFailed
+    };
+    record(
+        conn,
+        actor,
+        action,
+        None,
+        serde_json::json!({ "ip": ip_hash }),
+    )
 }

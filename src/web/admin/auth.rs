@@ -13,6 +13,7 @@ use crate::web::{urls, AppState};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
+use diesel::Connection;
 use std::collections::BTreeMap;
 
 #[derive(Template)]
@@ -133,8 +134,17 @@ pub async fn login(
         .run(move || password::verify(&password_typed, stored.as_deref()))
         .await
         .map_err(|_| busy())??;
+    let ip_hash = client_ip(&req, &state.settings).map(|ip| {
+        crate::tokens::keyed_hash(state.settings.secret_key.bytes(), &format!("audit-ip:{ip}"))
+    });
+    let who = organizer.as_ref().map(|o| o.id);
     let Some(organizer) = organizer.filter(|_| verified != Verified::No) else {
         tracing::info!("sign-in refused");
+        let hash = ip_hash.clone();
+        db::run(&state.pool, move |conn| {
+            anyhow::Ok(crate::organizers::audit::sign_in(conn, who, false, hash)?)
+        })
+        .await?;
         let (token, is_new) = form_token(&req, &state);
         let body = LoginPage {
             me: None,
@@ -156,11 +166,14 @@ pub async fn login(
         .cookie(guard::session_cookie(&state))
         .map(|c| c.value().to_string());
     let session_id = db::run(&state.pool, move |conn| {
-        throttle::succeeded(conn, &keys)?;
-        if let Verified::YesRehash(new) = &verified {
-            organizers::store_hash(conn, organizer.id, new)?;
-        }
-        anyhow::Ok(sessions::start(conn, &organizer, previous.as_deref())?)
+        conn.transaction(|conn| {
+            throttle::succeeded(conn, &keys)?;
+            if let Verified::YesRehash(new) = &verified {
+                organizers::store_hash(conn, organizer.id, new)?;
+            }
+            crate::organizers::audit::sign_in(conn, Some(organizer.id), true, ip_hash)?;
+            anyhow::Ok(sessions::start(conn, &organizer, previous.as_deref())?)
+        })
     })
     .await?;
     tracing::info!("organizer signed in");

@@ -146,3 +146,50 @@ impl Admin {
             .unwrap()
     }
 }
+
+#[actix_web::test]
+async fn sign_ins_are_audited_with_a_hashed_address_and_owners_filter_and_download_the_log() {
+    let app = crate::helpers::spawn_app().await;
+    let owner = app.admin(Role::Owner).await;
+    app.organizer_account("ed@rivercommons.example", Role::Editor)
+        .await;
+    let (_, refused) = app
+        .sign_in("ed@rivercommons.example", "not the password")
+        .await;
+    assert_eq!(refused.status().as_u16(), 401);
+    let (_, unknown) = app.sign_in("nobody@rivercommons.example", "guess").await;
+    assert_eq!(unknown.status().as_u16(), 401);
+
+    let page = owner.page("/admin/audit?action=sign-in+failed").await;
+    assert_eq!(page.matches("<td>sign-in failed</td>").count(), 2, "{page}");
+    assert!(
+        page.contains("ed@rivercommons.example") && page.contains("someone at the sign-in page"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("127.0.0.1") && !page.contains("nobody@"),
+        "no address typed or client address: {page}"
+    );
+    assert!(page.contains("ip: "), "a keyed hash of it: {page}");
+    let mine = owner
+        .page("/admin/audit?organizer=owner%40rivercommons.example&action=sign+in")
+        .await;
+    assert_eq!(mine.matches("<td>sign in</td>").count(), 1, "{mine}");
+    assert!(!mine.contains("<td>sign-in failed</td>"));
+
+    let csv = owner
+        .get("/admin/audit?action=sign-in+failed&format=csv")
+        .await;
+    assert_eq!(csv.status().as_u16(), 200);
+    assert!(csv.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let text = csv.text().await.unwrap();
+    assert_eq!(
+        text.lines().count(),
+        3,
+        "a header and the two refusals: {text}"
+    );
+    assert!(text.starts_with("when,who,action,campaign,details"));
+}

@@ -45,10 +45,13 @@ impl TestApp {
     }
 
     /// Every audit entry's action, oldest first.
+    /// The actions audited, oldest first, sign-ins aside (every signed-in test makes one).
     pub fn audit_actions(&self) -> Vec<String> {
-        undersign::db::schema::audit_log::table
-            .order(undersign::db::schema::audit_log::id)
-            .select(undersign::db::schema::audit_log::action)
+        use undersign::db::schema::audit_log;
+        audit_log::table
+            .filter(audit_log::action.ne_all(["sign in", "sign-in failed"]))
+            .order(audit_log::id)
+            .select(audit_log::action)
             .load(&mut self.conn())
             .unwrap()
     }
