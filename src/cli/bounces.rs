@@ -37,6 +37,35 @@ pub enum BouncesCommand {
     },
 }
 
+/// What reading a message needs from the settings, owned so it can move to the database's
+/// thread.
+struct Reader {
+    key: crate::config::SecretKey,
+    bounce_address: Option<crate::mail::verp::BounceAddress>,
+    domain: String,
+    kinds: crate::mail::MailKinds,
+}
+
+impl Reader {
+    fn of(settings: &Settings) -> Reader {
+        Reader {
+            key: settings.secret_key.clone(),
+            bounce_address: settings.bounce_address.clone(),
+            domain: settings.message_id_domain(),
+            kinds: crate::mail_kinds::all(settings),
+        }
+    }
+
+    fn ingest(&self) -> Ingest<'_> {
+        Ingest {
+            key: self.key.bytes(),
+            bounce_address: self.bounce_address.as_ref(),
+            message_id_domain: &self.domain,
+            kinds: &self.kinds,
+        }
+    }
+}
+
 /// The MTA should keep the message and try again: nothing was recorded.
 #[derive(Debug, thiserror::Error)]
 #[error("{0:#}")]
@@ -87,17 +116,10 @@ async fn ingest_files(settings: &Settings, paths: Vec<PathBuf>) -> anyhow::Resul
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let (key, bounce_address) = (settings.secret_key.clone(), settings.bounce_address.clone());
-    let domain = settings.message_id_domain();
-    let kinds = crate::mail_kinds::all(settings);
+    let reader = Reader::of(settings);
     let shown = bar.clone();
     let (tally, unreadable) = db::run(&pool, move |conn| {
-        let ingest = Ingest {
-            key: key.bytes(),
-            bounce_address: bounce_address.as_ref(),
-            message_id_domain: &domain,
-            kinds: &kinds,
-        };
+        let ingest = reader.ingest();
         let mut tally: BTreeMap<&'static str, usize> = BTreeMap::new();
         let mut unreadable = Vec::new();
         for file in &files {
@@ -144,16 +166,9 @@ async fn fetch(settings: &Settings, max: Option<usize>) -> anyhow::Result<()> {
     let pool = open_database(settings)
         .await
         .map_err(|e| TryAgainLater(e.context("the database is not reachable")))?;
-    let (key, bounce_address) = (settings.secret_key.clone(), settings.bounce_address.clone());
-    let domain = settings.message_id_domain();
-    let kinds = crate::mail_kinds::all(settings);
+    let reader = Reader::of(settings);
     let tally = db::run(&pool, move |conn| {
-        let ingest = Ingest {
-            key: key.bytes(),
-            bounce_address: bounce_address.as_ref(),
-            message_id_domain: &domain,
-            kinds: &kinds,
-        };
+        let ingest = reader.ingest();
         let mut session = pop3::Session::open(&mailbox)?;
         let waiting = session.count()?;
         let mut tally: BTreeMap<&'static str, usize> = BTreeMap::new();
@@ -184,20 +199,10 @@ async fn ingest(settings: &Settings) -> anyhow::Result<()> {
     let pool = open_database(settings)
         .await
         .map_err(|e| TryAgainLater(e.context("the database is not reachable")))?;
-    let (key, bounce_address) = (settings.secret_key.clone(), settings.bounce_address.clone());
-    let domain = settings.message_id_domain();
-    let kinds = crate::mail_kinds::all(settings);
-    let done = db::run(&pool, move |conn| {
-        Ingest {
-            key: key.bytes(),
-            bounce_address: bounce_address.as_ref(),
-            message_id_domain: &domain,
-            kinds: &kinds,
-        }
-        .run(conn, &raw)
-    })
-    .await
-    .map_err(|e| TryAgainLater(e.context("could not record the message")))?;
+    let reader = Reader::of(settings);
+    let done = db::run(&pool, move |conn| reader.ingest().run(conn, &raw))
+        .await
+        .map_err(|e| TryAgainLater(e.context("could not record the message")))?;
     println!("{}", describe(&done));
     Ok(())
 }
