@@ -309,7 +309,7 @@ async fn the_service_log_holds_no_email_address_name_or_client_ip() {
     let (server, base) = serve(
         &app,
         &[
-            ("RUST_LOG", "info"),
+            ("RUST_LOG", "debug"),
             ("UNDERSIGN_TRUSTED_PROXIES", "127.0.0.1"),
         ],
     );
