@@ -61,6 +61,17 @@ pub const ADMIN_SUPPORTERS: &str = "/admin/supporters";
 pub const ADMIN_SUPPORTERS_IMPORT: &str = "/admin/supporters/import";
 pub const ADMIN_RETURNED: &str = "/admin/supporters/returned";
 
+/// `/admin/confirm`: the password asked for again.
+pub const ADMIN_CONFIRM: &str = "/admin/confirm";
+
+/// `/admin/confirm?next=…`, to come back to `next` (an admin path) afterwards.
+pub fn admin_confirm(next: &str) -> String {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("next", next)
+        .finish();
+    format!("{ADMIN_CONFIRM}?{query}")
+}
+
 /// `/admin/supporters/{id}`: one supporter's data, its export and erasure.
 pub fn admin_supporter(id: impl Display) -> String {
     format!("{ADMIN_SUPPORTERS}/{id}")

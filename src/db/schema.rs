@@ -347,6 +347,7 @@ diesel::table! {
         csrf_token -> Text,
         created_at -> Timestamptz,
         last_seen_at -> Timestamptz,
+        confirmed_at -> Timestamptz,
     }
 }
 

@@ -22,6 +22,7 @@ type SessionRow = (
     OrganizerId,
     String,
     Role,
+    DateTime<Utc>,
 );
 
 /// A signed-in organizer, as a request sees it.
@@ -31,6 +32,25 @@ pub struct Session {
     pub email: String,
     pub role: Role,
     pub csrf_token: String,
+    /// When the organizer last gave their password in this session.
+    pub confirmed_at: DateTime<Utc>,
+}
+
+/// How recently the password must have been given before a dangerous action.
+pub const CONFIRM_WITHIN: chrono::Duration = chrono::Duration::minutes(10);
+
+impl Session {
+    /// Whether the password was given within [`CONFIRM_WITHIN`] of `now`.
+    pub fn recently_confirmed(&self, now: DateTime<Utc>) -> bool {
+        now - self.confirmed_at <= CONFIRM_WITHIN
+    }
+}
+
+/// Notes that the organizer of session `id` gave their password again at `now`.
+pub fn confirm(conn: &mut PgConnection, id: &str, now: DateTime<Utc>) -> QueryResult<usize> {
+    diesel::update(organizer_sessions::table.find(tokens::hash(id)))
+        .set(organizer_sessions::confirmed_at.eq(now))
+        .execute(conn)
 }
 
 /// Starts a session for `organizer` and returns the id for the cookie. Any session id the
@@ -72,10 +92,12 @@ pub fn find(conn: &mut PgConnection, id: &str, now: DateTime<Utc>) -> QueryResul
             organizers::id,
             organizers::email,
             organizers::role,
+            organizer_sessions::confirmed_at,
         ))
         .first(conn)
         .optional()?;
-    let Some((created_at, last_seen_at, csrf_token, organizer_id, email, role)) = row else {
+    let Some((created_at, last_seen_at, csrf_token, organizer_id, email, role, confirmed_at)) = row
+    else {
         return Ok(None);
     };
     if now - last_seen_at > IDLE_TIMEOUT || now - created_at > ABSOLUTE_TIMEOUT {
@@ -92,6 +114,7 @@ pub fn find(conn: &mut PgConnection, id: &str, now: DateTime<Utc>) -> QueryResul
         email,
         role,
         csrf_token,
+        confirmed_at,
     }))
 }
 

@@ -59,6 +59,10 @@ pub enum PageError {
     /// 503: our fault (database down, a bug). The cause is logged, not shown.
     #[error("unavailable")]
     Unavailable(#[from] anyhow::Error),
+    /// 303 to the page that asks an organizer for their password again, then back to the
+    /// admin path given: nothing was done.
+    #[error("confirm first")]
+    ConfirmFirst(String),
 }
 
 impl PageError {
@@ -86,6 +90,10 @@ impl PageError {
                 "There were too many attempts. Please wait a little and try again.",
             ),
             PageError::Busy(why) => ("Please try again in a moment", why),
+            PageError::ConfirmFirst(_) => (
+                "Please confirm your password",
+                "This needs your password again: confirm it, then do it again. Nothing was changed.",
+            ),
             PageError::Unavailable(_) => (
                 "Please try again in a moment",
                 "We could not complete your request just now. Nothing was stored: please send it again in a few seconds.",
@@ -133,6 +141,11 @@ impl PageError {
                 header::HeaderValue::from(RETRY_AFTER_SECONDS),
             );
         }
+        if let PageError::ConfirmFirst(next) = self {
+            if let Ok(value) = header::HeaderValue::from_str(&crate::urls::admin_confirm(next)) {
+                response.headers_mut().insert(header::LOCATION, value);
+            }
+        }
         if let PageError::TooManyRequests { retry_after } = self {
             if let Ok(value) = header::HeaderValue::from_str(&retry_after.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
@@ -154,6 +167,7 @@ impl ResponseError for PageError {
             PageError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             PageError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             PageError::Busy(_) | PageError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            PageError::ConfirmFirst(_) => StatusCode::SEE_OTHER,
         }
     }
 

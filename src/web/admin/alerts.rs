@@ -79,6 +79,9 @@ fn not_found() -> PageError {
     }
 }
 
+/// Recipients above which sending asks for the password again.
+const CONFIRM_ABOVE: i64 = 10_000;
+
 fn alert_id(raw: &str) -> Result<AlertId, PageError> {
     uuid::Uuid::parse_str(raw)
         .map(AlertId)
@@ -421,6 +424,19 @@ pub async fn send(
         _ => When::Now,
     };
     let cap = state.settings.alert_cap;
+    // An alert to a crowd asks for the password again (an account taken over could mail them).
+    let alert = alert_id(&id)?;
+    let reach = db::run(&state.pool, move |conn| {
+        let Some(found) = crate::alerts::find(conn, alert)? else {
+            return anyhow::Ok(0);
+        };
+        let spec = crate::alerts::audience::Spec::of(&found);
+        anyhow::Ok(crate::alerts::audience::reach(conn, &spec, cap)?.recipients)
+    })
+    .await?;
+    if reach > CONFIRM_ABOVE {
+        me.require_confirmed(Role::Editor, &crate::urls::admin_alert(alert))?;
+    }
     let domain = state.message_id_domain.clone();
     let done = if matches!(when, When::At(_)) {
         "scheduled"

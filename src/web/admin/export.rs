@@ -26,7 +26,8 @@ pub async fn csv(
     me: Organizer,
     ManagedCampaign(c): ManagedCampaign,
 ) -> Result<HttpResponse, PageError> {
-    let organizer = me.require(Role::Editor)?.organizer_id;
+    let here = crate::urls::admin_campaign_part(c.slug(), "signatures.csv");
+    let organizer = me.require_confirmed(Role::Editor, &here)?.organizer_id;
     let slot = state.exports.take()?;
     let filename = format!("{}-signatures.csv", c.slug());
     let pages = Export {

@@ -252,6 +252,21 @@ pub struct Organizer(pub Session);
 
 impl Organizer {
     /// Refuses with 403 unless the organizer's role includes `role`.
+    /// [`Organizer::require`], and the password given within the last ten minutes; otherwise
+    /// the organizer is sent to give it again and come back to `next`.
+    pub fn require_confirmed(
+        &self,
+        role: crate::organizers::Role,
+        next: &str,
+    ) -> Result<&Session, PageError> {
+        let me = self.require(role)?;
+        if me.recently_confirmed(chrono::Utc::now()) {
+            Ok(me)
+        } else {
+            Err(PageError::ConfirmFirst(next.to_string()))
+        }
+    }
+
     pub fn require(&self, role: crate::organizers::Role) -> Result<&Session, PageError> {
         if self.0.role.allows(role) {
             Ok(&self.0)

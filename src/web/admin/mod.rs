@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod campaigns;
 pub mod chart;
+pub mod confirm;
 pub mod dashboard;
 pub mod deliveries;
 pub mod edit;
@@ -149,6 +150,8 @@ pub fn route_table() -> Vec<AdminRoute> {
             web::post().to(supporter::erase)
         }),
         get("/audit", || web::get().to(audit::list)),
+        get("/confirm", || web::get().to(confirm::show)),
+        post("/confirm", || web::post().to(confirm::confirm)),
         get("/account", || web::get().to(account::show)),
         post("/account/password", || {
             web::post().to(account::change_password)

@@ -73,8 +73,8 @@ pub async fn export(
     me: Organizer,
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let me = me.require(Role::Editor)?;
     let id = path_id(&id)?;
+    let me = me.require_confirmed(Role::Editor, &crate::urls::admin_supporter(id))?;
     let actor = Actor::Organizer(me.organizer_id);
     let doc = db::run(&state.pool, move |conn| record::export(conn, actor, id))
         .await
@@ -96,8 +96,8 @@ pub async fn erase(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let me = me.require(Role::Editor)?;
     let id = path_id(&id)?;
+    let me = me.require_confirmed(Role::Editor, &crate::urls::admin_supporter(id))?;
     let fields = Fields::from_request(&req, &body);
     if !fields.has("confirm") {
         let held = db::run(&state.pool, move |conn| record::held(conn, id))

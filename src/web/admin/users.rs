@@ -174,7 +174,9 @@ pub async fn change_role(
     id: web::Path<Uuid>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let by = me.require(Role::Owner)?.organizer_id;
+    let by = me
+        .require_confirmed(Role::Owner, crate::urls::ADMIN_USERS)?
+        .organizer_id;
     let role = role_field(&Fields::from_request(&req, &body))?;
     let id = OrganizerId(id.into_inner());
     change_account(&state, move |conn| {

@@ -3,6 +3,7 @@
 
 mod account;
 mod alerts;
+mod asking_again;
 mod audit_trail;
 mod auth;
 mod campaigns;

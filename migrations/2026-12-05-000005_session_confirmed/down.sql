@@ -1,0 +1,1 @@
+ALTER TABLE organizer_sessions DROP COLUMN confirmed_at;
