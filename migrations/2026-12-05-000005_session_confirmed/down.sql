@@ -1,1 +1,1 @@
-ALTER TABLE organizer_sessions DROP COLUMN confirmed_at;
+ALTER TABLE organizer_sessions DROP COLUMN confirmed_at, DROP COLUMN browser, DROP COLUMN public_id;

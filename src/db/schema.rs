@@ -348,6 +348,8 @@ diesel::table! {
         created_at -> Timestamptz,
         last_seen_at -> Timestamptz,
         confirmed_at -> Timestamptz,
+        browser -> Nullable<Text>,
+        public_id -> Uuid,
     }
 }
 

@@ -36,6 +36,57 @@ pub struct Session {
     pub confirmed_at: DateTime<Utc>,
 }
 
+/// How much of a browser's `User-Agent` the sessions list keeps.
+const BROWSER_CHARS: usize = 200;
+
+/// One open session, as the account page lists it.
+#[derive(Debug, Clone, Queryable)]
+pub struct Open {
+    pub public_id: uuid::Uuid,
+    pub started: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+    pub browser: Option<String>,
+    /// Whether it is the session looking at the list.
+    pub this_one: bool,
+}
+
+/// The open sessions of `organizer`, newest first; `current` is the id of the one asking.
+pub fn open(
+    conn: &mut PgConnection,
+    organizer: OrganizerId,
+    current: &str,
+) -> QueryResult<Vec<Open>> {
+    let now = Utc::now();
+    organizer_sessions::table
+        .filter(organizer_sessions::organizer_id.eq(organizer))
+        .filter(organizer_sessions::last_seen_at.ge(now - IDLE_TIMEOUT))
+        .filter(organizer_sessions::created_at.ge(now - ABSOLUTE_TIMEOUT))
+        .order(organizer_sessions::created_at.desc())
+        .select((
+            organizer_sessions::public_id,
+            organizer_sessions::created_at,
+            organizer_sessions::last_seen_at,
+            organizer_sessions::browser,
+            organizer_sessions::id_hash.eq(tokens::hash(current)),
+        ))
+        .load(conn)
+}
+
+/// Ends `organizer`'s session `public_id` (one of their own only); whether there was one.
+pub fn end_by_public_id(
+    conn: &mut PgConnection,
+    organizer: OrganizerId,
+    public_id: uuid::Uuid,
+) -> QueryResult<bool> {
+    diesel::delete(
+        organizer_sessions::table
+            .filter(organizer_sessions::organizer_id.eq(organizer))
+            .filter(organizer_sessions::public_id.eq(public_id)),
+    )
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
 /// How recently the password must have been given before a dangerous action.
 pub const CONFIRM_WITHIN: chrono::Duration = chrono::Duration::minutes(10);
 
@@ -59,6 +110,7 @@ pub fn start(
     conn: &mut PgConnection,
     organizer: &Organizer,
     previous: Option<&str>,
+    browser: Option<&str>,
 ) -> QueryResult<String> {
     if let Some(previous) = previous {
         end(conn, previous)?;
@@ -70,6 +122,8 @@ pub fn start(
             organizer_sessions::id_hash.eq(id_hash),
             organizer_sessions::organizer_id.eq(organizer.id),
             organizer_sessions::csrf_token.eq(csrf_token),
+            organizer_sessions::browser
+                .eq(browser.map(|b| b.chars().take(BROWSER_CHARS).collect::<String>())),
         ))
         .execute(conn)?;
     Ok(id)

@@ -46,6 +46,7 @@ pub fn create_owner(
     token: &str,
     email: &crate::domain::email::SignerEmail,
     password_hash: &str,
+    browser: Option<&str>,
 ) -> QueryResult<Option<String>> {
     use super::{audit, CreateError, Role};
     conn.transaction(|conn| {
@@ -65,7 +66,9 @@ pub fn create_owner(
             serde_json::json!({"organizer": id, "role": Role::Owner.as_str(), "setup": true}),
         )?;
         let organizer = super::find(conn, id)?.ok_or(diesel::result::Error::NotFound)?;
-        Ok(Some(super::sessions::start(conn, &organizer, None)?))
+        Ok(Some(super::sessions::start(
+            conn, &organizer, None, browser,
+        )?))
     })
 }
 

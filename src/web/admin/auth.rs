@@ -165,6 +165,7 @@ pub async fn login(
     let previous = req
         .cookie(guard::session_cookie(&state))
         .map(|c| c.value().to_string());
+    let browser = browser_of(&req);
     let session_id = db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
             throttle::succeeded(conn, &keys)?;
@@ -172,7 +173,12 @@ pub async fn login(
                 organizers::store_hash(conn, organizer.id, new)?;
             }
             crate::organizers::audit::sign_in(conn, Some(organizer.id), true, ip_hash)?;
-            anyhow::Ok(sessions::start(conn, &organizer, previous.as_deref())?)
+            anyhow::Ok(sessions::start(
+                conn,
+                &organizer,
+                previous.as_deref(),
+                browser.as_deref(),
+            )?)
         })
     })
     .await?;
@@ -186,6 +192,14 @@ pub async fn login(
         );
     }
     Ok(response)
+}
+
+/// The browser's own name for itself, for the account's list of sessions.
+pub(super) fn browser_of(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }
 
 /// Too many passwords are being checked at once: come back in a moment (503, `Retry-After`).
@@ -284,8 +298,15 @@ pub async fn setup(
                 .run(move || password::hash(&password_typed))
                 .await
                 .map_err(|_| busy())???;
+            let browser = browser_of(&req);
             let created = db::run(&state.pool, move |conn| {
-                anyhow::Ok(setup::create_owner(conn, &setup_token, &email, &hash)?)
+                anyhow::Ok(setup::create_owner(
+                    conn,
+                    &setup_token,
+                    &email,
+                    &hash,
+                    browser.as_deref(),
+                )?)
             })
             .await?;
             let Some(session_id) = created else {

@@ -98,11 +98,17 @@ pub async fn accept(
         .run(move || password::hash(&typed))
         .await
         .map_err(|_| super::auth::busy())???;
+    let browser = super::auth::browser_of(&req);
     let session = db::run(&state.pool, move |conn| {
         Ok(match invitations::accept(conn, &token, &hash) {
             Ok(Some((id, _role))) => {
                 let organizer = organizers::find(conn, id)?.ok_or(diesel::NotFound)?;
-                Ok(Some(sessions::start(conn, &organizer, None)?))
+                Ok(Some(sessions::start(
+                    conn,
+                    &organizer,
+                    None,
+                    browser.as_deref(),
+                )?))
             }
             Ok(None) => Ok(None),
             Err(CreateError::Storage(e)) => return Err(anyhow::Error::from(e)),

@@ -153,6 +153,9 @@ pub fn route_table() -> Vec<AdminRoute> {
         get("/confirm", || web::get().to(confirm::show)),
         post("/confirm", || web::post().to(confirm::confirm)),
         get("/account", || web::get().to(account::show)),
+        post("/account/sessions/{id}/end", || {
+            web::post().to(account::end_session)
+        }),
         post("/account/password", || {
             web::post().to(account::change_password)
         }),

@@ -119,3 +119,41 @@ async fn an_erasure_and_a_role_change_wait_for_the_password_and_change_nothing_m
         "no new owner"
     );
 }
+
+#[actix_web::test]
+async fn an_organizer_sees_where_they_are_signed_in_and_signs_out_another_browser() {
+    let app = spawn_app().await;
+    let here = app.admin(Role::Owner).await;
+    let (there, signed) = app.sign_in("owner@rivercommons.example", PASSWORD).await;
+    assert_eq!(signed.status().as_u16(), 303);
+    assert_eq!(there.get("/admin").await.status().as_u16(), 200);
+
+    let account = here.page("/admin/account").await;
+    assert_eq!(account.matches("<td>this one</td>").count(), 1, "{account}");
+    let end = account
+        .split("action=\"")
+        .find(|part| part.contains("/end\""))
+        .map(|part| part.split('"').next().unwrap().to_string())
+        .expect("a way to end the other session");
+    assert_eq!(here.post(&end, &[]).await.status().as_u16(), 303);
+    assert_eq!(
+        there.get("/admin").await.status().as_u16(),
+        303,
+        "signed out there"
+    );
+    assert_eq!(
+        here.get("/admin").await.status().as_u16(),
+        200,
+        "still signed in here"
+    );
+
+    // Nobody ends a session of someone else's.
+    app.organizer_account("ed@rivercommons.example", Role::Editor)
+        .await;
+    let (ed, _) = app.sign_in("ed@rivercommons.example", PASSWORD).await;
+    let mine = here.page("/admin/account").await;
+    assert_eq!(mine.matches("/end\"").count(), 0);
+    let eds = ed.page("/admin/account").await;
+    assert!(eds.contains("<td>this one</td>"));
+    assert_eq!(ed.post(&end, &[]).await.status().as_u16(), 404);
+}
