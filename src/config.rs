@@ -70,7 +70,13 @@ pub struct Settings {
     /// `UNDERSIGN_RETENTION_DAYS`: days after a campaign closes that its signatures keep
     /// their names, postcodes, comments and IP hashes (then `deliver` anonymises them).
     pub retention_days: u32,
+    /// `UNDERSIGN_FLAG_HOURLY`: signatures from one IP hash or e-mail domain in one hour above
+    /// which a campaign's dashboard flags it.
+    pub flag_hourly: u32,
 }
+
+/// Signatures from one IP hash or domain in an hour above which a dashboard flags them.
+pub const DEFAULT_FLAG_HOURLY: u32 = 100;
 
 /// Days after a campaign closes that its signatures keep the signers' details.
 pub const DEFAULT_RETENTION_DAYS: u32 = 180;
@@ -183,6 +189,19 @@ impl Settings {
                 })?,
             None => DEFAULT_RETENTION_DAYS,
         };
+        let flag_hourly = match var("UNDERSIGN_FLAG_HOURLY") {
+            Some(v) => v
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "UNDERSIGN_FLAG_HOURLY must be a number of signatures above 0, such as 100"
+                    )
+                })?,
+            None => DEFAULT_FLAG_HOURLY,
+        };
         let settings = Settings {
             database: var("DATABASE_URL")
                 .map(|url| DatabaseSource::Url(url.into()))
@@ -208,6 +227,7 @@ impl Settings {
             bounce_address,
             bounce_mailbox,
             retention_days,
+            flag_hourly,
         };
         settings.check()?;
         Ok(settings)

@@ -30,6 +30,7 @@ pub struct DeliveryWorker {
 pub struct DueWork {
     pub cap: AlertCap,
     pub retention_days: u32,
+    pub flag_hourly: u32,
 }
 
 impl DueWork {
@@ -37,6 +38,7 @@ impl DueWork {
         DueWork {
             cap: settings.alert_cap,
             retention_days: settings.retention_days,
+            flag_hourly: settings.flag_hourly,
         }
     }
 }
@@ -89,6 +91,7 @@ async fn run_due(pool: &DbPool, drain: &Drain, due: DueWork) {
     let done = db::run(pool, move |conn| {
         crate::batches::run_due(conn, now, &domain, false)?;
         crate::signatures::retention::run(conn, now, due.retention_days, false)?;
+        crate::signatures::surges::run(conn, now, due.flag_hourly)?;
         anyhow::Ok(crate::alerts::due::run_due(conn, now, due.cap, &domain)?)
     })
     .await;

@@ -15,8 +15,7 @@ pub async fn run(
     let report = deliver::run(
         &pool,
         &drain,
-        settings.alert_cap,
-        settings.retention_days,
+        crate::worker::DueWork::of(settings),
         dry_run,
         max_seconds,
     )

@@ -299,6 +299,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    campaign_flags (campaign_id, what, value, hour) {
+        campaign_id -> Uuid,
+        what -> Text,
+        value -> Text,
+        hour -> Timestamptz,
+        signatures -> Int4,
+    }
+}
+
+diesel::table! {
     campaign_hourly (campaign_id, hour) {
         campaign_id -> Uuid,
         hour -> Timestamptz,
@@ -408,6 +418,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     bounces,
     campaign_counters,
     campaign_countries,
+    campaign_flags,
     campaign_hourly,
     campaign_tallies,
     campaigns,

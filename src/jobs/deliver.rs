@@ -6,7 +6,6 @@
 use crate::alerts::{self, due::DueAlerts};
 use crate::batches::{self, CampaignDelivery};
 use crate::db::{self, DbPool};
-use crate::domain::alert_cap::AlertCap;
 use crate::mail::drain::{Drain, DrainError, DrainReport};
 use crate::mail::outbox;
 use crate::signatures::retention::{self, Anonymised};
@@ -31,8 +30,7 @@ pub struct DeliverReport {
 pub async fn run(
     pool: &DbPool,
     drain: &Drain,
-    cap: AlertCap,
-    retention_days: u32,
+    due: crate::worker::DueWork,
     dry_run: bool,
     max_seconds: Option<u64>,
 ) -> Result<DeliverReport, DrainError> {
@@ -45,7 +43,7 @@ pub async fn run(
         anyhow::Ok(retention::run(
             conn,
             chrono::Utc::now(),
-            retention_days,
+            due.retention_days,
             dry_run,
         )?)
     })
@@ -65,13 +63,14 @@ pub async fn run(
         anyhow::Ok(alerts::due::run_due(
             conn,
             chrono::Utc::now(),
-            cap,
+            due.cap,
             &domain,
         )?)
     })
     .await?;
-    db::run(pool, |conn| {
+    db::run(pool, move |conn| {
         let now = chrono::Utc::now();
+        crate::signatures::surges::run(conn, now, due.flag_hourly)?;
         crate::rate_limit::forget_before(conn, now - chrono::Duration::days(2))?;
         crate::organizers::resets::forget_before(conn, now - chrono::Duration::days(1))?;
         anyhow::Ok(())

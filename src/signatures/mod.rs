@@ -11,6 +11,7 @@ mod release;
 pub mod retention;
 mod sign;
 mod state;
+pub mod surges;
 
 pub use confirm::{confirm, link_state, Confirmed, LinkState, CONFIRM_GRACE_HOURS};
 pub use invalidate::{invalidate, InvalidateError, Invalidated};

@@ -298,6 +298,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         bounce_address: Some(BounceAddress::parse(BOUNCE_ADDRESS).expect("a bounce address")),
         bounce_mailbox: None,
         retention_days: undersign::signatures::retention::DEFAULT_DAYS,
+        flag_hourly: undersign::config::DEFAULT_FLAG_HOURLY,
     };
     let pool = db::connect(&SecretString::from(db.url.clone()), 8).expect("pool");
     let mailer = Mailer::new(&settings.mail, &settings.from, SEND_CONNECTIONS)

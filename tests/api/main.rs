@@ -32,3 +32,4 @@ mod signing;
 mod smtp_server;
 mod stored;
 mod supporters;
+mod surges;

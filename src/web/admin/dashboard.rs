@@ -44,6 +44,8 @@ struct DashboardPage<'a> {
     deliveries: Summary,
     /// When its signatures are anonymised, or why not.
     retention: String,
+    /// Surges `deliver` flagged in the last week.
+    flags: Vec<crate::signatures::surges::Flag>,
 }
 
 pub async fn show(
@@ -53,14 +55,17 @@ pub async fn show(
 ) -> Result<HttpResponse, PageError> {
     let now = Utc::now();
     let c2 = c.clone();
-    let f = db::run(&state.pool, move |conn| {
-        figures::figures(conn, &c2, chart::since(now), RECENT)
+    let (f, flags) = db::run(&state.pool, move |conn| {
+        let f = figures::figures(conn, &c2, chart::since(now), RECENT)?;
+        let flags = crate::signatures::surges::of(conn, c2.id(), now)?;
+        anyhow::Ok((f, flags))
     })
     .await?;
     page::ok(
         DashboardPage {
             recent: SignatureTable::new(&me.0, &c, f.recent, false),
             deliveries: Summary::of(&f.log),
+            flags,
             retention: crate::signatures::retention::plan(
                 c.row.closed_at,
                 c.row.retention_hold,

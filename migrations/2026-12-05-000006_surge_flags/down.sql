@@ -1,0 +1,2 @@
+DROP INDEX signatures_campaign_created;
+DROP TABLE campaign_flags;
