@@ -136,6 +136,25 @@ fn received_by<'a>(messages: &'a [ReceivedMessage], to: &str) -> &'a ReceivedMes
         .unwrap_or_else(|| panic!("nothing reached {to}"))
 }
 
+/// A campaign with one official, three signatures cut and delivered to them: its slug and
+/// the message the official's server took.
+async fn petition_to(app: &TestApp, name: &str, email: &str) -> (String, ReceivedMessage) {
+    let slug = app
+        .import(&crate::batches::letter("manual", &[(name, email)]), true)
+        .await;
+    crate::batches::add_signatures(app, &slug, 1, 3, true);
+    let cut = undersign(app)
+        .args(["campaign", "deliver-now", &slug])
+        .output()
+        .unwrap();
+    assert!(cut.status.success());
+    app.make_outbox_due();
+    app.drain().await;
+    let sent = app.smtp.messages();
+    let batch = received_by(&sent, email).clone();
+    (slug, batch)
+}
+
 async fn alert_to_three(app: &TestApp, subject: &str) -> Vec<ReceivedMessage> {
     let id = draft(app, "", subject).await;
     send_now(app, id).await;
@@ -347,22 +366,8 @@ async fn three_soft_bounces_in_an_addresss_last_five_messages_suppress_it() {
 #[actix_web::test]
 async fn a_hard_bounce_from_an_officials_server_marks_the_target_failed_as_a_5xx_does() {
     let app = spawn_app().await;
-    let slug = app
-        .import(
-            &crate::batches::letter("manual", &[("Marta Kovač", "minister@energy.example")]),
-            true,
-        )
-        .await;
-    crate::batches::add_signatures(&app, &slug, 1, 3, true);
-    let cut = undersign(&app)
-        .args(["campaign", "deliver-now", &slug])
-        .output()
-        .unwrap();
-    assert!(cut.status.success());
-    app.make_outbox_due();
-    app.drain().await;
-    let sent = app.smtp.messages();
-    let batch = received_by(&sent, "minister@energy.example");
+    let (_, batch) = petition_to(&app, "Marta Kovač", "minister@energy.example").await;
+    let batch = &batch;
     let said = stdout(&ingest(
         &app,
         &postfix_dsn(batch, "5.2.1", "550 5.2.1 Mailbox disabled"),
@@ -559,26 +564,8 @@ async fn an_alert_pauses_itself_once_complaints_pass_a_tenth_of_a_percent_of_a_t
 #[actix_web::test]
 async fn the_delivery_log_shows_what_an_officials_server_sent_back_after_taking_the_petition() {
     let app = spawn_app().await;
-    let slug = app
-        .import(
-            &crate::batches::letter("manual", &[("Ivo Horvat", "ivo@parliament.example")]),
-            true,
-        )
-        .await;
-    crate::batches::add_signatures(&app, &slug, 1, 2, true);
-    let cut = undersign(&app)
-        .args(["campaign", "deliver-now", &slug])
-        .output()
-        .unwrap();
-    assert!(cut.status.success());
-    app.make_outbox_due();
-    app.drain().await;
-    let sent = app.smtp.messages();
-    let dsn = postfix_dsn(
-        received_by(&sent, "ivo@parliament.example"),
-        "4.2.2",
-        "452 4.2.2 Mailbox full, will retry",
-    );
+    let (slug, batch) = petition_to(&app, "Ivo Horvat", "ivo@parliament.example").await;
+    let dsn = postfix_dsn(&batch, "4.2.2", "452 4.2.2 Mailbox full, will retry");
     assert!(stdout(&ingest(&app, &dsn)).starts_with("soft bounce 4.2.2"));
     let log = stdout(
         &undersign(&app)
