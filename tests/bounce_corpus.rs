@@ -120,7 +120,7 @@ fn every_class_is_in_the_corpus_and_every_file_is_labelled() {
 fn a_cut_or_mangled_message_is_read_as_something_never_a_crash() {
     // An MTA retries a pipe that crashed, for days: every input must come back as a class.
     let (dir, labels) = corpus();
-    let mut seed: u64 = 0x5eed_b0_0c;
+    let mut seed: u64 = 0x5eed_b00c;
     let mut next = move || {
         seed ^= seed << 13;
         seed ^= seed >> 7;
