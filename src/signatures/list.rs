@@ -21,12 +21,33 @@ pub enum Listing {
     /// Every signature, newest first.
     All,
     /// Held signatures, and those waiting for a confirmation the daily mail cap kept back,
-    /// newest first.
-    Held,
+    /// newest first, narrowed by the filter.
+    Held(HeldFilter),
     /// Names starting with this text (case-insensitive), in name order.
     NamePrefix(String),
     /// The signatures of the supporter with this canonical address (a few rows at most).
     Email(String),
+}
+
+/// What the held list is narrowed to; an empty part narrows nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct HeldFilter {
+    /// The start of the name (case-insensitive).
+    pub name: String,
+    /// The e-mail domain, e.g. `mailinator.com`.
+    pub domain: String,
+    /// The keyed hash of the IP address, as the list shows it.
+    pub ip: String,
+    /// Submitted at or after this time.
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Submitted before this time.
+    pub until: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl HeldFilter {
+    pub fn is_empty(&self) -> bool {
+        *self == HeldFilter::default()
+    }
 }
 
 impl Listing {
@@ -157,16 +178,25 @@ pub fn page(
             after_id("<")
         ),
         // Each half reads its own partial index.
-        Listing::Held => format!(
+        // The filter travels as JSON in $4.
+        Listing::Held(_) => format!(
             "SELECT * FROM ( \
-               ({COLUMNS} WHERE s.campaign_id = $1 AND s.state = 'held' {after} \
+               ({COLUMNS} WHERE s.campaign_id = $1 AND s.state = 'held' {after} {matching} \
                 ORDER BY s.id DESC LIMIT $2) \
                UNION ALL \
                ({COLUMNS} WHERE s.campaign_id = $1 AND s.mail_capped_at IS NOT NULL \
-                  AND s.state = 'counted' AND s.confirmed_at IS NULL {after} \
+                  AND s.state = 'counted' AND s.confirmed_at IS NULL {after} {matching} \
                 ORDER BY s.id DESC LIMIT $2) \
              ) s ORDER BY s.id DESC LIMIT $2",
-            after = after_id("<")
+            after = after_id("<"),
+            matching = "AND starts_with(lower(s.name), lower($4::jsonb->>'name')) \
+                AND ($4::jsonb->>'domain' = '' \
+                     OR split_part(p.email_canonical, '@', 2) = lower($4::jsonb->>'domain')) \
+                AND ($4::jsonb->>'ip' = '' OR s.ip_hash = $4::jsonb->>'ip') \
+                AND (jsonb_typeof($4::jsonb->'since') IS DISTINCT FROM 'string' \
+                     OR s.created_at >= ($4::jsonb->>'since')::timestamptz) \
+                AND (jsonb_typeof($4::jsonb->'until') IS DISTINCT FROM 'string' \
+                     OR s.created_at < ($4::jsonb->>'until')::timestamptz)"
         ),
         // The two halves read the one-per-supporter index and the held index.
         Listing::Email(_) => format!(
@@ -198,9 +228,14 @@ pub fn page(
             )
         }
     };
+    let filter;
     let text = match listing {
         Listing::Email(t) | Listing::NamePrefix(t) => t.as_str(),
-        Listing::All | Listing::Held => "",
+        Listing::Held(f) => {
+            filter = serde_json::to_string(f).unwrap_or_else(|_| "{}".into());
+            filter.as_str()
+        }
+        Listing::All => "",
     };
     let mut rows: Vec<Listed> = diesel::sql_query(sql)
         .bind::<SqlUuid, _>(campaign.0)

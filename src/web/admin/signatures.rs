@@ -13,7 +13,7 @@ use crate::domain::slug::Slug;
 use crate::organizers::audit::Actor;
 use crate::organizers::sessions::Session;
 use crate::organizers::Role;
-use crate::signatures::list::{self, Listed, Listing};
+use crate::signatures::list::{self, HeldFilter, Listed, Listing};
 use crate::signatures::{self, InvalidateError, ReleaseError, SignatureState};
 use crate::web::errors::PageError;
 use crate::web::{urls, AppState};
@@ -36,6 +36,8 @@ struct ListPage<'a> {
     /// What the last action here did (after a release or an invalidation).
     notice: Option<&'static str>,
     table: SignatureTable<'a>,
+    /// The held list's filter as typed.
+    filter: &'a Params,
     next: Option<String>,
     first: Option<String>,
 }
@@ -72,6 +74,61 @@ pub struct Params {
     /// invalidation (`invalidated`, `invalidated-delivered`).
     #[serde(default)]
     done: String,
+    /// The held list's filter: name start, e-mail domain, IP hash, and a time window
+    /// (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`, UTC).
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    domain: String,
+    #[serde(default)]
+    ip: String,
+    #[serde(default)]
+    since: String,
+    #[serde(default)]
+    until: String,
+}
+
+/// A time as the filter's date or datetime-local field sends it, in UTC.
+fn filter_time(
+    text: &str,
+    end_of_day: bool,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if let Ok(t) = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M") {
+        return Ok(Some(t.and_utc()));
+    }
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map(|d| {
+            let day = if end_of_day {
+                d.succ_opt().unwrap_or(d)
+            } else {
+                d
+            };
+            Some(day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())
+        })
+        .map_err(|_| format!("{text:?} is not a date such as 2026-12-04."))
+}
+
+impl Params {
+    fn held_filter(&self) -> Result<HeldFilter, String> {
+        let short = |s: &str| s.trim().chars().take(200).collect::<String>();
+        if [&self.name, &self.domain, &self.ip]
+            .iter()
+            .any(|s| s.chars().any(char::is_control))
+        {
+            return Err("Please filter without control characters.".into());
+        }
+        Ok(HeldFilter {
+            name: short(&self.name),
+            domain: short(&self.domain).trim_start_matches('@').to_lowercase(),
+            ip: short(&self.ip),
+            since: filter_time(&self.since, false)?,
+            until: filter_time(&self.until, true)?,
+        })
+    }
 }
 
 pub async fn list(
@@ -110,7 +167,7 @@ async fn show(
     };
     let q = if held_only { "" } else { params.q.trim() };
     let listing = match Listing::search(q) {
-        _ if held_only => Ok(Listing::Held),
+        _ if held_only => params.held_filter().map(Listing::Held),
         Ok(Listing::Email(_)) if !me.0.role.allows(Role::Editor) => Err(
             "Searching by e-mail address is for editors and owners. Search by name instead."
                 .to_string(),
@@ -141,6 +198,19 @@ async fn show(
         if !q.is_empty() {
             query.append_pair("q", q);
         }
+        if held_only {
+            for (name, value) in [
+                ("name", &params.name),
+                ("domain", &params.domain),
+                ("ip", &params.ip),
+                ("since", &params.since),
+                ("until", &params.until),
+            ] {
+                if !value.trim().is_empty() {
+                    query.append_pair(name, value.trim());
+                }
+            }
+        }
         if let Some(after) = after {
             query.append_pair("after", &after.to_string());
         }
@@ -156,6 +226,7 @@ async fn show(
         q,
         error,
         notice: notice(&params.done),
+        filter: &params,
         next: found.next.map(|id| link(Some(id))),
         first: after.map(|_| link(None)),
         table: SignatureTable::new(&me.0, &c, found.rows, true),
