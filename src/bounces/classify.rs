@@ -73,10 +73,16 @@ pub struct Report {
 pub fn classify(raw: &[u8]) -> Report {
     let text = String::from_utf8_lossy(raw).into_owned();
     let Some(message) = MessageParser::default().parse(raw) else {
-        return unreadable(text, None);
+        return Report {
+            text,
+            ..report(Class::Unreadable, None, None)
+        };
     };
     if message.parts.is_empty() || raw.iter().all(u8::is_ascii_whitespace) {
-        return unreadable(text, None);
+        return Report {
+            text,
+            ..report(Class::Unreadable, None, None)
+        };
     }
     let own_id = message.message_id().map(|id| format!("<{id}>"));
     let mut report = read(&message, &text);
@@ -86,19 +92,8 @@ pub fn classify(raw: &[u8]) -> Report {
     report
 }
 
-fn unreadable(text: String, message_id: Option<String>) -> Report {
-    Report {
-        class: Class::Unreadable,
-        status: None,
-        detail: None,
-        original_ids: Vec::new(),
-        message_id,
-        text,
-    }
-}
-
 fn read(message: &Message<'_>, text: &str) -> Report {
-    let blank = || unreadable(String::new(), None);
+    let blank = || report(Class::Unreadable, None, None);
     let report_type = message
         .content_type()
         .filter(|ct| ct.ctype().eq_ignore_ascii_case("multipart"))
@@ -113,35 +108,23 @@ fn read(message: &Message<'_>, text: &str) -> Report {
         }
     }
     if report_type.as_deref() == Some("feedback-report") {
-        return Report {
-            class: Class::Complaint,
-            ..blank()
-        };
+        return report(Class::Complaint, None, None);
     }
     let subject = message.subject().unwrap_or_default().to_lowercase();
     let from = sender(message);
     let body = body_text(message);
     // Microsoft's older feedback loop: the message attached, no report part.
     if from.contains("staff@hotmail.com") || subject.starts_with("complaint about message from") {
-        return Report {
-            class: Class::Complaint,
-            ..blank()
-        };
+        return report(Class::Complaint, None, None);
     }
     if looks_like_bounce(&from, &subject, &body) {
         return non_standard(&subject, &body).unwrap_or_else(blank);
     }
     if is_auto_reply(text, &subject, &body) {
-        return Report {
-            class: Class::AutoReply,
-            ..blank()
-        };
+        return report(Class::AutoReply, None, None);
     }
     if subject.trim() == "unsubscribe" {
-        return Report {
-            class: Class::Unsubscribe,
-            ..blank()
-        };
+        return report(Class::Unsubscribe, None, None);
     }
     blank()
 }
@@ -214,14 +197,7 @@ fn feedback(fields: &str) -> Report {
         Some("not-spam") => Class::Unreadable,
         _ => Class::Complaint,
     };
-    Report {
-        class,
-        status: None,
-        detail: kind.map(|k| format!("feedback report: {k}")),
-        original_ids: Vec::new(),
-        message_id: None,
-        text: String::new(),
-    }
+    report(class, None, kind.map(|k| format!("feedback report: {k}")))
 }
 
 /// RFC 3464: the per-recipient groups after the per-message one; the first that failed or
@@ -261,23 +237,9 @@ fn delivery_status(fields: &str) -> Option<Report> {
                 _ => continue,
             },
         };
-        return Some(Report {
-            class,
-            status,
-            detail: diagnostic,
-            original_ids: Vec::new(),
-            message_id: None,
-            text: String::new(),
-        });
+        return Some(report(class, status, diagnostic));
     }
-    delivered.map(|(status, detail)| Report {
-        class: Class::Delivered,
-        status,
-        detail,
-        original_ids: Vec::new(),
-        message_id: None,
-        text: String::new(),
-    })
+    delivered.map(|(status, detail)| report(Class::Delivered, status, detail))
 }
 
 fn clean_diagnostic(value: &str) -> String {
@@ -496,6 +458,8 @@ fn smtp_reply_in(body: &str) -> Option<String> {
     })
 }
 
+/// A report of `class`; the original's ids, its own id and its text are filled in by
+/// [`classify`].
 fn report(class: Class, status: Option<String>, detail: Option<String>) -> Report {
     Report {
         class,

@@ -37,86 +37,64 @@ impl Actor {
     }
 }
 
-/// What was done; stored by its name (`audit_log.action`), which the audit page shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Create,
-    Edit,
-    Launch,
-    Close,
-    Reopen,
-    Archive,
-    Unarchive,
-    Delete,
-    DeliverNow,
-    SendTest,
-    RetryTarget,
-    Release,
-    Invalidate,
-    Export,
-    AddOrganizer,
-    Invite,
-    RevokeInvitation,
-    Join,
-    Role,
-    Remove,
-    ChangePassword,
-    PasswordResetRequested,
-    PasswordReset,
-    CreateAlert,
-    EditAlert,
-    TestAlert,
-    SendAlert,
-    PauseAlert,
-    ResumeAlert,
-    CancelAlert,
-    ImportSupporters,
-    ExportSupporter,
-    EraseSupporter,
-    SignIn,
-    SignInFailed,
+/// Declares the actions and their stored names in one table.
+macro_rules! actions {
+    ($($variant:ident => $name:literal,)*) => {
+        /// What was done; stored by its name (`audit_log.action`), which the audit page shows.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Action {
+            $($variant,)*
+        }
+
+        impl Action {
+            /// Every action, in the table's order (the audit page's filter offers them).
+            pub const ALL: &'static [Action] = &[$(Action::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Action::$variant => $name,)*
+                }
+            }
+        }
+    };
 }
 
-impl Action {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Create => "create",
-            Action::Edit => "edit",
-            Action::Launch => "launch",
-            Action::Close => "close",
-            Action::Reopen => "reopen",
-            Action::Archive => "archive",
-            Action::Unarchive => "unarchive",
-            Action::Delete => "delete",
-            Action::DeliverNow => "deliver-now",
-            Action::SendTest => "send-test",
-            Action::RetryTarget => "retry-target",
-            Action::Release => "release",
-            Action::Invalidate => "invalidate",
-            Action::Export => "export",
-            Action::AddOrganizer => "add organizer",
-            Action::Invite => "invite",
-            Action::RevokeInvitation => "revoke invitation",
-            Action::Join => "join",
-            Action::Role => "role",
-            Action::Remove => "remove",
-            Action::ChangePassword => "change password",
-            Action::PasswordResetRequested => "password reset requested",
-            Action::PasswordReset => "password reset",
-            Action::CreateAlert => "create alert",
-            Action::EditAlert => "edit alert",
-            Action::TestAlert => "test alert",
-            Action::SendAlert => "send alert",
-            Action::PauseAlert => "pause alert",
-            Action::ResumeAlert => "resume alert",
-            Action::CancelAlert => "cancel alert",
-            Action::ImportSupporters => "import supporters",
-            Action::ExportSupporter => "export supporter",
-            Action::EraseSupporter => "erase supporter",
-            Action::SignIn => "sign in",
-            Action::SignInFailed => "sign-in failed",
-        }
-    }
+actions! {
+    Create => "create",
+    Edit => "edit",
+    Launch => "launch",
+    Close => "close",
+    Reopen => "reopen",
+    Archive => "archive",
+    Unarchive => "unarchive",
+    Delete => "delete",
+    DeliverNow => "deliver-now",
+    SendTest => "send-test",
+    RetryTarget => "retry-target",
+    Release => "release",
+    Invalidate => "invalidate",
+    Export => "export",
+    AddOrganizer => "add organizer",
+    Invite => "invite",
+    RevokeInvitation => "revoke invitation",
+    Join => "join",
+    Role => "role",
+    Remove => "remove",
+    ChangePassword => "change password",
+    PasswordResetRequested => "password reset requested",
+    PasswordReset => "password reset",
+    CreateAlert => "create alert",
+    EditAlert => "edit alert",
+    TestAlert => "test alert",
+    SendAlert => "send alert",
+    PauseAlert => "pause alert",
+    ResumeAlert => "resume alert",
+    CancelAlert => "cancel alert",
+    ImportSupporters => "import supporters",
+    ExportSupporter => "export supporter",
+    EraseSupporter => "erase supporter",
+    SignIn => "sign in",
+    SignInFailed => "sign-in failed",
 }
 
 /// Records that `actor` did `action` (to `campaign`, when it concerns one) with `detail`.
@@ -214,47 +192,7 @@ pub struct Filter {
 
 /// Every action's name, for the filter's choices.
 pub fn action_names() -> Vec<&'static str> {
-    use Action::*;
-    [
-        Create,
-        Edit,
-        Launch,
-        Close,
-        Reopen,
-        Archive,
-        Unarchive,
-        Delete,
-        DeliverNow,
-        SendTest,
-        RetryTarget,
-        Release,
-        Invalidate,
-        Export,
-        AddOrganizer,
-        Invite,
-        RevokeInvitation,
-        Join,
-        Role,
-        Remove,
-        ChangePassword,
-        PasswordResetRequested,
-        PasswordReset,
-        CreateAlert,
-        EditAlert,
-        TestAlert,
-        SendAlert,
-        PauseAlert,
-        ResumeAlert,
-        CancelAlert,
-        ImportSupporters,
-        ExportSupporter,
-        EraseSupporter,
-        SignIn,
-        SignInFailed,
-    ]
-    .into_iter()
-    .map(Action::as_str)
-    .collect()
+    Action::ALL.iter().map(|a| a.as_str()).collect()
 }
 
 /// Up to `size` entries older than `before` (all, without it) that match `filter`, newest

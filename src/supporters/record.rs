@@ -137,21 +137,18 @@ pub fn erase(conn: &mut PgConnection, actor: Actor, id: Uuid) -> Result<Erased, 
         .bind::<Text, _>(&email)
         .bind::<Text, _>(&erased_address)
         .execute(conn)?;
-        // What came back about them, and anything kept that names them.
+        // What came back about them, and anything kept that names them (as written, or in
+        // lower case).
         diesel::sql_query(
             "UPDATE bounces SET message = NULL, detail = NULL \
              WHERE outbox_id IN (SELECT id FROM outbox WHERE supporter_id = $1 OR recipient = $3) \
-                OR (message IS NOT NULL AND position(convert_to(lower($2), 'UTF8') IN message) > 0)",
+                OR (message IS NOT NULL \
+                    AND (position(convert_to($2, 'UTF8') IN message) > 0 \
+                         OR position(convert_to(lower($2), 'UTF8') IN message) > 0))",
         )
         .bind::<SqlUuid, _>(id)
         .bind::<Text, _>(&email)
         .bind::<Text, _>(&erased_address)
-        .execute(conn)?;
-        diesel::sql_query(
-            "UPDATE bounces SET message = NULL \
-             WHERE message IS NOT NULL AND position(convert_to($1, 'UTF8') IN message) > 0",
-        )
-        .bind::<Text, _>(&email)
         .execute(conn)?;
         let signatures = anonymise(conn, Whose::Supporter(id))?;
         diesel::sql_query(

@@ -5,7 +5,7 @@ use super::form::Fields;
 use super::guard::Organizer;
 use super::page;
 use crate::db;
-use crate::organizers::password::{self, Verified};
+use crate::organizers::password;
 use crate::organizers::sessions::{self, Open, Session};
 use crate::organizers::{self, Role};
 use crate::web::errors::PageError;
@@ -100,18 +100,10 @@ pub async fn change_password(
         None
     };
     let id = me.organizer_id;
-    let stored = db::run(&state.pool, move |conn| {
-        anyhow::Ok(organizers::find(conn, id)?.map(|o| o.password_hash))
-    })
-    .await?;
-    let verified = state
-        .hashing
-        .run(move || password::verify(&current, stored.as_deref()))
-        .await
-        .map_err(|_| super::auth::busy())??;
-    let problem = match (verified, problem) {
-        (Verified::No, _) => Some("The current password is not right."),
-        (_, problem) => problem,
+    let right = super::auth::is_own_password(&state, id, current).await?;
+    let problem = match (right, problem) {
+        (false, _) => Some("The current password is not right."),
+        (true, problem) => problem,
     };
     if let Some(problem) = problem {
         let sessions = open_sessions(&state, &req, &me).await?;

@@ -105,8 +105,8 @@ pub async fn login(
     let fields = Fields::from_request(&req, &body);
     let email = fields.get("email").trim().to_string();
     let password_typed = fields.get("password").to_string();
-    let network =
-        client_ip(&req, &state.settings).map(|ip| limit_key(ip, state.settings.ipv6_limit_prefix));
+    let ip = client_ip(&req, &state.settings);
+    let network = ip.map(|ip| limit_key(ip, state.settings.ipv6_limit_prefix));
     let keys = throttle::keys(
         state.settings.secret_key.bytes(),
         &email,
@@ -134,7 +134,7 @@ pub async fn login(
         .run(move || password::verify(&password_typed, stored.as_deref()))
         .await
         .map_err(|_| busy())??;
-    let ip_hash = client_ip(&req, &state.settings).map(|ip| {
+    let ip_hash = ip.map(|ip| {
         crate::tokens::keyed_hash(state.settings.secret_key.bytes(), &format!("audit-ip:{ip}"))
     });
     let who = organizer.as_ref().map(|o| o.id);
@@ -192,6 +192,25 @@ pub async fn login(
         );
     }
     Ok(response)
+}
+
+/// Whether `typed` is the password of organizer `id` (checked off the executor, on the
+/// password-hashing pool).
+pub(super) async fn is_own_password(
+    state: &AppState,
+    id: crate::db::types::OrganizerId,
+    typed: String,
+) -> Result<bool, PageError> {
+    let stored = db::run(&state.pool, move |conn| {
+        anyhow::Ok(organizers::find(conn, id)?.map(|o| o.password_hash))
+    })
+    .await?;
+    let verified = state
+        .hashing
+        .run(move || password::verify(&typed, stored.as_deref()))
+        .await
+        .map_err(|_| busy())??;
+    Ok(verified != Verified::No)
 }
 
 /// The browser's own name for itself, for the account's list of sessions.

@@ -7,9 +7,8 @@ use super::form::Fields;
 use super::guard::{self, Organizer};
 use super::page;
 use crate::db;
-use crate::organizers::password::{self, Verified};
 use crate::organizers::sessions::{self, Session};
-use crate::organizers::{self, throttle, Role};
+use crate::organizers::{throttle, Role};
 use crate::urls;
 use crate::web::client_ip::{client_ip, limit_key};
 use crate::web::errors::PageError;
@@ -65,24 +64,17 @@ pub async fn confirm(
         network.as_deref(),
     );
     let (id, now) = (me.organizer_id, chrono::Utc::now());
-    let (blocked, stored) = {
+    let blocked = {
         let keys = keys.clone();
         db::run(&state.pool, move |conn| {
-            let blocked = throttle::begin_attempt(conn, &keys, now)?;
-            let stored = organizers::find(conn, id)?.map(|o| o.password_hash);
-            anyhow::Ok((blocked, stored))
+            anyhow::Ok(throttle::begin_attempt(conn, &keys, now)?)
         })
         .await?
     };
     if let Some(retry_after) = blocked {
         return Err(PageError::TooManyRequests { retry_after });
     }
-    let verified = state
-        .hashing
-        .run(move || password::verify(&typed, stored.as_deref()))
-        .await
-        .map_err(|_| super::auth::busy())??;
-    if verified == Verified::No {
+    if !super::auth::is_own_password(&state, id, typed).await? {
         let body = ConfirmPage {
             me: Some(&me),
             next: &next,
